@@ -1,0 +1,76 @@
+"""Percentage change and the report's sentence about it; one definition for every theme."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from perfpack.windows import Window
+
+
+def round_half_up(value: float, ndigits: int = 0) -> float:
+    """Round as people do (2.5 -> 3, -2.5 -> -3), not as Python's banker's ``round`` does."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return value
+    quantum = Decimal(1).scaleb(-ndigits)
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def pct_change(previous: float, current: float) -> float | None:
+    """Change from ``previous`` to ``current`` as a percentage of ``previous``.
+
+    None when ``previous`` is 0 (a change from nothing has no percentage)."""
+    if previous is None or current is None:
+        return None
+    if previous == 0:
+        return None
+    return (current - previous) / previous * 100.0
+
+
+def change_word(previous: float, current: float) -> str:
+    """'increased', 'decreased' or 'not changed'."""
+    if current > previous:
+        return "increased"
+    if current < previous:
+        return "decreased"
+    return "not changed"
+
+
+def format_count(n: float) -> str:
+    """Whole counts with thousands separators: 3797 -> '3,797'."""
+    return f"{int(round(n)):,}"
+
+
+def format_pct(value: float | None, ndigits: int = 0) -> str:
+    """A percentage for prose, rounded half up; 'n/a' when undefined."""
+    if value is None:
+        return "n/a"
+    rounded = round_half_up(value, ndigits)
+    return f"{rounded:.{ndigits}f}%"
+
+
+def change_sentence(
+    subject: str,
+    previous: int,
+    current: int,
+    previous_window: Window,
+    current_window: Window,
+    noun: str = "offences",
+    place: str = "Staffordshire",
+) -> str:
+    """The report's headline sentence, e.g. 'The number of Personal Robbery offences in
+    Staffordshire has decreased by 11% from 855 offences in the period 1st January 2018 to
+    31st December 2018 compared to 764 in the period 1st January 2019 to 31st December 2019.'"""
+    word = change_word(previous, current)
+    pct = pct_change(previous, current)
+    if word == "not changed":
+        movement = "has not changed"
+    elif pct is None:
+        movement = f"has {word}"
+    else:
+        movement = f"has {word} by {format_pct(abs(pct))}"
+    return (
+        f"The number of {subject} {noun} in {place} {movement} from {format_count(previous)} "
+        f"{noun} in the period {previous_window.describe()} compared to {format_count(current)} "
+        f"in the period {current_window.describe()}."
+    )

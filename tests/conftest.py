@@ -1,0 +1,45 @@
+"""Shared fixtures. Expected values in tests come from the published report, hand-worked tables
+or the real files in ../shared/data, never from running the code under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SHARED_DATA = SHARED_DIR / "data"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data beside the project (``../shared/data``)."""
+    if not SHARED_DATA.exists():
+        pytest.skip("../shared/data is not beside the project")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_raw(tmp_path_factory) -> Path:
+    """The embedded demo force's raw extracts, written once per test session."""
+    from perfpack import demo
+
+    raw = tmp_path_factory.mktemp("demo") / "raw"
+    demo.write_demo(raw)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def demo_processed(demo_raw, tmp_path_factory) -> Path:
+    """The demo extracts ingested into canonical parquet tables (once per session)."""
+    from perfpack import ingest
+
+    processed = tmp_path_factory.mktemp("demo") / "processed"
+    ingest.ingest(demo_raw, processed)
+    return processed
