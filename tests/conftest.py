@@ -43,3 +43,18 @@ def demo_processed(demo_raw, tmp_path_factory) -> Path:
     processed = tmp_path_factory.mktemp("demo") / "processed"
     ingest.ingest(demo_raw, processed)
     return processed
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_processed, tmp_path_factory) -> Path:
+    """The whole batch run once on the demo force for 2019-12: ``<tmp>/reports/2019-12``.
+
+    End-to-end tests read this one run rather than executing notebooks again."""
+    from perfpack import runner
+
+    reports = tmp_path_factory.mktemp("demo") / "reports"
+    result = runner.run_batch("2019-12", processed_dir=demo_processed, reports_dir=reports,
+                              progress=False)
+    failures = [f"{r.slug}: cell {r.cell}: {r.exception}" for r in result.failures]
+    assert not failures, f"demo batch failed: {failures}"
+    return result.report_dir

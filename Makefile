@@ -1,0 +1,67 @@
+# perfpack: `make report` builds the report on the embedded demo force; `make test` proves it.
+# Everything sets itself up: the first call creates .venv and installs the project into it.
+
+PERIOD ?= 2019-12
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo ingest report deep-dive test test-fast lab bench lint clean
+
+help: ## Show this help
+	@echo "perfpack — the Knowledge Hub's quarterly performance report as code"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Variables: PERIOD=YYYY-MM (default $(PERIOD))"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create the virtual environment and install everything (once)
+
+data/raw/manifest.yml: | $(STAMP)
+	$(BIN)/perfpack demo
+
+demo: $(STAMP) ## (Re)write the embedded synthetic demo force into data/raw
+	$(BIN)/perfpack demo
+
+data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) | $(STAMP)
+	$(BIN)/perfpack ingest
+
+ingest: $(STAMP) ## Validate data/raw and rebuild data/processed
+	$(BIN)/perfpack ingest
+
+report: data/processed/manifest.json ## Build reports/PERIOD/ (the demo force unless data/raw holds your own extracts)
+	$(BIN)/perfpack run $(PERIOD)
+
+deep-dive: data/processed/manifest.json ## Re-run the action 019 deep dive into reports/PERIOD/deep_dives/
+	$(BIN)/perfpack run $(PERIOD) --only missing_repeats
+
+test: $(STAMP) ## Run the whole test suite (sets up what it needs)
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) ## Run the tests that do not execute notebooks
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks
+
+bench: $(STAMP) ## Measure ingest and batch speed into reports/bench/
+	$(BIN)/python -m perfpack.bench
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check lib tests
+	$(BIN)/ruff format --check lib tests
+
+clean: ## Remove processed data and reports (data/raw and annotations are kept)
+	find data/processed -mindepth 1 ! -name .gitkeep -delete
+	find reports -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,166 @@
+"""The overview page (``reports/<period>/index.html``): front matter, the contents table grouped
+as the report groups its themes with each theme's headline figures, links to every appendix and
+deep dive, and the meeting actions."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import pandas as pd
+
+from perfpack import reference
+from perfpack.change import format_pct, round_half_up
+
+STYLE = """
+body { font-family: sans-serif; max-width: 1100px; margin: 0 auto; padding: 0 16px; color: #1a1a1a; }
+table { border-collapse: collapse; margin: 12px 0; width: 100%; }
+th, td { padding: 6px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+caption { caption-side: top; font-weight: bold; text-align: left; padding: 4px 0; }
+.front { border-bottom: 2px solid #0072b2; margin-bottom: 16px; }
+.failed { color: #a0290a; font-weight: bold; }
+.perfpack-footer { font-size: 0.85em; color: #444; padding: 16px 0; border-top: 1px solid #ccc; margin-top: 24px; }
+"""
+
+
+def order_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures in report order (theme order from the reference table), stable within a theme."""
+    order = reference.themes()["report_order"].to_dict()
+    ranked = frame.assign(_rank=frame["theme"].map(order).fillna(99))
+    return ranked.sort_values(["_rank", "theme"], kind="stable").drop(columns="_rank")
+
+
+def _figure(figs: pd.DataFrame, theme: str, measure: str, group: str = ""):
+    rows = figs[(figs["theme"] == theme) & (figs["measure"] == measure) & (figs["group"] == group)]
+    if rows.empty:
+        return None
+    value = rows["value"].iloc[-1]
+    return None if pd.isna(value) else float(value)
+
+
+def _fmt_count(value) -> str:
+    return "–" if value is None else f"{int(value):,}"
+
+
+def _fmt_p(value) -> str:
+    if value is None:
+        return "–"
+    return "p < 0.001" if value < 0.001 else f"p = {round_half_up(value, 3):.3f}"
+
+
+def contents_rows(figs: pd.DataFrame, results) -> list[dict]:
+    """One row per theme in the run: its section, target and headline figures."""
+    themes = reference.themes()
+    status = {r.slug: r for r in results}
+    rows = []
+    for slug in [r.slug for r in results if r.kind == "theme"]:
+        theme = themes.loc[slug]
+        rows.append(
+            {
+                "section": theme["section"],
+                "theme": slug,
+                "title": theme["title"],
+                "target": theme["target_direction"],
+                "previous": _figure(figs, slug, "count_previous"),
+                "current": _figure(figs, slug, "count_current"),
+                "pct_change": _figure(figs, slug, "pct_change"),
+                "p_value": _figure(figs, slug, "change_p_value"),
+                "projection_12m_pct": _figure(figs, slug, "projection_12m_pct"),
+                "result": status[slug],
+            }
+        )
+    return rows
+
+
+def index_html(period: str, figs: pd.DataFrame, results, record: dict, banner: str,
+               footer: str) -> str:
+    """The overview page."""
+    front = dict(reference.table("front_matter").itertuples(index=False, name=None))
+    if record.get("force"):
+        front["force"] = record["force"]
+    period_end = pd.Period(period, freq="M").end_time
+    published = datetime.fromisoformat(record["run_at"]).strftime("%B %Y")
+    parts = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
+        f"<title>{html.escape(front['title'])} – {period}</title><style>{STYLE}</style></head><body>",
+        banner,
+        '<header class="front">',
+        f"<h1>{html.escape(front['title'])}</h1>",
+        f"<p><strong>{html.escape(front['force'])}</strong> – reporting period up until "
+        f"{period_end:%d %B %Y}</p>",
+        f"<p>Published – {published}. {html.escape(front['produced_by'])}. "
+        f"{html.escape(front['authorised_by'])}.</p>",
+        f"<p>{html.escape(front['classification'])}. {html.escape(front['transparency'])}.</p>",
+        "</header>",
+        "<main>",
+        _contents_table(figs, results),
+        _other_pages(results),
+        _actions_table(results),
+        '<p><a href="figures.csv">figures.csv</a>: every published figure, machine-readable '
+        '(theme, measure, window, group, value). <a href="provenance.json">provenance.json</a>: '
+        "code version, parameters and input hashes.</p>",
+        "</main>",
+        footer,
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _contents_table(figs: pd.DataFrame, results) -> str:
+    rows = contents_rows(figs, results)
+    head = (
+        "<table><caption>Contents and performance overview</caption><thead><tr>"
+        "<th scope='col'>Section</th><th scope='col'>Theme</th><th scope='col'>Target</th>"
+        "<th scope='col'>Previous 12 months</th><th scope='col'>Current 12 months</th>"
+        "<th scope='col'>Change</th><th scope='col'>Significance</th>"
+        "<th scope='col'>12-month projection</th></tr></thead><tbody>"
+    )
+    body = []
+    for row in rows:
+        result = row["result"]
+        link = f'<a href="{result.html}">{html.escape(row["title"])}</a>'
+        if not result.ok:
+            link += ' <span class="failed">(not produced: see page)</span>'
+        body.append(
+            "<tr>"
+            f"<td>{html.escape(row['section'])}</td><td>{link}</td>"
+            f"<td>{html.escape(row['target'])}</td>"
+            f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
+            f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
+            f"<td>{format_pct(row['projection_12m_pct'])}</td></tr>"
+        )
+    return head + "".join(body) + "</tbody></table>"
+
+
+def _other_pages(results) -> str:
+    deep = [r for r in results if r.kind == "deep_dive"]
+    if not deep:
+        return ""
+    items = "".join(
+        f'<li><a href="{r.html}">{html.escape(r.title)}</a>'
+        + ("" if r.ok else ' <span class="failed">(not produced)</span>')
+        + "</li>"
+        for r in deep
+    )
+    return f"<h2>Deep dives</h2><ul>{items}</ul>"
+
+
+def _actions_table(results) -> str:
+    actions = reference.actions()
+    pages = {r.slug: r.html for r in results if r.kind == "deep_dive"}
+    rows = []
+    for a in actions.itertuples():
+        link = (
+            f'<a href="{pages[a.deep_dive]}">deep dive</a>' if a.deep_dive in pages else "–"
+        )
+        rows.append(
+            f"<tr><td>{html.escape(a.action)}</td><td>{html.escape(a.title)}</td>"
+            f"<td>{html.escape(a.description)}</td><td>{html.escape(a.owner)}</td>"
+            f"<td>{html.escape(a.status)}</td><td>{link}</td></tr>"
+        )
+    return (
+        "<table><caption>Actions from the Public Performance Meeting</caption><thead><tr>"
+        "<th scope='col'>Action</th><th scope='col'>Subject</th><th scope='col'>Action agreed</th>"
+        "<th scope='col'>Owner</th><th scope='col'>Status</th><th scope='col'>Page</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )

@@ -1,0 +1,338 @@
+"""The quarterly batch: run every theme notebook for a period with papermill, in parallel, export
+each to a code-free HTML appendix with nbconvert, and write the overview, figures.csv and
+provenance.json into ``reports/<period>/``.
+
+The whole report is built in a staging folder and swapped into place at the end, so a run that
+stops early never leaves a half-written report. A notebook that fails does not stop the others:
+its appendix becomes an error page naming the notebook, cell and exception, and the run reports
+failure.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from perfpack import figures as figures_mod
+from perfpack import provenance, reference, tables
+from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, resolve
+from perfpack.windows import parse_period
+
+KERNEL_NAME = "python3"
+EXECUTED_DIR = "executed"  # executed notebooks: they can hold data, so never published
+FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run: which notebook, with which parameters, published under which name."""
+
+    slug: str
+    title: str
+    kind: str  # "theme" or "deep_dive"
+    notebook: str
+    parameters: dict
+
+    @property
+    def html_relpath(self) -> str:
+        folder = "appendices" if self.kind == "theme" else "deep_dives"
+        return f"{folder}/{self.slug}.html"
+
+
+@dataclass
+class JobResult:
+    slug: str
+    title: str
+    kind: str
+    html: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    cell: int | None = None
+    exception: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    period: str
+    report_dir: Path
+    results: list[JobResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failures(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+
+class BatchError(RuntimeError):
+    """The batch could not start (bad period, no processed data, unknown notebook)."""
+
+
+def plan(
+    period: str,
+    processed_dir: Path,
+    annotations_dir: Path,
+    data_source: str = "force",
+    only: list[str] | None = None,
+) -> list[Job]:
+    """The notebook runs for ``period``: every theme of the data source in report order, then the
+    deep dives that open meeting actions point to (for themes in the run)."""
+    themes = reference.themes()
+    themes = themes[themes["data_source"] == data_source].sort_values("report_order")
+    common = {
+        "period": period,
+        "processed_dir": str(processed_dir),
+        "annotations_dir": str(annotations_dir),
+    }
+    jobs = [
+        Job(row.theme, row.title, "theme", f"{row.notebook}.ipynb", {**common, "theme": row.theme})
+        for row in themes.itertuples()
+    ]
+    theme_slugs = set(themes["theme"])
+    for action in reference.actions().itertuples():
+        if action.deep_dive and action.theme in theme_slugs:
+            jobs.append(
+                Job(
+                    action.deep_dive,
+                    f"Deep dive for action {action.action}: {action.title}",
+                    "deep_dive",
+                    f"deep_dives/{action.deep_dive}.ipynb",
+                    dict(common),
+                )
+            )
+    if only:
+        unknown = sorted(set(only) - {j.slug for j in jobs})
+        if unknown:
+            raise BatchError(
+                f"unknown appendix {', '.join(unknown)}; known: {', '.join(j.slug for j in jobs)}"
+            )
+        jobs = [j for j in jobs if j.slug in only]
+    for job in jobs:
+        if not (NOTEBOOKS_DIR / job.notebook).exists():
+            raise BatchError(f"notebook {NOTEBOOKS_DIR / job.notebook} does not exist")
+    return jobs
+
+
+def _html_exporter():
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="perfpack", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def _strip_for_publication(nb) -> list[str]:
+    """Drop what must not reach a public page: stderr streams (warnings, logs) and tracebacks.
+    Returns the warning texts so the batch can summarise them."""
+    warnings = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                warnings.append(output.get("text", "").strip())
+                continue
+            if output.get("output_type") == "error":
+                continue
+            kept.append(output)
+        cell["outputs"] = kept
+    return [w for w in warnings if w]
+
+
+def _page_header(report_root_rel: str, title: str, banner: str) -> str:
+    return (
+        f'<nav class="perfpack-nav"><a href="{report_root_rel}index.html">Overview</a> · '
+        f"{html.escape(title)}</nav>{banner}"
+    )
+
+
+def error_page(job: Job, period: str, cell: int | None, exception: str, header: str,
+               footer: str) -> str:
+    """The page published in place of an appendix whose notebook failed."""
+    where = f"cell {cell}" if cell is not None else "start-up"
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+        f"<title>{html.escape(job.title)}: not produced</title></head><body>{header}<main>"
+        f"<h1>{html.escape(job.title)}</h1>"
+        f'<p role="alert"><strong>This appendix could not be produced for {period}.</strong> '
+        f"The notebook <code>notebooks/{html.escape(job.notebook)}</code> failed at "
+        f"{where}: <code>{html.escape(exception)}</code></p>"
+        "<p>The other appendices are unaffected. The Knowledge Hub has been told by the batch's "
+        "exit status.</p></main>"
+        f"{footer}</body></html>"
+    )
+
+
+def execute_job(job: Job, staging: str, period: str, cell_timeout: int, banner: str,
+                footer: str) -> JobResult:
+    """Run one notebook with papermill and export it (runs in a worker process)."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    staging = Path(staging)
+    executed = staging / EXECUTED_DIR / f"{job.slug}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    figures_path = staging / FIGURES_DIR / f"{job.slug}.csv"
+    parameters = {**job.parameters, "figures_path": str(figures_path)}
+    out_html = staging / job.html_relpath
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    header = _page_header("../", job.title, banner)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / job.notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=cell_timeout,
+        )
+    except PapermillExecutionError as failure:
+        exception = f"{failure.ename}: {failure.evalue}"[:500]
+        out_html.write_text(
+            error_page(job, period, failure.cell_index, exception, header, footer),
+            encoding="utf-8",
+        )
+        figures_path.unlink(missing_ok=True)
+        return JobResult(job.slug, job.title, job.kind, job.html_relpath, False,
+                         time.perf_counter() - started, "failed", failure.cell_index,
+                         exception)
+    except Exception as failure:  # kernel died, timeout, bad notebook file...
+        exception = f"{type(failure).__name__}: {failure}"[:500]
+        out_html.write_text(error_page(job, period, None, exception, header, footer),
+                            encoding="utf-8")
+        figures_path.unlink(missing_ok=True)
+        return JobResult(job.slug, job.title, job.kind, job.html_relpath, False,
+                         time.perf_counter() - started, "failed", None, exception)
+
+    nb = nbformat.read(str(executed), as_version=4)
+    warnings = _strip_for_publication(nb)
+    body, _ = _html_exporter().from_notebook_node(
+        nb, resources={"perfpack_header": header, "perfpack_footer": footer,
+                       "metadata": {"name": job.title}}
+    )
+    out_html.write_text(body, encoding="utf-8")
+    return JobResult(job.slug, job.title, job.kind, job.html_relpath, True,
+                     time.perf_counter() - started, warnings=warnings)
+
+
+def _progress(iterable, total: int, enabled: bool):
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc="notebooks", unit="nb")
+
+
+def run_batch(
+    period: str,
+    processed_dir: str | Path | None = None,
+    reports_dir: str | Path | None = None,
+    annotations_dir: str | Path | None = None,
+    workers: int | None = None,
+    cell_timeout: int = 600,
+    only: list[str] | None = None,
+    progress: bool = True,
+) -> BatchResult:
+    """Run the batch for ``period`` and publish ``reports/<period>/``.
+
+    ``only`` re-runs some appendices and keeps the rest of an existing report."""
+    from perfpack import overview
+
+    parse_period(period)
+    processed_dir = tables.processed_dir(processed_dir)
+    reports_dir = resolve(reports_dir, REPORTS_DIR)
+    annotations_dir = resolve(annotations_dir, ANNOTATIONS_DIR)
+    try:
+        data_manifest = tables.manifest(processed_dir)
+    except tables.MissingTableError as missing:
+        raise BatchError(str(missing)) from None
+    jobs = plan(period, processed_dir, annotations_dir,
+                data_manifest.get("data_source", "force"), only)
+
+    parameters = {"period": period, "processed_dir": str(processed_dir),
+                  "annotations_dir": str(annotations_dir), "cell_timeout": cell_timeout,
+                  "appendices": [j.slug for j in jobs]}
+    record = provenance.build(period, parameters, data_manifest, processed_dir)
+    footer = provenance.footer_html(record)
+    from perfpack.present import SYNTHETIC_BANNER
+
+    banner = SYNTHETIC_BANNER if record["synthetic"] else ""
+
+    final = reports_dir / period
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    staging = reports_dir / f".staging-{period}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    if only and final.exists():
+        shutil.copytree(final, staging)
+    else:
+        staging.mkdir(parents=True)
+
+    results: list[JobResult] = []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(execute_job, job, str(staging), period, cell_timeout, banner, footer)
+                for job in jobs
+            ]
+            for future in _progress(as_completed(futures), len(futures), progress):
+                results.append(future.result())
+        order = {job.slug: i for i, job in enumerate(jobs)}
+        results.sort(key=lambda r: order[r.slug])
+        results = _merge_status(staging, results)
+
+        figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
+        all_figures = figures_mod.combine([figures_mod.read_figures(p) for p in figure_files])
+        all_figures = overview.order_figures(all_figures)
+        figures_mod.write_figures(all_figures, staging / "figures.csv")
+        (staging / "provenance.json").write_text(
+            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (staging / "index.html").write_text(
+            overview.index_html(period, all_figures, results, record, banner, footer),
+            encoding="utf-8")
+        _swap_into_place(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BatchResult(period, final, results)
+
+
+def _merge_status(staging: Path, results: list[JobResult]) -> list[JobResult]:
+    """Keep the status of appendices not re-run (partial runs) and record this run's."""
+    status_file = staging / "status.json"
+    previous = []
+    if status_file.exists():
+        previous = [JobResult(**r) for r in json.loads(status_file.read_text())]
+    rerun = {r.slug for r in results}
+    merged = [r for r in previous if r.slug not in rerun] + results
+    status_file.write_text(json.dumps([asdict(r) for r in merged], indent=2) + "\n")
+    return merged
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging`` so readers never see a half-built report."""
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
