@@ -208,14 +208,13 @@ def execute_job(job: Job, staging: str, period: str, cell_timeout: int, banner: 
         )
     except PapermillExecutionError as failure:
         exception = f"{failure.ename}: {failure.evalue}"[:500]
+        cell = _source_cell_index(executed, failure.cell_index)
         out_html.write_text(
-            error_page(job, period, failure.cell_index, exception, header, footer),
-            encoding="utf-8",
+            error_page(job, period, cell, exception, header, footer), encoding="utf-8"
         )
         figures_path.unlink(missing_ok=True)
         return JobResult(job.slug, job.title, job.kind, job.html_relpath, False,
-                         time.perf_counter() - started, "failed", failure.cell_index,
-                         exception)
+                         time.perf_counter() - started, "failed", cell, exception)
     except Exception as failure:  # kernel died, timeout, bad notebook file...
         exception = f"{type(failure).__name__}: {failure}"[:500]
         out_html.write_text(error_page(job, period, None, exception, header, footer),
@@ -233,6 +232,19 @@ def execute_job(job: Job, staging: str, period: str, cell_timeout: int, banner: 
     out_html.write_text(body, encoding="utf-8")
     return JobResult(job.slug, job.title, job.kind, job.html_relpath, True,
                      time.perf_counter() - started, warnings=warnings)
+
+
+def _source_cell_index(executed: Path, cell_index: int) -> int:
+    """The failing cell's index in the notebook as committed (papermill inserts an
+    'injected-parameters' cell into the executed copy, shifting the cells after it)."""
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    injected = sum(
+        "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+        for cell in nb.cells[:cell_index]
+    )
+    return cell_index - injected
 
 
 def _progress(iterable, total: int, enabled: bool):
