@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo ingest report deep-dive test test-fast lab bench lint clean
+.PHONY: help setup demo ingest report deep-dive browser test test-fast lab bench lint clean
 
 help: ## Show this help
 	@echo "perfpack — the Knowledge Hub's quarterly performance report as code"
@@ -46,7 +46,15 @@ report: data/processed/manifest.json ## Build reports/PERIOD/ (the demo force un
 deep-dive: data/processed/manifest.json ## Re-run the action 019 deep dive into reports/PERIOD/deep_dives/
 	$(BIN)/perfpack run $(PERIOD) --only missing_repeats
 
-test: $(STAMP) ## Run the whole test suite (sets up what it needs)
+browser: ## Install Debian's chromium (PDF and browser check) when it is missing
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for report.pdf and the browser check"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "warning: chromium is not installed and cannot be installed here (needs root and apt-get):"; \
+	    echo "         report.pdf and the browser-check tests will be skipped"; fi; }
+
+test: $(STAMP) browser ## Run the whole test suite (sets up what it needs)
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks

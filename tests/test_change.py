@@ -33,7 +33,14 @@ def test_change_from_zero_has_no_percentage():
 
 @pytest.mark.parametrize(
     "value, ndigits, expected",
-    [(0.5, 0, 1.0), (1.5, 0, 2.0), (2.5, 0, 3.0), (-2.5, 0, -3.0), (29.05, 1, 29.1), (0.125, 2, 0.13)],
+    [
+        (0.5, 0, 1.0),
+        (1.5, 0, 2.0),
+        (2.5, 0, 3.0),
+        (-2.5, 0, -3.0),
+        (29.05, 1, 29.1),
+        (0.125, 2, 0.13),
+    ],
 )
 def test_round_half_up(value, ndigits, expected):
     assert round_half_up(value, ndigits) == expected
@@ -42,8 +49,10 @@ def test_round_half_up(value, ndigits, expected):
 def test_sentence_matches_report_wording():
     previous, current = comparison_windows("2019-12")
     text = change_sentence("Personal Robbery", 855, 764, previous, current)
-    assert "has decreased by 11% from 855 offences in the period 1st January 2018 to 31st " \
-           "December 2018 compared to 764 in the period 1st January 2019 to 31st December 2019" in text
+    assert (
+        "has decreased by 11% from 855 offences in the period 1st January 2018 to 31st "
+        "December 2018 compared to 764 in the period 1st January 2019 to 31st December 2019" in text
+    )
 
 
 def test_sentence_for_an_increase_and_no_change():

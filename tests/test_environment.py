@@ -1,8 +1,8 @@
 """environment.yml and pyproject.toml list the same dependencies; the layout is as required."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 

@@ -34,9 +34,9 @@ def test_structure(path):
         assert cell.get("execution_count") is None
         tree = ast.parse("".join(cell["source"]))
         for node in ast.walk(tree):
-            assert not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda), (
-                "no def/class/lambda in notebooks: logic belongs in lib/perfpack"
-            )
+            assert not isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ), "no def/class/lambda in notebooks: logic belongs in lib/perfpack"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -21,9 +21,16 @@ def test_npt_populations_come_from_the_ons_table(shared_data):
 def test_the_report_names_ten_npts():
     names = set(reference.npts()["npt"])
     assert names == {
-        "Cannock Chase", "East Staffordshire", "Lichfield", "Newcastle-under-Lyme",
-        "South Staffordshire", "Stafford", "Staffordshire Moorlands", "Tamworth",
-        "Stoke-on-Trent North", "Stoke-on-Trent South",
+        "Cannock Chase",
+        "East Staffordshire",
+        "Lichfield",
+        "Newcastle-under-Lyme",
+        "South Staffordshire",
+        "Stafford",
+        "Staffordshire Moorlands",
+        "Tamworth",
+        "Stoke-on-Trent North",
+        "Stoke-on-Trent South",
     }
 
 
@@ -45,8 +52,14 @@ def test_themes_as_the_contents_page_gives_them(theme, target, lag):
 
 @pytest.mark.parametrize(
     "code, theme",
-    [("34B", "personal_robbery"), ("34A", ""), ("45", "theft_from_vehicle"),
-     ("48", "theft_of_vehicle"), ("37.2", "theft_of_vehicle"), ("126", "")],
+    [
+        ("34B", "personal_robbery"),
+        ("34A", ""),
+        ("45", "theft_from_vehicle"),
+        ("48", "theft_of_vehicle"),
+        ("37.2", "theft_of_vehicle"),
+        ("126", ""),
+    ],
 )
 def test_offence_codes(code, theme):
     table = reference.offence_themes()

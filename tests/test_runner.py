@@ -24,7 +24,11 @@ STANDIN_CELLS = [
 
 def _notebook(cells, broken=False):
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells.append(nbformat.v4.new_markdown_cell("# Stand-in"))
     params = nbformat.v4.new_code_cell(
         'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
@@ -46,19 +50,32 @@ def standin_project(tmp_path):
     (root / "notebooks" / "deep_dives").mkdir(parents=True)
     for name in ["01_crime_theme", "05_missing_persons", "deep_dives/missing_repeats"]:
         nbformat.write(_notebook(STANDIN_CELLS), str(root / "notebooks" / f"{name}.ipynb"))
-    nbformat.write(_notebook(STANDIN_CELLS, broken=True),
-                   str(root / "notebooks" / "04_stop_search.ipynb"))
+    nbformat.write(
+        _notebook(STANDIN_CELLS, broken=True), str(root / "notebooks" / "04_stop_search.ipynb")
+    )
     processed = root / "data" / "processed"
     processed.mkdir(parents=True)
-    (processed / "manifest.json").write_text(json.dumps(
-        {"force": "Test force", "synthetic": True, "inputs": [{"file": "x.csv", "sha256": "ab"}]}))
+    (processed / "manifest.json").write_text(
+        json.dumps(
+            {
+                "force": "Test force",
+                "synthetic": True,
+                "inputs": [{"file": "x.csv", "sha256": "ab"}],
+            }
+        )
+    )
     return root
 
 
 def _run(root, *args):
     env = {**os.environ, "PERFPACK_ROOT": str(root)}
-    return subprocess.run([sys.executable, "-m", "perfpack.cli", "run", *args, "--quiet"],
-                          capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "perfpack.cli", "run", *args, "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_a_broken_notebook_fails_alone(standin_project):
@@ -80,8 +97,12 @@ def test_a_broken_notebook_fails_alone(standin_project):
     figures = (report / "figures.csv").read_text().splitlines()
     assert figures[0] == "theme,measure,window,group,value"
     themes = {line.split(",")[0] for line in figures[1:]}
-    assert {"personal_robbery", "theft_from_vehicle", "theft_of_vehicle",
-            "missing_persons"} <= themes
+    assert {
+        "personal_robbery",
+        "theft_from_vehicle",
+        "theft_of_vehicle",
+        "missing_persons",
+    } <= themes
     assert "stop_search" not in themes, "a failed notebook publishes no figures"
     index = (report / "index.html").read_text()
     assert 'href="appendices/stop_search.html"' in index and "not produced" in index
@@ -103,7 +124,9 @@ def test_refusals_change_nothing(standin_project):
 def test_only_reruns_some_and_keeps_the_rest(standin_project):
     first = _run(standin_project, "2019-12")
     assert first.returncode == 1
-    nbformat.write(_notebook(STANDIN_CELLS), str(standin_project / "notebooks" / "04_stop_search.ipynb"))
+    nbformat.write(
+        _notebook(STANDIN_CELLS), str(standin_project / "notebooks" / "04_stop_search.ipynb")
+    )
     again = _run(standin_project, "2019-12", "--only", "stop_search")
     assert again.returncode == 0, again.stderr
     report = standin_project / "reports" / "2019-12"
@@ -112,3 +135,24 @@ def test_only_reruns_some_and_keeps_the_rest(standin_project):
     themes = {line.split(",")[0] for line in (report / "figures.csv").read_text().splitlines()[1:]}
     assert {"stop_search", "personal_robbery", "missing_persons"} <= themes
     assert "not produced" not in (report / "index.html").read_text()
+
+
+def test_pdf_and_browser_check(standin_project):
+    from perfpack import browser_check, pdf
+
+    if pdf.find_chromium() is None:
+        pytest.skip("no Chromium (make test installs Debian's chromium)")
+    _run(standin_project, "2019-12")
+    report = standin_project / "reports" / "2019-12"
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(report / "report.pdf"))
+    assert len(reader.pages) >= 7  # overview, five appendices (one an error page), deep dive
+    box = reader.pages[0].mediabox
+    assert (
+        round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    )
+    checks = browser_check.check_report(report)
+    assert [c.page for c in checks][0] == "index.html" and len(checks) == 7
+    assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+    assert (report / "overview.png").stat().st_size > 10_000

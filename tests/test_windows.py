@@ -9,8 +9,18 @@ from perfpack.windows import Window, comparison_windows, last_months, ordinal, p
 @pytest.mark.parametrize(
     "period, lag, previous, current",
     [
-        ("2019-12", 0, ("2018-01", "2018-12"), ("2019-01", "2019-12")),  # the report's crime windows
-        ("2019-12", 1, ("2017-12", "2018-11"), ("2018-12", "2019-11")),  # stop search, a month behind
+        (
+            "2019-12",
+            0,
+            ("2018-01", "2018-12"),
+            ("2019-01", "2019-12"),
+        ),  # the report's crime windows
+        (
+            "2019-12",
+            1,
+            ("2017-12", "2018-11"),
+            ("2018-12", "2019-11"),
+        ),  # stop search, a month behind
         ("2020-01", 0, ("2018-02", "2019-01"), ("2019-02", "2020-01")),  # across a year end
         ("2020-03", 3, ("2018-01", "2018-12"), ("2019-01", "2019-12")),  # lag crossing a year
         ("2016-02", 0, ("2014-03", "2015-02"), ("2015-03", "2016-02")),  # leap-year February end
@@ -57,8 +67,21 @@ def test_window_cannot_end_before_it_starts():
 
 
 @pytest.mark.parametrize(
-    "day, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
-                  (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (30, "30th"), (31, "31st")]
+    "day, text",
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (30, "30th"),
+        (31, "31st"),
+    ],
 )
 def test_ordinal(day, text):
     assert ordinal(day) == text

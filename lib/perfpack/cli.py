@@ -54,6 +54,8 @@ def _cmd_run(args) -> int:
         print(f"  {r.html:<40} {r.seconds:6.1f}s  {state}")
         for warning in r.warnings:
             print(f"    warning: {warning.splitlines()[0][:160]}")
+    for note in result.notes:
+        print(f"  note: {note}")
     print(f"report written to {Path(result.report_dir) / 'index.html'}")
     if not result.ok:
         names = ", ".join(f"{r.slug} (cell {r.cell})" for r in result.failures)

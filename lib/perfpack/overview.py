@@ -9,17 +9,20 @@ from datetime import datetime
 
 import pandas as pd
 
-from perfpack import reference
+from perfpack import annotations, reference, review
 from perfpack.change import format_pct, round_half_up
 
 STYLE = """
-body { font-family: sans-serif; max-width: 1100px; margin: 0 auto; padding: 0 16px; color: #1a1a1a; }
+@page { size: A4; margin: 14mm; }
+body { font-family: sans-serif; max-width: 1100px; margin: 0 auto; padding: 0 16px;
+       color: #1a1a1a; }
 table { border-collapse: collapse; margin: 12px 0; width: 100%; }
 th, td { padding: 6px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 caption { caption-side: top; font-weight: bold; text-align: left; padding: 4px 0; }
 .front { border-bottom: 2px solid #0072b2; margin-bottom: 16px; }
 .failed { color: #a0290a; font-weight: bold; }
-.perfpack-footer { font-size: 0.85em; color: #444; padding: 16px 0; border-top: 1px solid #ccc; margin-top: 24px; }
+.perfpack-footer { font-size: 0.85em; color: #444; padding: 16px 0; border-top: 1px solid #ccc;
+                   margin-top: 24px; }
 """
 
 
@@ -69,12 +72,28 @@ def contents_rows(figs: pd.DataFrame, results) -> list[dict]:
                 "result": status[slug],
             }
         )
+        rows[-1]["review"] = review.review_theme(
+            slug,
+            review.monthly_series(figs, slug),
+            theme["target_direction"],
+            rows[-1]["previous"],
+            rows[-1]["current"],
+            rows[-1]["p_value"],
+        )
     return rows
 
 
-def index_html(period: str, figs: pd.DataFrame, results, record: dict, banner: str,
-               footer: str) -> str:
+def index_html(
+    period: str,
+    figs: pd.DataFrame,
+    results,
+    record: dict,
+    banner: str,
+    footer: str,
+    annotations_dir=None,
+) -> str:
     """The overview page."""
+    rows = contents_rows(figs, results)
     front = dict(reference.table("front_matter").itertuples(index=False, name=None))
     if record.get("force"):
         front["force"] = record["force"]
@@ -82,7 +101,8 @@ def index_html(period: str, figs: pd.DataFrame, results, record: dict, banner: s
     published = datetime.fromisoformat(record["run_at"]).strftime("%B %Y")
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
-        f"<title>{html.escape(front['title'])} – {period}</title><style>{STYLE}</style></head><body>",
+        f"<title>{html.escape(front['title'])} – {period}</title>",
+        f"<style>{STYLE}</style></head><body>",
         banner,
         '<header class="front">',
         f"<h1>{html.escape(front['title'])}</h1>",
@@ -93,7 +113,9 @@ def index_html(period: str, figs: pd.DataFrame, results, record: dict, banner: s
         f"<p>{html.escape(front['classification'])}. {html.escape(front['transparency'])}.</p>",
         "</header>",
         "<main>",
-        _contents_table(figs, results),
+        _contents_table(rows),
+        _exceptions(rows),
+        _commentary(rows, period, annotations_dir),
         _other_pages(results),
         _actions_table(results),
         '<p><a href="figures.csv">figures.csv</a>: every published figure, machine-readable '
@@ -106,14 +128,14 @@ def index_html(period: str, figs: pd.DataFrame, results, record: dict, banner: s
     return "\n".join(p for p in parts if p)
 
 
-def _contents_table(figs: pd.DataFrame, results) -> str:
-    rows = contents_rows(figs, results)
+def _contents_table(rows: list[dict]) -> str:
     head = (
         "<table><caption>Contents and performance overview</caption><thead><tr>"
         "<th scope='col'>Section</th><th scope='col'>Theme</th><th scope='col'>Target</th>"
         "<th scope='col'>Previous 12 months</th><th scope='col'>Current 12 months</th>"
         "<th scope='col'>Change</th><th scope='col'>Significance</th>"
-        "<th scope='col'>12-month projection</th></tr></thead><tbody>"
+        "<th scope='col'>12-month projection</th><th scope='col'>SPC signal</th>"
+        "<th scope='col'>Exception for review</th></tr></thead><tbody>"
     )
     body = []
     for row in rows:
@@ -127,9 +149,51 @@ def _contents_table(figs: pd.DataFrame, results) -> str:
             f"<td>{html.escape(row['target'])}</td>"
             f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
             f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
-            f"<td>{format_pct(row['projection_12m_pct'])}</td></tr>"
+            f"<td>{format_pct(row['projection_12m_pct'])}</td>"
+            f"<td>{html.escape(row['review'].spc_signal)}</td>"
+            f"<td>{_exception_cell(row['review'])}</td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
+
+
+def _exception_cell(theme_review) -> str:
+    if not theme_review.exception:
+        return "No"
+    return "<strong>Yes</strong>: " + html.escape("; ".join(theme_review.reasons))
+
+
+def _exceptions(rows: list[dict]) -> str:
+    flagged = [r for r in rows if r["review"].exception]
+    items = (
+        "".join(
+            f'<li><a href="{r["result"].html}">{html.escape(r["title"])}</a>: '
+            f"{html.escape('; '.join(r['review'].reasons))}</li>"
+            for r in flagged
+        )
+        or "<li>No theme meets the rule this period.</li>"
+    )
+    return (
+        "<h2>Performance exceptions for review</h2>"
+        f"<p><em>The rule:</em> {html.escape(review.EXCEPTION_RULE)}</p><ul>{items}</ul>"
+    )
+
+
+def _commentary(rows: list[dict], period: str, annotations_dir) -> str:
+    items = []
+    for r in rows:
+        text = annotations.commentary(period, r["theme"], annotations_dir)
+        if text is None:
+            summary = "<em>No commentary yet for this period.</em>"
+        else:
+            first = next(
+                (p for p in text.split("\n\n") if p.strip() and not p.startswith("#")), text
+            )
+            first = " ".join(first.split())
+            summary = html.escape(
+                first if len(first) <= 320 else first[:317].rsplit(" ", 1)[0] + "…"
+            )
+        items.append(f"<li><strong>{html.escape(r['title'])}</strong>: {summary}</li>")
+    return "<h2>Force lead commentary</h2><ul>" + "".join(items) + "</ul>"
 
 
 def _other_pages(results) -> str:
@@ -150,9 +214,7 @@ def _actions_table(results) -> str:
     pages = {r.slug: r.html for r in results if r.kind == "deep_dive"}
     rows = []
     for a in actions.itertuples():
-        link = (
-            f'<a href="{pages[a.deep_dive]}">deep dive</a>' if a.deep_dive in pages else "–"
-        )
+        link = f'<a href="{pages[a.deep_dive]}">deep dive</a>' if a.deep_dive in pages else "–"
         rows.append(
             f"<tr><td>{html.escape(a.action)}</td><td>{html.escape(a.title)}</td>"
             f"<td>{html.escape(a.description)}</td><td>{html.escape(a.owner)}</td>"

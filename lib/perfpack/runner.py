@@ -15,18 +15,20 @@ import json
 import multiprocessing
 import os
 import shutil
+import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from perfpack import annotations, provenance, reference, tables
 from perfpack import figures as figures_mod
-from perfpack import provenance, reference, tables
 from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, resolve
 from perfpack.windows import parse_period
 
 KERNEL_NAME = "python3"
-EXECUTED_DIR = "executed"  # executed notebooks: they can hold data, so never published
+EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
+# publishable folder, in reports/executed/<period>/
 FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
 
 
@@ -65,6 +67,7 @@ class BatchResult:
     period: str
     report_dir: Path
     results: list[JobResult]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -162,12 +165,13 @@ def _page_header(report_root_rel: str, title: str, banner: str) -> str:
     )
 
 
-def error_page(job: Job, period: str, cell: int | None, exception: str, header: str,
-               footer: str) -> str:
+def error_page(
+    job: Job, period: str, cell: int | None, exception: str, header: str, footer: str
+) -> str:
     """The page published in place of an appendix whose notebook failed."""
     where = f"cell {cell}" if cell is not None else "start-up"
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
         f"<title>{html.escape(job.title)}: not produced</title></head><body>{header}<main>"
         f"<h1>{html.escape(job.title)}</h1>"
         f'<p role="alert"><strong>This appendix could not be produced for {period}.</strong> '
@@ -179,8 +183,9 @@ def error_page(job: Job, period: str, cell: int | None, exception: str, header: 
     )
 
 
-def execute_job(job: Job, staging: str, period: str, cell_timeout: int, banner: str,
-                footer: str) -> JobResult:
+def execute_job(
+    job: Job, staging: str, period: str, cell_timeout: int, banner: str, footer: str
+) -> JobResult:
     """Run one notebook with papermill and export it (runs in a worker process)."""
     import nbformat
     import papermill
@@ -213,25 +218,63 @@ def execute_job(job: Job, staging: str, period: str, cell_timeout: int, banner: 
             error_page(job, period, cell, exception, header, footer), encoding="utf-8"
         )
         figures_path.unlink(missing_ok=True)
-        return JobResult(job.slug, job.title, job.kind, job.html_relpath, False,
-                         time.perf_counter() - started, "failed", cell, exception)
+        return JobResult(
+            job.slug,
+            job.title,
+            job.kind,
+            job.html_relpath,
+            False,
+            time.perf_counter() - started,
+            "failed",
+            cell,
+            exception,
+        )
     except Exception as failure:  # kernel died, timeout, bad notebook file...
         exception = f"{type(failure).__name__}: {failure}"[:500]
-        out_html.write_text(error_page(job, period, None, exception, header, footer),
-                            encoding="utf-8")
+        out_html.write_text(
+            error_page(job, period, None, exception, header, footer), encoding="utf-8"
+        )
         figures_path.unlink(missing_ok=True)
-        return JobResult(job.slug, job.title, job.kind, job.html_relpath, False,
-                         time.perf_counter() - started, "failed", None, exception)
+        return JobResult(
+            job.slug,
+            job.title,
+            job.kind,
+            job.html_relpath,
+            False,
+            time.perf_counter() - started,
+            "failed",
+            None,
+            exception,
+        )
 
     nb = nbformat.read(str(executed), as_version=4)
     warnings = _strip_for_publication(nb)
+    if (
+        job.kind == "theme"
+        and annotations.commentary(period, job.slug, job.parameters["annotations_dir"]) is None
+    ):
+        warnings.append(
+            f"no commentary for {job.slug} in {period}: write "
+            f"{annotations.commentary_path(period, job.slug, job.parameters['annotations_dir'])}"
+        )
     body, _ = _html_exporter().from_notebook_node(
-        nb, resources={"perfpack_header": header, "perfpack_footer": footer,
-                       "metadata": {"name": job.title}}
+        nb,
+        resources={
+            "perfpack_header": header,
+            "perfpack_footer": footer,
+            "metadata": {"name": job.title},
+        },
     )
     out_html.write_text(body, encoding="utf-8")
-    return JobResult(job.slug, job.title, job.kind, job.html_relpath, True,
-                     time.perf_counter() - started, warnings=warnings)
+    return JobResult(
+        job.slug,
+        job.title,
+        job.kind,
+        job.html_relpath,
+        True,
+        time.perf_counter() - started,
+        warnings=warnings,
+    )
 
 
 def _source_cell_index(executed: Path, cell_index: int) -> int:
@@ -278,12 +321,17 @@ def run_batch(
         data_manifest = tables.manifest(processed_dir)
     except tables.MissingTableError as missing:
         raise BatchError(str(missing)) from None
-    jobs = plan(period, processed_dir, annotations_dir,
-                data_manifest.get("data_source", "force"), only)
+    jobs = plan(
+        period, processed_dir, annotations_dir, data_manifest.get("data_source", "force"), only
+    )
 
-    parameters = {"period": period, "processed_dir": str(processed_dir),
-                  "annotations_dir": str(annotations_dir), "cell_timeout": cell_timeout,
-                  "appendices": [j.slug for j in jobs]}
+    parameters = {
+        "period": period,
+        "processed_dir": str(processed_dir),
+        "annotations_dir": str(annotations_dir),
+        "cell_timeout": cell_timeout,
+        "appendices": [j.slug for j in jobs],
+    }
     record = provenance.build(period, parameters, data_manifest, processed_dir)
     footer = provenance.footer_html(record)
     from perfpack.present import SYNTHETIC_BANNER
@@ -294,12 +342,16 @@ def run_batch(
     reports_dir.mkdir(parents=True, exist_ok=True)
     staging = reports_dir / f".staging-{period}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    executed_final = reports_dir / EXECUTED_DIR / period
     if only and final.exists():
         shutil.copytree(final, staging)
+        if executed_final.exists():
+            shutil.copytree(executed_final, staging / EXECUTED_DIR)
     else:
         staging.mkdir(parents=True)
 
     results: list[JobResult] = []
+    notes: list[str] = []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     try:
         context = multiprocessing.get_context("spawn")
@@ -319,14 +371,40 @@ def run_batch(
         all_figures = overview.order_figures(all_figures)
         figures_mod.write_figures(all_figures, staging / "figures.csv")
         (staging / "provenance.json").write_text(
-            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         (staging / "index.html").write_text(
-            overview.index_html(period, all_figures, results, record, banner, footer),
-            encoding="utf-8")
+            overview.index_html(
+                period, all_figures, results, record, banner, footer, annotations_dir
+            ),
+            encoding="utf-8",
+        )
+        notes.extend(_make_pdf(staging, results))
+        executed_final.parent.mkdir(parents=True, exist_ok=True)
+        _swap_into_place(staging / EXECUTED_DIR, executed_final)
         _swap_into_place(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BatchResult(period, final, results)
+    return BatchResult(period, final, results, notes)
+
+
+def _make_pdf(staging: Path, results: list[JobResult]) -> list[str]:
+    """Print the pack to ``report.pdf`` when Chromium is installed; say so when it is not."""
+    from perfpack import pdf
+
+    chromium = pdf.find_chromium()
+    if chromium is None:
+        return ["report.pdf not made: no Chromium on this machine (apt-get install chromium)"]
+    pages = (
+        ["index.html"]
+        + [r.html for r in results if r.kind == "theme"]
+        + [r.html for r in results if r.kind == "deep_dive"]
+    )
+    try:
+        pdf.build_pdf(staging, pages, chromium=chromium)
+    except (pdf.PdfError, OSError, subprocess.SubprocessError) as problem:
+        return [f"report.pdf not made: {problem}"]
+    return []
 
 
 def _merge_status(staging: Path, results: list[JobResult]) -> list[JobResult]:
