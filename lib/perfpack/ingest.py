@@ -1,0 +1,453 @@
+"""Raw -> processed: validate the force records extracts and write the canonical tables.
+
+``ingest()`` reads ``data/raw/manifest.yml`` and every extract it lists, checks them all against
+their contracts (``perfpack.contracts``, via ``perfpack.validate``) before writing anything,
+turns each into its canonical table (``perfpack.contracts.CANONICAL``) and writes
+``data/processed/<table>.parquet`` plus ``manifest.json``. Outputs are written into a temporary
+folder inside the processed folder and then moved into place, so a failed ingest leaves the
+processed folder exactly as it was. Raw files are only ever read.
+
+Bad input raises ``IngestError`` (a ``ValueError``) whose message is one line naming file, line,
+column and problem; ``main()`` prints it as ``error: <message>`` and returns 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from perfpack import reference
+from perfpack.contracts import CANONICAL, CONTRACTS, Contract
+from perfpack.paths import PROCESSED_DIR, RAW_DIR, REFERENCE_DIR, resolve
+from perfpack.validate import (
+    DATETIME_DTYPE,
+    REFERENCE_ROW_FILTERS,
+    Extract,
+    IngestError,
+    check_extract,
+    combine,
+    error_from,
+    first_of_month,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_datetime_local,
+    parse_flag,
+    parse_int,
+    problem_table,
+    read_extract,
+    time_known,
+)
+
+__all__ = [
+    "IngestError",
+    "IngestSummary",
+    "RawManifest",
+    "ExtractSpec",
+    "read_manifest",
+    "canonicalise",
+    "conform",
+    "ingest",
+    "main",
+]
+
+RAW_MANIFEST_NAME = "manifest.yml"
+PROCESSED_MANIFEST_NAME = "manifest.json"
+#: Canonical dtype names (``perfpack.contracts.CANONICAL``) -> pandas dtypes.
+CANONICAL_DTYPES = {
+    "str": "str",
+    "datetime": DATETIME_DTYPE,
+    "month": DATETIME_DTYPE,
+    "Int64": "Int64",
+    "boolean": "boolean",
+}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    """One extract listed in the raw manifest: its file and the months it says it covers."""
+
+    table: str
+    file: str
+    first_month: pd.Period
+    last_month: pd.Period
+
+
+@dataclass(frozen=True)
+class RawManifest:
+    """``data/raw/manifest.yml``: whose data it is, whether it is synthetic, and the extracts."""
+
+    force: str
+    synthetic: bool
+    note: str
+    extracts: dict[str, ExtractSpec]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an ingest wrote: the processed folder, rows per table and the manifest it recorded."""
+
+    processed_dir: Path
+    rows: dict[str, int]
+    manifest: dict = field(repr=False)
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{table} {n:,} rows" for table, n in self.rows.items())
+        synthetic = " [synthetic]" if self.manifest.get("synthetic") else ""
+        return f"ingested {self.manifest.get('force')}{synthetic}: {counts} -> {self.processed_dir}"
+
+
+# --------------------------------------------------------------------------------------------
+# the raw manifest
+
+
+def _manifest_error(problem: str) -> IngestError:
+    return IngestError(f"{RAW_MANIFEST_NAME}: {problem}")
+
+
+def _month(value, where: str) -> pd.Period:
+    text = str(value).strip() if value is not None else ""
+    if not _MONTH.match(text):
+        raise _manifest_error(f"{where} is {value!r}, not a month written YYYY-MM (e.g. 2019-12)")
+    return pd.Period(text, freq="M")
+
+
+def read_manifest(raw_dir: Path) -> RawManifest:
+    """Read and check ``manifest.yml`` in ``raw_dir``, and that every file it lists is there.
+
+    It must name the force, say whether the data is synthetic, and list each of the three
+    extracts (``crimes``, ``stop_searches``, ``missing_episodes``) with ``first_month`` and
+    ``last_month`` (``YYYY-MM``) and optionally ``file`` (default: the contract's file name).
+    """
+    path = Path(raw_dir) / RAW_MANIFEST_NAME
+    if not path.is_file():
+        raise _manifest_error(
+            f"not found in {raw_dir} (it lists the extracts to ingest; see data/README.md)"
+        )
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _manifest_error("not UTF-8 text; save the file as UTF-8") from None
+    except yaml.YAMLError as bad:
+        mark = getattr(bad, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(bad, "problem", None) or "unreadable"
+        raise IngestError(f"{RAW_MANIFEST_NAME}{where}: not valid YAML ({problem})") from None
+    if not isinstance(document, dict):
+        raise _manifest_error("must be a mapping with force, synthetic, note and extracts")
+    force = document.get("force")
+    if not isinstance(force, str) or not force.strip():
+        raise _manifest_error("'force' (the force's name) is missing or blank")
+    synthetic = document.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        raise _manifest_error(f"'synthetic' is {synthetic!r}; it must be true or false")
+    note = document.get("note") or ""
+    extracts = document.get("extracts")
+    if not isinstance(extracts, dict):
+        raise _manifest_error("'extracts' is missing (it maps each extract to its file and months)")
+    unknown = [name for name in extracts if name not in CONTRACTS]
+    if unknown:
+        raise _manifest_error(
+            f"unknown extract {unknown[0]!r} under 'extracts' (known: {', '.join(CONTRACTS)})"
+        )
+    specs = {}
+    for table, contract in CONTRACTS.items():
+        entry = extracts.get(table)
+        if not isinstance(entry, dict):
+            raise _manifest_error(
+                f"no entry for extract {table!r} under 'extracts' "
+                "(give its first_month and last_month)"
+            )
+        file_name = str(entry.get("file") or contract.default_file)
+        if Path(file_name).name != file_name:
+            raise _manifest_error(
+                f"{table} file {file_name!r} must be a file name inside the raw folder, not a path"
+            )
+        first = _month(entry.get("first_month"), f"{table} first_month")
+        last = _month(entry.get("last_month"), f"{table} last_month")
+        if last < first:
+            raise _manifest_error(f"{table} last_month {last} is before first_month {first}")
+        if not (Path(raw_dir) / file_name).is_file():
+            raise IngestError(
+                f"{file_name}: not found in {raw_dir} (listed in {RAW_MANIFEST_NAME} for {table})"
+            )
+        specs[table] = ExtractSpec(table, file_name, first, last)
+    return RawManifest(force.strip(), synthetic, str(note).strip(), specs)
+
+
+# --------------------------------------------------------------------------------------------
+# canonical tables
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text as the ``str`` dtype with blank cells missing."""
+    return values.astype("str").mask(is_blank(values))
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with exactly the canonical columns of ``table``, in order, in their dtypes."""
+    spec = CANONICAL[table]
+    return pd.DataFrame(
+        {name: frame[name].astype(CANONICAL_DTYPES[kind]) for name, kind in spec.items()}
+    ).reset_index(drop=True)
+
+
+def canonical_crimes(extract: pd.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+    """Recorded crimes extract (checked text) -> the canonical ``crimes`` table.
+
+    ``crime_type`` is the offence's description and ``theme`` its theme (missing when the
+    offence is outside every theme), both from ``data/reference/offence_themes.csv`` (scheme
+    ``ho_code``); ``local_authority`` comes from ``data/reference/npts.csv``; ``month`` is the
+    first day of the recorded month; ``knife`` is the Y/N knife flag as a boolean.
+    """
+    offences = reference.offence_themes(reference_dir)
+    key, wanted = REFERENCE_ROW_FILTERS["offence_themes"]
+    offences = offences[offences[key] == wanted].set_index("code")
+    npts = reference.npts(reference_dir).set_index("npt")
+    recorded = parse_date(extract["recorded_date"])
+    codes = extract["offence_code"]
+    return conform(
+        pd.DataFrame(
+            {
+                "crime_id": _text(extract["crime_id"]),
+                "recorded_date": recorded,
+                "month": first_of_month(recorded),
+                "offence_code": _text(codes),
+                "crime_type": _text(codes.map(offences["description"])),
+                "theme": _text(codes.map(offences["theme"])),
+                "npt": _text(extract["npt"]),
+                "local_authority": _text(extract["npt"].map(npts["local_authority"])),
+                "lsoa_code": _text(extract["lsoa_code"]),
+                "knife": parse_flag(extract["knife_flag"]),
+                "victim_age": parse_int(extract["victim_age"]),
+                "victim_sex": _text(extract["victim_sex"]),
+                "suspect_age": parse_int(extract["suspect_age"]),
+                "suspect_sex": _text(extract["suspect_sex"]),
+            }
+        ),
+        "crimes",
+    )
+
+
+def canonical_stop_searches(extract: pd.DataFrame) -> pd.DataFrame:
+    """Stop-search extract (checked text, data.police.uk column names) -> ``stop_searches``.
+
+    ``datetime`` is the ``Date`` as Europe/London wall-clock time (tz-naive); ``time_known`` is
+    False when that local time is exactly 00:00:00 (a date-only record); ``outcome_linked`` is
+    the ``Outcome linked to object of search`` True/False, missing when blank. Operation,
+    coordinates and the clothing-removal flag are not carried into the canonical table.
+    """
+    when = parse_datetime_local(extract["Date"])
+    return conform(
+        pd.DataFrame(
+            {
+                "search_id": _text(extract["Search ID"]),
+                "datetime": when,
+                "month": first_of_month(when),
+                "time_known": time_known(when),
+                "npt": _text(extract["NPT"]),
+                "team": _text(extract["Team"]),
+                "type": _text(extract["Type"]),
+                "legislation": _text(extract["Legislation"]),
+                "object_of_search": _text(extract["Object of search"]),
+                "outcome": _text(extract["Outcome"]),
+                "outcome_linked": parse_bool(extract["Outcome linked to object of search"]),
+                "age_range": _text(extract["Age range"]),
+                "gender": _text(extract["Gender"]),
+                "self_defined_ethnicity": _text(extract["Self-defined ethnicity"]),
+                "officer_defined_ethnicity": _text(extract["Officer-defined ethnicity"]),
+            }
+        ),
+        "stop_searches",
+    )
+
+
+def canonical_missing_episodes(extract: pd.DataFrame) -> pd.DataFrame:
+    """Missing-person episodes extract (checked text) -> ``missing_episodes``.
+
+    ``reported_at``/``found_at`` are Europe/London local datetimes (``found_at`` NaT when
+    blank: still missing); ``month`` is the month reported; ``looked_after`` is the Y/N
+    looked-after-child flag; ``rhi_date`` the return-home interview date (NaT when none).
+    """
+    reported = parse_datetime_local(extract["reported_at"])
+    return conform(
+        pd.DataFrame(
+            {
+                "episode_id": _text(extract["episode_id"]),
+                "person_id": _text(extract["person_id"]),
+                "reported_at": reported,
+                "found_at": parse_datetime_local(extract["found_at"]),
+                "month": first_of_month(reported),
+                "age": parse_int(extract["age"]),
+                "risk_grade": _text(extract["risk_grade"]),
+                "looked_after": parse_flag(extract["looked_after_child"]),
+                "location_type": _text(extract["location_type"]),
+                "location_id": _text(extract["location_id"]),
+                "npt": _text(extract["npt"]),
+                "rhi_date": parse_date(extract["rhi_date"]),
+            }
+        ),
+        "missing_episodes",
+    )
+
+
+def canonicalise(
+    table: str, extract: pd.DataFrame, reference_dir: Path = REFERENCE_DIR
+) -> pd.DataFrame:
+    """A checked extract (all text) -> its canonical table (``CANONICAL[table]``)."""
+    if table == "crimes":
+        return canonical_crimes(extract, reference_dir)
+    if table == "stop_searches":
+        return canonical_stop_searches(extract)
+    if table == "missing_episodes":
+        return canonical_missing_episodes(extract)
+    raise KeyError(f"unknown table {table!r}; tables are {', '.join(CANONICAL)}")
+
+
+# --------------------------------------------------------------------------------------------
+# ingest
+
+
+def _month_text(period) -> str | None:
+    return None if pd.isna(period) else str(period)
+
+
+def _input_record(spec: ExtractSpec, data: bytes, table: pd.DataFrame) -> dict:
+    months = table["month"].dropna()
+    return {
+        "extract": spec.table,
+        "table": spec.table,
+        "file": spec.file,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "rows": int(len(table)),
+        "first_month": str(spec.first_month),
+        "last_month": str(spec.last_month),
+        "data_first_month": _month_text(months.min().to_period("M")) if len(months) else None,
+        "data_last_month": _month_text(months.max().to_period("M")) if len(months) else None,
+    }
+
+
+def _check_one(
+    contract: Contract, spec: ExtractSpec, data: bytes, reference_dir: Path
+) -> tuple[Extract | None, pd.DataFrame]:
+    """Read and check one extract: ``(extract, problems)``; ``extract`` is None when the file
+    cannot be read at all (empty, not UTF-8, not CSV)."""
+    try:
+        extract, unreadable_rows = read_extract(data, spec.file)
+    except IngestError as fault:
+        return None, problem_table(str(fault))
+    found = check_extract(extract, contract, spec.first_month, spec.last_month, reference_dir)
+    return extract, combine([unreadable_rows, found])
+
+
+def ingest(
+    raw_dir: str | Path | None = None,
+    processed_dir: str | Path | None = None,
+    *,
+    reference_dir: str | Path | None = None,
+) -> IngestSummary:
+    """Validate the raw extracts and rebuild the processed tables.
+
+    Parameters
+    ----------
+    raw_dir : path, optional
+        Folder holding ``manifest.yml`` and the extracts (default ``data/raw``). Only read.
+    processed_dir : path, optional
+        Folder to write ``<table>.parquet`` and ``manifest.json`` into (default
+        ``data/processed``); created if needed. Other files in it are left alone.
+    reference_dir : path, optional
+        Reference tables (default ``data/reference``).
+
+    Returns
+    -------
+    IngestSummary
+
+    Raises
+    ------
+    IngestError
+        On any problem with the manifest or an extract; nothing has then been written.
+    """
+    raw_dir = resolve(raw_dir, RAW_DIR)
+    processed_dir = resolve(processed_dir, PROCESSED_DIR)
+    reference_dir = resolve(reference_dir, REFERENCE_DIR)
+    raw_manifest = read_manifest(raw_dir)
+
+    extracts: dict[str, Extract] = {}
+    payloads: dict[str, bytes] = {}
+    problems: dict[str, pd.DataFrame] = {}
+    for table, contract in CONTRACTS.items():
+        spec = raw_manifest.extracts[table]
+        payloads[table] = (raw_dir / spec.file).read_bytes()
+        extract, found = _check_one(contract, spec, payloads[table], reference_dir)
+        extracts[table] = extract
+        problems[spec.file] = found
+    error = error_from(problems)
+    if error is not None:
+        raise error
+
+    outputs: dict[str, pd.DataFrame] = {
+        table: canonicalise(table, extracts[table].frame, reference_dir) for table in CONTRACTS
+    }
+    manifest = {
+        "force": raw_manifest.force,
+        "synthetic": raw_manifest.synthetic,
+        "note": raw_manifest.note,
+        "data_source": "force",
+        "inputs": [
+            _input_record(raw_manifest.extracts[t], payloads[t], outputs[t]) for t in CONTRACTS
+        ],
+    }
+    _write_atomically(processed_dir, outputs, manifest)
+    return IngestSummary(processed_dir, {t: len(f) for t, f in outputs.items()}, manifest)
+
+
+def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict):
+    """Write every output into a temporary folder inside ``processed_dir``, then move each into
+    place with ``os.replace`` (the manifest last). The temporary folder is always removed."""
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=processed_dir))
+    try:
+        names = []
+        for table, frame in outputs.items():
+            frame.to_parquet(staging / f"{table}.parquet", index=False)
+            names.append(f"{table}.parquet")
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (staging / PROCESSED_MANIFEST_NAME).write_text(text, encoding="utf-8")
+        names.append(PROCESSED_MANIFEST_NAME)
+        for name in names:
+            os.replace(staging / name, processed_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``perfpack ingest [--raw DIR] [--processed DIR]``: 0 on success, 2 on bad input."""
+    parser = argparse.ArgumentParser(
+        prog="perfpack ingest", description="Validate data/raw and rebuild data/processed."
+    )
+    parser.add_argument("--raw", help="raw folder (default data/raw)")
+    parser.add_argument("--processed", help="processed folder (default data/processed)")
+    args = parser.parse_args(argv)
+    try:
+        summary = ingest(args.raw, args.processed)
+    except IngestError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
