@@ -1,0 +1,265 @@
+"""Change by area (Neighbourhood Policing Team, or whatever areas a table holds): counts in two
+windows, change, % change, rate per 1,000, significance, how many areas fell, and two charts --
+the report's horizontal change bars (figures 5 and 8) and a funnel plot of area rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from perfpack import charts, reference, stats
+from perfpack.change import pct_change, round_half_up
+
+AREA_COLUMNS = [
+    "area",
+    "previous",
+    "current",
+    "change",
+    "pct_change",
+    "population",
+    "rate_per_1000",
+    "decreased",
+    "p_value",
+    "significant",
+]
+
+
+def npt_populations(reference_dir=None) -> pd.Series:
+    """Resident population (mid-2019) per NPT from ``data/reference/npts.csv``, indexed by NPT."""
+    frame = reference.npts() if reference_dir is None else reference.npts(reference_dir)
+    return frame.set_index("npt")["population_mid2019"].rename("population")
+
+
+def change_by_area(
+    previous: pd.Series,
+    current: pd.Series,
+    populations: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Counts per area in two windows, side by side, with change, rate and significance.
+
+    Parameters
+    ----------
+    previous, current : pandas.Series
+        Counts indexed by area name (an area missing from one series counts 0 there).
+    populations : pandas.Series, optional
+        Resident population indexed by area name; areas in it with no events still appear
+        (with 0 and 0). Without it, ``population`` and ``rate_per_1000`` are NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, sorted by name: ``area``, ``previous``, ``current`` (int),
+        ``change`` (current - previous), ``pct_change`` (percent, NaN when previous is 0),
+        ``population``, ``rate_per_1000`` (current count per 1,000 residents), ``decreased``
+        (bool, current < previous), ``p_value`` and ``significant`` (the exact Poisson test of
+        :func:`perfpack.stats.poisson_change_test`).
+    """
+    areas = set(previous.index) | set(current.index)
+    if populations is not None:
+        areas |= set(populations.index)
+    areas = sorted(str(a) for a in areas if not pd.isna(a))
+    prev = previous.groupby(previous.index.astype(str)).sum().reindex(areas, fill_value=0)
+    curr = current.groupby(current.index.astype(str)).sum().reindex(areas, fill_value=0)
+    table = pd.DataFrame(
+        {
+            "area": areas,
+            "previous": prev.to_numpy().astype(int),
+            "current": curr.to_numpy().astype(int),
+        }
+    )
+    table["change"] = table["current"] - table["previous"]
+    table["pct_change"] = [
+        np.nan if (p := pct_change(a, b)) is None else p
+        for a, b in zip(table["previous"], table["current"], strict=True)
+    ]
+    if populations is not None:
+        pops = populations.copy()
+        pops.index = pops.index.astype(str)
+        table["population"] = pops.reindex(areas).to_numpy(dtype=float)
+    else:
+        table["population"] = np.nan
+    table["rate_per_1000"] = [
+        stats.rate_per_1000(c, p)
+        for c, p in zip(table["current"], table["population"], strict=True)
+    ]
+    table["decreased"] = table["current"] < table["previous"]
+    tests = [
+        stats.poisson_change_test(a, b)
+        for a, b in zip(table["previous"], table["current"], strict=True)
+    ]
+    table["p_value"] = [t.p_value for t in tests]
+    table["significant"] = [t.significant for t in tests]
+    return table[AREA_COLUMNS]
+
+
+def n_decreased(table: pd.DataFrame) -> int:
+    """How many areas fell (``current < previous``) in a :func:`change_by_area` table."""
+    return int(table["decreased"].sum())
+
+
+def number_word(n: int) -> str:
+    """0-10 in words as the report writes them ("four of ten"), larger numbers as digits."""
+    words = "none one two three four five six seven eight nine ten".split()
+    return words[n] if 0 <= n <= 10 else str(n)
+
+
+def display_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
+    """A :func:`change_by_area` table formatted for publication (rounded, readable headers)."""
+    shown = pd.DataFrame(
+        {
+            area_label: table["area"],
+            "Previous 12 months": table["previous"],
+            "Current 12 months": table["current"],
+            "Change": [f"{c:+d}" for c in table["change"]],
+            "% change": [
+                "n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]
+            ],
+            "Rate per 1,000": [
+                "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
+                for r in table["rate_per_1000"]
+            ],
+            "p-value": [f"{p:.3f}" if p >= 0.001 else "<0.001" for p in table["p_value"]],
+            "Change beyond chance?": ["yes" if s else "no" for s in table["significant"]],
+        }
+    )
+    return shown
+
+
+def change_chart(
+    table: pd.DataFrame, title: str, target_direction: str = "Reduction", area_label: str = "NPT"
+):
+    """Horizontal bars of the change in count per area (the report's figures 5 and 8), each
+    labelled with its change and % change; falls and rises in two colour-blind-safe colours
+    (blue for the target direction, orange against it).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, str)
+        The figure and its alt text.
+    """
+    ordered = table.sort_values("change", ascending=True).reset_index(drop=True)
+    fig, ax = charts.new_figure(figsize=(9, 0.45 * len(ordered) + 1.6))
+    good_is_fall = target_direction != "Increase"
+    colours = [
+        charts.IMPROVEMENT_COLOUR
+        if ((c < 0) == good_is_fall and c != 0)
+        else (charts.NEUTRAL_COLOUR if c == 0 else charts.CONCERN_COLOUR)
+        for c in ordered["change"]
+    ]
+    ax.barh(ordered["area"], ordered["change"], color=colours)
+    ax.axvline(0, color="black", linewidth=0.8)
+    span = max(ordered["change"].abs().max(), 1)
+    for y, (change, pct) in enumerate(zip(ordered["change"], ordered["pct_change"], strict=True)):
+        label = f"{change:+d} ({'n/a' if pd.isna(pct) else f'{round_half_up(pct):+.0f}%'})"
+        offset = span * 0.02
+        ax.text(
+            change + (offset if change >= 0 else -offset),
+            y,
+            label,
+            va="center",
+            ha="left" if change >= 0 else "right",
+            fontsize="small",
+        )
+    ax.set_xlim(-span * 1.45, span * 1.45)
+    ax.set_title(title)
+    ax.set_xlabel("Change in count, current vs previous 12 months")
+    ax.set_ylabel(area_label)
+    fig.tight_layout()
+    falls = ordered[ordered["decreased"]]["area"].tolist()
+    rises = ordered[ordered["change"] > 0]
+    rise_text = "; ".join(
+        f"{r.area} {r.change:+d}" for r in rises.sort_values("change", ascending=False).itertuples()
+    )
+    alt = (
+        f"{title}: horizontal bar chart of the change in count for each of {len(ordered)} "
+        f"{area_label}s. {n_decreased(table)} decreased ({', '.join(falls) or 'none'}). "
+        f"Increases: {rise_text or 'none'}."
+    )
+    return fig, alt
+
+
+def funnel_chart(table: pd.DataFrame, force_rate: float, title: str, area_label: str = "NPT"):
+    """Funnel plot: each area's current rate per 1,000 against its population, with the force
+    rate and exact Poisson 95% and 99.8% limits (:func:`perfpack.stats.funnel_limits`), so a
+    small area's rate is read against how much it could vary by chance.
+
+    Areas without a population are left out (and the alt text says how many).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, str)
+        The figure and its alt text.
+    """
+    plotted = table.dropna(subset=["population", "rate_per_1000"])
+    if plotted.empty:
+        raise ValueError("no area has a population, so there is no funnel plot to draw")
+    low, high = plotted["population"].min(), plotted["population"].max()
+    grid = np.linspace(max(low * 0.6, 1.0), high * 1.2, 200)
+    limits = stats.funnel_limits(grid, force_rate)
+    fig, ax = charts.new_figure()
+    ax.plot(grid, limits["rate_per_1000"], color="black", linewidth=1, label="Force rate")
+    ax.plot(
+        grid, limits["upper_1.96"], color="black", linestyle="--", linewidth=0.9, label="95% limits"
+    )
+    ax.plot(grid, limits["lower_1.96"], color="black", linestyle="--", linewidth=0.9)
+    ax.plot(
+        grid,
+        limits["upper_3.09"],
+        color="black",
+        linestyle=":",
+        linewidth=1.1,
+        label="99.8% limits",
+    )
+    ax.plot(grid, limits["lower_3.09"], color="black", linestyle=":", linewidth=1.1)
+    positions = [
+        stats.funnel_position(c, p, force_rate)
+        for c, p in zip(plotted["current"], plotted["population"], strict=True)
+    ]
+    outside = np.array([pos != "within" for pos in positions])
+    ax.scatter(
+        plotted["population"][~outside],
+        plotted["rate_per_1000"][~outside],
+        color=charts.PALETTE[0],
+        marker="o",
+        s=40,
+        zorder=3,
+        label="Within limits",
+    )
+    if outside.any():
+        ax.scatter(
+            plotted["population"][outside],
+            plotted["rate_per_1000"][outside],
+            color=charts.PALETTE[1],
+            marker="D",
+            s=45,
+            zorder=3,
+            label="Outside 95% limits",
+        )
+    # alternate labels above and below their points so neighbours of similar size stay legible
+    for i, row in enumerate(plotted.sort_values("population").itertuples()):
+        ax.annotate(
+            row.area,
+            (row.population, row.rate_per_1000),
+            textcoords="offset points",
+            xytext=(4, 4 if i % 2 == 0 else -10),
+            fontsize="x-small",
+        )
+    ax.set_title(title)
+    ax.set_xlabel("Resident population")
+    ax.set_ylabel("Rate per 1,000 residents")
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+    fig.tight_layout()
+    named = [
+        f"{area} ({pos})"
+        for area, pos in zip(plotted["area"], positions, strict=True)
+        if pos != "within"
+    ]
+    left_out = len(table) - len(plotted)
+    alt = (
+        f"{title}: funnel plot of the current rate per 1,000 residents for {len(plotted)} "
+        f"{area_label}s against population, around the force rate of {force_rate:.2f} with 95% "
+        f"and 99.8% limits. Outside the 95% limits: {', '.join(named) or 'none'}."
+        + (f" {left_out} without a population not shown." if left_out else "")
+    )
+    return fig, alt

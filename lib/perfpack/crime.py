@@ -1,0 +1,792 @@
+"""Crime-theme measures: one theme's offences, its windows and headline sentence, the national
+rate comparison, change by NPT, projections, the significance of the change, and the extra
+sections personal robbery carries (victim and offender profile, knife-related robbery, the
+northern NPTs' share).
+
+A theme is the rows of the canonical ``crimes`` table whose ``theme`` column is the theme's slug
+(``data/reference/offence_themes.csv`` maps offence codes to themes at ingest). Which extra
+sections a theme shows is the ``extra_sections`` column of ``data/reference/themes.csv``.
+Populations are a parameter (a Series indexed by area), never hard-wired, so the public-data
+themes (``robbery_all``, ``vehicle_crime_all``) run through the same functions with whatever
+areas their ``npt`` column holds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from perfpack import areas, charts, counts, projections, reference, spc, stats
+from perfpack.change import change_sentence, format_pct, pct_change, round_half_up
+from perfpack.figures import FigureBook
+from perfpack.paths import REFERENCE_DIR
+from perfpack.windows import Window, comparison_windows, parse_period, window_ending
+
+DATE_COLUMN = "recorded_date"
+AREA_COLUMN = "npt"
+#: Age bands for the victim and offender profile (figure 3); "Not known" when age is missing.
+AGE_BANDS = ("Under 18", "18-24", "25-34", "35-49", "50+")
+NOT_KNOWN = "Not known"
+#: Sex as the profile shows it ("Other" in the records is grouped with not recorded).
+PROFILE_SEXES = ("Male", "Female", "Other or not known")
+#: The NPTs the report calls "the north of the county" for robbery ("SOT North, SOT South and
+#: Newcastle ... 61%"). Used when ``data/reference/npts.csv`` has no ``northern_share`` column.
+NORTHERN_COLUMN = "northern_share"
+#: The printed report's figure numbers (February 2020 layout). A theme or chart not listed gets
+#: an unnumbered caption.
+REPORT_FIGURE_NUMBERS = {
+    "personal_robbery": {"monthly": 1, "projections": 2, "profile": 3},
+    "theft_from_vehicle": {"monthly": 4, "npt_change": 5, "projections": 6},
+    "theft_of_vehicle": {"monthly": 7, "npt_change": 8, "projections": 9},
+}
+_CAPTIONS = {
+    "monthly": "Monthly volume of {title}",
+    "npt_change": "Volume change by Neighbourhood policing team of {title} over a 12 month period",
+    "funnel": "Rate per 1,000 residents of {title} by NPT against the force rate",
+    "projections": "Three, six and twelve month projections for {title}",
+    "profile": "Victim and Offender Profile for {title}",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Selection and windows
+
+
+def theme_crimes(crimes: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The offences of one theme: rows whose ``theme`` column equals the slug.
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The canonical ``crimes`` table.
+    theme : str
+        A theme slug, e.g. ``"personal_robbery"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (possibly empty) with the same columns.
+    """
+    if "theme" not in crimes:
+        raise KeyError("the crimes table has no 'theme' column: is it the canonical table?")
+    return crimes[crimes["theme"].eq(theme).fillna(False).astype(bool)].copy()
+
+
+@dataclass(frozen=True)
+class ThemeWindows:
+    """The windows a crime theme reports on.
+
+    ``previous`` and ``current`` are the two 12-month windows compared; ``national`` is the
+    12 months ending ``rate_window_lag_months`` before the period (Oct 2018 - Sep 2019 for
+    2019-12), the window of the published national rate.
+    """
+
+    previous: Window
+    current: Window
+    national: Window
+
+
+def theme_windows(theme: str, period: str, reference_dir=REFERENCE_DIR) -> ThemeWindows:
+    """The theme's windows for ``period`` from its reference row (``lag_months``,
+    ``rate_window_lag_months``; a blank rate lag means the current window)."""
+    row = reference.theme(theme, reference_dir)
+    previous, current = comparison_windows(period, int(row["lag_months"]))
+    rate_lag = row["rate_window_lag_months"]
+    rate_lag = int(row["lag_months"]) if pd.isna(rate_lag) else int(rate_lag)
+    national = window_ending(parse_period(period) - rate_lag, 12)
+    return ThemeWindows(previous, current, national)
+
+
+def monthly_series(
+    crimes: pd.DataFrame, theme: str, period: str, first_month=None, lag_months: int = 0
+) -> pd.Series:
+    """A theme's monthly counts from the first month of the data to the end of the current
+    window, months without offences as 0 (the SPC chart's and the projections' points).
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The canonical crimes table (all themes: its first month is where the data starts, even if
+        this theme had no offence that month).
+    theme, period : str
+    first_month : str or pandas.Period, optional
+        Start here instead of at the data's first month.
+    lag_months : int, default 0
+        The theme's lag (the series ends ``lag_months`` before the period).
+    """
+    end = parse_period(period) - lag_months
+    if first_month is None:
+        if crimes.empty:
+            first = end
+        else:
+            first = crimes[DATE_COLUMN].min().to_period("M")
+    else:
+        first = parse_period(first_month) if isinstance(first_month, str) else first_month
+    first = min(first, end)
+    return counts.monthly_counts(theme_crimes(crimes, theme), DATE_COLUMN, Window(first, end))
+
+
+# --------------------------------------------------------------------------------------------
+# Headline and rate
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Counts in the two windows, their % change and the exact test of the change."""
+
+    previous: int
+    current: int
+    pct_change: float | None
+    test: stats.PoissonTest
+    sentence: str
+
+
+def headline(
+    offences: pd.DataFrame, windows: ThemeWindows, title: str, place: str = "Staffordshire"
+) -> Headline:
+    """The report's headline for one theme's offences.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        One theme's offences (:func:`theme_crimes`).
+    windows : ThemeWindows
+    title : str
+        The theme's title as the report writes it ("Personal Robbery").
+    place : str
+        The force area named in the sentence.
+
+    Returns
+    -------
+    Headline
+        E.g. ``sentence``: "The number of Personal Robbery offences in Staffordshire has
+        decreased by 11% from 855 offences in the period 1st January 2018 to 31st December 2018
+        compared to 764 in the period 1st January 2019 to 31st December 2019."
+    """
+    previous = counts.count_in_window(offences, DATE_COLUMN, windows.previous)
+    current = counts.count_in_window(offences, DATE_COLUMN, windows.current)
+    sentence = change_sentence(
+        title, previous, current, windows.previous, windows.current, place=place
+    )
+    return Headline(
+        previous,
+        current,
+        pct_change(previous, current),
+        stats.poisson_change_test(previous, current),
+        sentence,
+    )
+
+
+@dataclass(frozen=True)
+class NationalRate:
+    """The force's rate per 1,000 residents in the national window beside England & Wales."""
+
+    count: int
+    population: float
+    rate_per_1000: float
+    national_rate_per_1000: float | None
+    window: Window
+
+    @property
+    def below_national(self) -> bool | None:
+        if self.national_rate_per_1000 is None or math.isnan(self.rate_per_1000):
+            return None
+        return round_half_up(self.rate_per_1000, 1) < self.national_rate_per_1000
+
+
+def national_rate(
+    offences: pd.DataFrame,
+    theme: str,
+    window: Window,
+    population: float,
+    reference_dir=REFERENCE_DIR,
+) -> NationalRate:
+    """Offences per 1,000 residents in ``window`` and the theme's national comparator
+    (``data/reference/national_comparators.csv``, measure ``rate_per_1000``; None if not held).
+    """
+    count = counts.count_in_window(offences, DATE_COLUMN, window)
+    return NationalRate(
+        count=count,
+        population=float(population),
+        rate_per_1000=stats.rate_per_1000(count, population),
+        national_rate_per_1000=reference.national_comparator(theme, "rate_per_1000", reference_dir),
+        window=window,
+    )
+
+
+def national_sentence(title: str, rate: NationalRate, place: str = "Staffordshire") -> str:
+    """The report's national comparison: "Staffordshire is below the recorded national average
+    ... Staffordshire experienced 0.7 crimes per 1,000 residents compared to 1.4 for every 1,000
+    residents in England & Wales." Rates are shown to one decimal, rounded half up."""
+    ours = f"{round_half_up(rate.rate_per_1000, 1):.1f}"
+    window = rate.window.describe()
+    if rate.national_rate_per_1000 is None:
+        return (
+            f"{place} experienced {ours} {title} offences per 1,000 residents in the period "
+            f"{window}. No national rate is held for this theme."
+        )
+    theirs = f"{rate.national_rate_per_1000:.1f}"
+    if rate.below_national:
+        position = "below"
+    elif round_half_up(rate.rate_per_1000, 1) > rate.national_rate_per_1000:
+        position = "above"
+    else:
+        position = "level with"
+    return (
+        f"{place} is {position} the recorded national average in relation to the number of "
+        f"{title} offences per 1,000 residents (which is based on the period {window}). "
+        f"{place} experienced {ours} crimes per 1,000 residents compared to {theirs} for every "
+        "1,000 residents in England & Wales."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Areas
+
+
+def change_by_npt(
+    offences: pd.DataFrame, windows: ThemeWindows, populations: pd.Series | None = None
+) -> pd.DataFrame:
+    """Counts per NPT (or whatever areas ``npt`` holds) in the two windows, with change, rate
+    per 1,000 and significance: :func:`perfpack.areas.change_by_area`."""
+    previous = counts.counts_by(offences, DATE_COLUMN, windows.previous, AREA_COLUMN)
+    current = counts.counts_by(offences, DATE_COLUMN, windows.current, AREA_COLUMN)
+    return areas.change_by_area(previous, current, populations)
+
+
+def npt_sentence(title: str, table: pd.DataFrame, place: str = "Staffordshire Police") -> str:
+    """ "Theft from a Motor vehicle has decreased in four of Staffordshire Police's ten
+    Neighbourhood Policing Teams", naming every NPT that rose with its change."""
+    fell = areas.n_decreased(table)
+    total = len(table)
+    text = (
+        f"{title} has decreased in {areas.number_word(fell)} of {place}'s "
+        f"{areas.number_word(total)} Neighbourhood Policing Teams (NPTs)."
+    )
+    rises = table[table["change"] > 0].sort_values("change", ascending=False)
+    if len(rises):
+        parts = []
+        for row in rises.itertuples():
+            pct = "" if pd.isna(row.pct_change) else f", {format_pct(row.pct_change)}"
+            parts.append(f"{row.area} (+{row.change}{pct})")
+        text += f" It rose in {', '.join(parts)}."
+    return text
+
+
+def npt_significance_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-NPT verdicts of the exact Poisson test, ready to publish (counts are 12-month NPT
+    totals, already public in the change table)."""
+    verdicts = [
+        stats.poisson_change_test(a, b).verdict
+        for a, b in zip(table["previous"], table["current"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "NPT": table["area"],
+            "Previous": table["previous"],
+            "Current": table["current"],
+            "Verdict": verdicts,
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Robbery extras
+
+
+def age_band(ages: pd.Series) -> pd.Series:
+    """Ages in years -> the profile's bands: Under 18, 18-24, 25-34, 35-49, 50+; missing ages
+    -> "Not known".
+
+    Parameters
+    ----------
+    ages : pandas.Series
+        Whole years (nullable integers allowed).
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical with the five bands and "Not known".
+    """
+    numbers = pd.to_numeric(ages, errors="coerce").astype("float64")
+    bins = [-np.inf, 17, 24, 34, 49, np.inf]
+    banded = pd.cut(numbers, bins=bins, labels=list(AGE_BANDS), right=True)
+    labels = banded.astype("object").where(banded.notna(), NOT_KNOWN)
+    return pd.Series(
+        pd.Categorical(labels, categories=[*AGE_BANDS, NOT_KNOWN], ordered=True),
+        index=ages.index,
+        name="age_band",
+    )
+
+
+def _profile_sex(sexes: pd.Series) -> pd.Series:
+    mapped = sexes.astype("object").where(sexes.isin(["Male", "Female"]), PROFILE_SEXES[2])
+    return pd.Series(
+        pd.Categorical(mapped, categories=list(PROFILE_SEXES)), index=sexes.index, name="sex"
+    )
+
+
+def victim_offender_profile(offences: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Victims and suspects by age band and sex in ``window`` (figure 3).
+
+    Each offence counts once for its victim and once for its suspect (the canonical table holds
+    one of each per offence; an unknown suspect counts as "Not known").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form, every combination present (zeros included): ``role`` ("Victims",
+        "Suspects"), ``age_band``, ``sex``, ``count``.
+    """
+    rows = counts.in_window(offences, DATE_COLUMN, window)
+    frames = []
+    for role, prefix in (("Victims", "victim"), ("Suspects", "suspect")):
+        bands = age_band(rows[f"{prefix}_age"])
+        sexes = _profile_sex(rows[f"{prefix}_sex"])
+        tally = (
+            pd.crosstab(bands, sexes, dropna=False)
+            .reindex(index=[*AGE_BANDS, NOT_KNOWN], columns=list(PROFILE_SEXES), fill_value=0)
+            .stack()
+            .rename("count")
+            .reset_index()
+        )
+        tally.columns = ["age_band", "sex", "count"]
+        tally.insert(0, "role", role)
+        frames.append(tally)
+    profile = pd.concat(frames, ignore_index=True)
+    profile["age_band"] = profile["age_band"].astype(str)
+    profile["sex"] = profile["sex"].astype(str)
+    profile["count"] = profile["count"].astype(int)
+    return profile
+
+
+def profile_table(profile: pd.DataFrame, role: str) -> pd.DataFrame:
+    """One role's profile as an age band x sex table of counts with totals, small counts
+    suppressed (:func:`perfpack.disclosure.suppress_small`)."""
+    from perfpack import disclosure
+
+    wide = (
+        profile[profile["role"] == role]
+        .pivot(index="age_band", columns="sex", values="count")
+        .reindex(index=[*AGE_BANDS, NOT_KNOWN], columns=list(PROFILE_SEXES))
+    )
+    wide["Total"] = wide.sum(axis=1)
+    wide.loc["Total"] = wide.sum(axis=0)
+    wide = wide.reset_index().rename(columns={"age_band": "Age band"})
+    wide.columns.name = None
+    return disclosure.suppress_small(
+        wide.set_index("Age band"),
+        [*PROFILE_SEXES, "Total"],
+        total_row="Total",
+        total_column="Total",
+    ).reset_index()
+
+
+def profile_chart(profile: pd.DataFrame, title: str):
+    """Figure 3: victims and suspects side by side, bars by age band, one colour (and hatch)
+    per sex.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, str)
+    """
+    import matplotlib.pyplot as plt
+
+    charts.setup_style()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    hatches = ("", "//", "..")
+    width = 0.27
+    bands = [*AGE_BANDS, NOT_KNOWN]
+    x = np.arange(len(bands))
+    described = []
+    for ax, role in zip(axes, ("Victims", "Suspects"), strict=True):
+        part = profile[profile["role"] == role]
+        for i, sex in enumerate(PROFILE_SEXES):
+            values = (
+                part[part["sex"] == sex].set_index("age_band")["count"].reindex(bands, fill_value=0)
+            )
+            ax.bar(
+                x + (i - 1) * width,
+                values.to_numpy(),
+                width,
+                label=sex,
+                color=charts.PALETTE[i],
+                hatch=hatches[i],
+                edgecolor="white",
+            )
+        ax.set_xticks(x, bands, rotation=30, ha="right")
+        ax.set_title(role)
+        ax.set_xlabel("Age band")
+        by_band = part.groupby("age_band")["count"].sum().reindex(bands, fill_value=0)
+        by_sex = part.groupby("sex")["count"].sum().reindex(list(PROFILE_SEXES), fill_value=0)
+        total = int(part["count"].sum())
+        known = by_band.drop(NOT_KNOWN)
+        top = known.idxmax() if known.sum() else NOT_KNOWN
+        described.append(
+            f"{role}: {total} in all; most often aged {top} ({int(by_band[top])}); "
+            + ", ".join(f"{sex} {int(n)}" for sex, n in by_sex.items())
+        )
+    axes[0].set_ylabel("Count, current 12 months")
+    axes[1].legend(
+        loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small", title="Sex"
+    )
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    alt = (
+        f"{title}: bar charts of victims and suspects by age band and sex. "
+        + ". ".join(described)
+        + "."
+    )
+    return fig, alt
+
+
+@dataclass(frozen=True)
+class KnifeChange:
+    """Knife-related offences in the two windows."""
+
+    previous: int
+    current: int
+    pct_change: float | None
+    test: stats.PoissonTest
+
+    def sentence(self) -> str:
+        """'The number of knife related robberies has dropped by 10% (from 120 to 108) in the
+        last 12 months.' with the test's verdict."""
+        if self.pct_change is None:
+            movement = f"went from {self.previous} to {self.current}"
+        elif self.current < self.previous:
+            movement = (
+                f"has dropped by {format_pct(abs(self.pct_change))} (from {self.previous} to "
+                f"{self.current})"
+            )
+        elif self.current > self.previous:
+            movement = (
+                f"has risen by {format_pct(self.pct_change)} (from {self.previous} to "
+                f"{self.current})"
+            )
+        else:
+            movement = f"is unchanged at {self.current}"
+        return (
+            f"The number of knife related robberies {movement} in the last 12 months. "
+            f"{self.test.verdict}"
+        )
+
+
+def knife_change(offences: pd.DataFrame, windows: ThemeWindows) -> KnifeChange:
+    """Offences flagged as knife-related (``knife`` true; missing counts as not) in the previous
+    and current windows, their % change and the exact test."""
+    flagged = offences[offences["knife"].fillna(False).astype(bool)]
+    previous = counts.count_in_window(flagged, DATE_COLUMN, windows.previous)
+    current = counts.count_in_window(flagged, DATE_COLUMN, windows.current)
+    return KnifeChange(
+        previous,
+        current,
+        pct_change(previous, current),
+        stats.poisson_change_test(previous, current),
+    )
+
+
+def northern_npts(reference_dir=REFERENCE_DIR) -> list[str]:
+    """The NPTs whose offences make the "northern share": those marked ``yes`` in the
+    ``northern_share`` column of ``data/reference/npts.csv`` (none when a force's table has no
+    such column)."""
+    table = reference.table("npts", reference_dir)
+    if NORTHERN_COLUMN not in table:
+        return []
+    marked = table[table[NORTHERN_COLUMN].str.strip().str.lower().isin(["yes", "y", "true"])]
+    return marked["npt"].tolist()
+
+
+def area_share(offences: pd.DataFrame, window: Window, area_names) -> float | None:
+    """The percentage of ``window``'s offences that fall in ``area_names`` (None when the window
+    has no offences): "SOT North, SOT South and Newcastle ... make up 61% of all personal
+    robberies across the county"."""
+    rows = counts.in_window(offences, DATE_COLUMN, window)
+    if rows.empty:
+        return None
+    return float(rows[AREA_COLUMN].isin(list(area_names)).sum()) / len(rows) * 100.0
+
+
+# --------------------------------------------------------------------------------------------
+# Everything for one theme
+
+
+@dataclass
+class CrimeTheme:
+    """Every measure of one crime theme for one period (what the notebook shows and what
+    goes into figures.csv). Built by :func:`analyse_theme`."""
+
+    theme: str
+    title: str
+    period: str
+    target_direction: str
+    extra_sections: list[str]
+    windows: ThemeWindows
+    headline: Headline
+    monthly: pd.Series
+    xmr: pd.DataFrame
+    national: NationalRate
+    by_npt: pd.DataFrame
+    projections: pd.DataFrame
+    ets: projections.EtsForecast
+    backtest: pd.DataFrame
+    knife: KnifeChange | None = None
+    northern_share: float | None = None
+    northern_npts: list[str] = field(default_factory=list)
+    profile: pd.DataFrame | None = None
+
+    force_population: float = math.nan
+
+    @property
+    def force_rate_per_1000(self) -> float:
+        """The force's rate per 1,000 residents in the current window (the funnel's centre)."""
+        return stats.rate_per_1000(self.headline.current, self.force_population)
+
+    @property
+    def has_populations(self) -> bool:
+        return bool(self.by_npt["population"].notna().any())
+
+    def chart_title(self, chart: str) -> str:
+        """The chart's own title, e.g. "Monthly volume of Personal Robbery"."""
+        return _CAPTIONS[chart].format(title=self.title, window=self.windows.current.describe())
+
+    def caption(self, chart: str) -> str:
+        """The report's caption: "Figure 1. Monthly volume of Personal Robbery" (numbered as in
+        the printed report where it has the chart, see :data:`REPORT_FIGURE_NUMBERS`)."""
+        number = REPORT_FIGURE_NUMBERS.get(self.theme, {}).get(chart)
+        title = self.chart_title(chart)
+        return f"Figure {number}. {title}" if number else title
+
+    def projection_pct(self, n_months: int) -> float | None:
+        rows = self.projections[self.projections["n_months"] == n_months]
+        if rows.empty or pd.isna(rows["pct_change"].iloc[0]):
+            return None
+        return float(rows["pct_change"].iloc[0])
+
+
+def analyse_theme(
+    crimes: pd.DataFrame,
+    theme: str,
+    period: str,
+    populations: pd.Series | None = None,
+    force_population: float | None = None,
+    place: str = "Staffordshire",
+    reference_dir=REFERENCE_DIR,
+    first_month=None,
+    n_sims: int = 2000,
+) -> CrimeTheme:
+    """Compute every measure of a crime theme for ``period``.
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The canonical crimes table (all themes).
+    theme : str
+        Theme slug (``data/reference/themes.csv``).
+    period : str
+        ``YYYY-MM``, the last month of the report.
+    populations : pandas.Series, optional
+        Resident population per area (indexed like ``npt``), e.g.
+        :func:`perfpack.areas.npt_populations`. Without it area rates are missing.
+    force_population : float, optional
+        The force's population for its rate; default: the sum of ``populations``.
+    place : str
+        How the headline sentences name the force area.
+    reference_dir : path
+    first_month : optional
+        First month of the monthly series (default: the data's first month).
+    n_sims : int
+        Simulated paths for the model forecast's intervals.
+
+    Returns
+    -------
+    CrimeTheme
+        The extra sections (knife, northern share, profile) are filled only when the theme's
+        ``extra_sections`` lists them.
+    """
+    row = reference.theme(theme, reference_dir)
+    windows = theme_windows(theme, period, reference_dir)
+    offences = theme_crimes(crimes, theme)
+    lag = int(row["lag_months"])
+    monthly = monthly_series(crimes, theme, period, first_month=first_month, lag_months=lag)
+    direction = row["target_direction"]
+    if force_population is None:
+        force_population = float(populations.sum()) if populations is not None else math.nan
+    analysis = CrimeTheme(
+        theme=theme,
+        title=row["title"],
+        period=period,
+        target_direction=direction,
+        extra_sections=list(row["extra_sections"]),
+        windows=windows,
+        headline=headline(offences, windows, row["title"], place),
+        monthly=monthly,
+        xmr=spc.xmr(monthly, direction),
+        national=national_rate(offences, theme, windows.national, force_population, reference_dir),
+        by_npt=change_by_npt(offences, windows, populations),
+        projections=projections.report_projections(monthly),
+        ets=projections.ets_forecast(monthly, n_sims=n_sims),
+        backtest=projections.backtest(monthly, n_sims=max(n_sims // 2, 200)),
+        force_population=force_population,
+    )
+    extras = set(analysis.extra_sections)
+    if "knife" in extras:
+        analysis.knife = knife_change(offences, windows)
+    if "northern_share" in extras:
+        analysis.northern_npts = northern_npts(reference_dir)
+        analysis.northern_share = area_share(offences, windows.current, analysis.northern_npts)
+    if "victim_offender_profile" in extras:
+        analysis.profile = victim_offender_profile(offences, windows.current)
+    return analysis
+
+
+def projection_sentence(analysis: CrimeTheme) -> str:
+    """The projections in words: each trend's projected total and % change against the
+    current 12 months, and the model's forecast with its 95% interval."""
+    parts = []
+    for row in analysis.projections.itertuples():
+        pct = "n/a" if pd.isna(row.pct_change) else f"{round_half_up(row.pct_change):+.0f}%"
+        parts.append(f"the {row.method} projects {row.projected_total:,.0f} offences ({pct})")
+    ets = analysis.ets
+    ets_pct = "n/a" if ets.pct_change is None else f"{round_half_up(ets.pct_change):+.0f}%"
+    current = analysis.headline.current
+    return (
+        f"Against {current:,} offences in the current 12 months, over the next 12 months "
+        + "; ".join(parts)
+        + f". The seasonal model ({ets.model}) forecasts {ets.total:,.0f} ({ets_pct}), "
+        f"with a 95% prediction interval of {ets.lower_95:,.0f} to {ets.upper_95:,.0f}."
+    )
+
+
+def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
+    """The projections and the model forecast as a publishable table."""
+    table = projections.projection_table(analysis.monthly, ets=analysis.ets)
+
+    def _fmt(value, pattern="{:,.0f}"):
+        return "–" if value is None or pd.isna(value) else pattern.format(value)
+
+    return pd.DataFrame(
+        {
+            "Method": table["method"],
+            "Projected total, next 12 months": [_fmt(v) for v in table["projected_total"]],
+            "% change vs current 12 months": [
+                _fmt(None if pd.isna(v) else round_half_up(v), "{:+.0f}%")
+                for v in table["pct_change"]
+            ],
+            "80% interval": [
+                "–" if pd.isna(lo) else f"{lo:,.0f} to {hi:,.0f}"
+                for lo, hi in zip(table["lower_80"], table["upper_80"], strict=True)
+            ],
+            "95% interval": [
+                "–" if pd.isna(lo) else f"{lo:,.0f} to {hi:,.0f}"
+                for lo, hi in zip(table["lower_95"], table["upper_95"], strict=True)
+            ],
+        }
+    )
+
+
+def backtest_display_table(analysis: CrimeTheme) -> pd.DataFrame:
+    """The back-test as a publishable table (error of each method on the latest year)."""
+    table = analysis.backtest
+    return pd.DataFrame(
+        {
+            "Method (fitted a year earlier)": table["method"],
+            "Projected": [f"{v:,.0f}" for v in table["projected_total"]],
+            "Actual": [f"{v:,.0f}" for v in table["actual_total"]],
+            "Error": [f"{v:+,.0f}" for v in table["error"]],
+            "Absolute % error": [
+                "–" if pd.isna(v) else f"{round_half_up(v, 1):.1f}%" for v in table["abs_pct_error"]
+            ],
+            "Actual inside 95% interval?": [
+                "–" if pd.isna(v) else ("yes" if v else "no") for v in table["inside_95"]
+            ],
+        }
+    )
+
+
+def figure_book(analysis: CrimeTheme) -> FigureBook:
+    """Every figure of the theme for figures.csv.
+
+    Measures: ``count_previous``, ``count_current``, ``pct_change``, ``change_p_value``,
+    ``rate_per_1000``, ``national_rate_per_1000``, ``npts_decreased``, ``projection_3m_pct``,
+    ``projection_6m_pct``, ``projection_12m_pct`` (and ``projection_<n>m_total``),
+    ``ets_total``, ``ets_pct``, ``ets_lower_95``/``ets_upper_95``/``ets_lower_80``/
+    ``ets_upper_80``, ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
+    (group = NPT) ``count_previous``, ``count_current``, ``pct_change``, ``rate_per_1000``,
+    ``change_p_value``; and for the extra sections ``knife_count_previous``,
+    ``knife_count_current``, ``knife_pct_change``, ``knife_p_value``, ``northern_share``.
+    """
+    book = FigureBook(analysis.theme)
+    windows = analysis.windows
+    head = analysis.headline
+    book.add("count_previous", head.previous, windows.previous)
+    book.add("count_current", head.current, windows.current)
+    book.add("pct_change", head.pct_change, windows.current)
+    book.add("change_p_value", head.test.p_value, windows.current)
+    book.add("rate_per_1000", analysis.national.rate_per_1000, windows.national)
+    book.add("national_rate_per_1000", analysis.national.national_rate_per_1000, windows.national)
+    book.add("npts_decreased", areas.n_decreased(analysis.by_npt), windows.current)
+    for n_months in projections.REPORT_WINDOWS:
+        rows = analysis.projections[analysis.projections["n_months"] == n_months]
+        if rows.empty:
+            continue
+        book.add(f"projection_{n_months}m_pct", rows["pct_change"].iloc[0], windows.current)
+        book.add(f"projection_{n_months}m_total", rows["projected_total"].iloc[0], windows.current)
+    ets = analysis.ets
+    book.add("ets_total", ets.total, windows.current)
+    book.add("ets_pct", ets.pct_change, windows.current)
+    for name in ("lower_80", "upper_80", "lower_95", "upper_95"):
+        book.add(f"ets_{name}", getattr(ets, name), windows.current)
+    for month, value in analysis.monthly.items():
+        book.add("monthly_count", value, f"{month}/{month}")
+    for row in analysis.by_npt.itertuples():
+        book.add("count_previous", row.previous, windows.previous, group=row.area)
+        book.add("count_current", row.current, windows.current, group=row.area)
+        book.add("pct_change", row.pct_change, windows.current, group=row.area)
+        book.add("rate_per_1000", row.rate_per_1000, windows.current, group=row.area)
+        book.add("change_p_value", row.p_value, windows.current, group=row.area)
+    if analysis.knife is not None:
+        book.add("knife_count_previous", analysis.knife.previous, windows.previous)
+        book.add("knife_count_current", analysis.knife.current, windows.current)
+        book.add("knife_pct_change", analysis.knife.pct_change, windows.current)
+        book.add("knife_p_value", analysis.knife.test.p_value, windows.current)
+    if analysis.northern_share is not None:
+        book.add("northern_share", analysis.northern_share, windows.current)
+    return book
+
+
+def theme_figures(
+    crimes: pd.DataFrame,
+    theme: str,
+    period: str,
+    populations: pd.Series | None = None,
+    **kwargs,
+) -> FigureBook:
+    """:func:`analyse_theme` then :func:`figure_book`: every figure of one theme."""
+    return figure_book(analyse_theme(crimes, theme, period, populations, **kwargs))
+
+
+def northern_share_sentence(analysis: CrimeTheme) -> str:
+    """'Stoke-on-Trent North, Stoke-on-Trent South and Newcastle-under-Lyme make up 61% of all
+    Personal Robbery offences across the county in the period ...'."""
+    names = analysis.northern_npts
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    share = "n/a" if analysis.northern_share is None else format_pct(analysis.northern_share)
+    return (
+        f"{joined} make up {share} of all {analysis.title} offences across the county in the "
+        f"period {analysis.windows.current.describe()}."
+    )
+
+
+def profile_note() -> str:
+    """How the profile counts: one victim and one suspect per offence, small counts hidden."""
+    from perfpack import disclosure
+
+    return (
+        "Each offence counts once for its victim and once for its first-named suspect; an "
+        "offence with no suspect identified, or with age or sex not recorded, counts as not "
+        "known. " + disclosure.suppression_note()
+    )

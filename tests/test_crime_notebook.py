@@ -1,0 +1,155 @@
+"""End to end: the crime-theme notebook run on the demo force reproduces every published crime
+figure of the February 2020 report (pages 4-11). Expected values are the report's."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import papermill
+import pytest
+
+from perfpack.change import round_half_up
+from perfpack.figures import read_figures
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "01_crime_theme.ipynb"
+THEMES = ("personal_robbery", "theft_from_vehicle", "theft_of_vehicle")
+
+# theme: (previous, current, % change, rate, national rate, NPTs decreased, 12-month projection %)
+PUBLISHED = {
+    "personal_robbery": (855, 764, -11, 0.7, 1.4, 9, -10),
+    "theft_from_vehicle": (3123, 3031, -3, 2.5, 4.8, 4, -6),
+    "theft_of_vehicle": (1891, 1741, -8, 1.5, 2.0, 5, -10),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(demo_processed, tmp_path_factory):
+    """Each theme's executed notebook and figures, run once for the module."""
+    out = tmp_path_factory.mktemp("crime_notebook")
+    results = {}
+    for theme in THEMES:
+        figures_path = out / f"{theme}.csv"
+        executed = out / f"{theme}.ipynb"
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(executed),
+            kernel_name="python3",
+            parameters={
+                "period": "2019-12",
+                "theme": theme,
+                "processed_dir": str(demo_processed),
+                "figures_path": str(figures_path),
+            },
+            progress_bar=False,
+        )
+        results[theme] = (nbformat.read(executed, as_version=4), read_figures(figures_path))
+    return results
+
+
+def _value(figures, measure, group=""):
+    rows = figures[(figures["measure"] == measure) & (figures["group"] == group)]
+    assert len(rows) == 1, f"{measure} {group!r}: {len(rows)} rows"
+    return float(rows["value"].iloc[0])
+
+
+def _outputs(notebook) -> str:
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts.append(data.get("text/markdown", ""))
+            texts.append(data.get("text/html", ""))
+            texts.append(output.get("text", ""))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_published_headline_figures(runs, theme):
+    _, figures = runs[theme]
+    previous, current, pct, rate, national, decreased, projection = PUBLISHED[theme]
+    assert _value(figures, "count_previous") == previous
+    assert _value(figures, "count_current") == current
+    assert round_half_up(_value(figures, "pct_change")) == pct
+    assert round_half_up(_value(figures, "rate_per_1000"), 1) == rate
+    assert _value(figures, "national_rate_per_1000") == national
+    assert _value(figures, "npts_decreased") == decreased
+    assert round_half_up(_value(figures, "projection_12m_pct")) == projection
+    for measure in ("projection_3m_pct", "projection_6m_pct", "change_p_value"):
+        _value(figures, measure)
+    windows = figures.set_index("measure")["window"]
+    assert windows["count_previous"].iloc[0] == "2018-01/2018-12"
+    assert windows["rate_per_1000"].iloc[0] == "2018-10/2019-09"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_npt_counts_add_up(runs, theme):
+    _, figures = runs[theme]
+    previous, current = PUBLISHED[theme][:2]
+    by_npt = figures[figures["group"] != ""]
+    assert by_npt[by_npt["measure"] == "count_previous"]["value"].sum() == previous
+    assert by_npt[by_npt["measure"] == "count_current"]["value"].sum() == current
+    assert by_npt[by_npt["measure"] == "count_current"]["group"].nunique() == 10
+
+
+def test_robbery_extras(runs):
+    notebook, figures = runs["personal_robbery"]
+    # "the exception being Newcastle, where ... risen by 26% which equates to 19 more offences"
+    newcastle_previous = _value(figures, "count_previous", "Newcastle-under-Lyme")
+    newcastle_current = _value(figures, "count_current", "Newcastle-under-Lyme")
+    assert newcastle_current - newcastle_previous == 19
+    assert round_half_up((newcastle_current - newcastle_previous) / newcastle_previous * 100) == 26
+    assert round_half_up(_value(figures, "northern_share")) == 61
+    assert round_half_up(_value(figures, "knife_pct_change")) == -10
+    text = _outputs(notebook)
+    assert "Victim and Offender Profile for Personal Robbery" in text
+    assert "Figure 1. Monthly volume of Personal Robbery" in text
+    assert "Monthly scrutiny is held at the Force" in text  # the force lead's response
+
+
+def test_vehicle_themes_have_no_robbery_sections(runs):
+    for theme in ("theft_from_vehicle", "theft_of_vehicle"):
+        notebook, figures = runs[theme]
+        assert not figures["measure"].isin(["northern_share", "knife_pct_change"]).any()
+        text = _outputs(notebook)
+        assert "Knife-related robbery" not in text
+        assert "Governance of Vehicle crime" in text
+
+
+def test_theft_from_vehicle_short_projection_is_an_increase(runs):
+    # "if the last three months performance continues then this is projecting increases"
+    _, figures = runs["theft_from_vehicle"]
+    assert _value(figures, "projection_3m_pct") > 0
+
+
+@pytest.mark.parametrize(
+    ("theme", "caption"),
+    [
+        ("theft_from_vehicle", "Figure 4. Monthly volume of Theft from a Motor Vehicle"),
+        ("theft_from_vehicle", "Figure 5. Volume change by Neighbourhood policing team"),
+        ("theft_from_vehicle", "Figure 6. Three, six and twelve month projections"),
+        ("theft_of_vehicle", "Figure 9. Three, six and twelve month projections"),
+    ],
+)
+def test_figure_captions(runs, theme, caption):
+    notebook, _ = runs[theme]
+    assert caption in _outputs(notebook)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_outputs_are_public(runs, theme):
+    notebook, _ = runs[theme]
+    text = _outputs(notebook)
+    assert "SYNTHETIC DEMONSTRATION DATA" in text
+    images = re.findall(r"<img [^>]*>", text)
+    assert len(images) >= 4
+    assert all(re.search(r'alt="[^"]{20,}"', image) for image in images)
+    assert "DEMO-CR-" not in text  # no record ids
+    assert not any(
+        output.get("output_type") == "error"
+        for c in notebook.cells
+        for output in c.get("outputs", [])
+    )

@@ -1,0 +1,135 @@
+"""Exact Poisson test, rates and funnel limits against hand-worked values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from perfpack import stats
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "p_value", "significant", "verdict_start"),
+    [
+        # 0 then 5: all five in one window, P = 2 * 0.5**5
+        (0, 5, 0.0625, False, "A rise of this size is likely to be chance"),
+        (5, 0, 0.0625, False, "A fall of this size is likely to be chance"),
+        # 0 then 6: 2 * 0.5**6 = 0.03125 -- beyond chance at 5%
+        (0, 6, 0.03125, True, "A rise of this size is unlikely to be chance"),
+        # 4 then 1: 2 * (C(5,0) + C(5,1)) / 32 = 12/32
+        (4, 1, 0.375, False, "A fall of this size is likely"),
+        # 2 then 8: 2 * (1 + 10 + 45) / 1024
+        (2, 8, 112 / 1024, False, "A rise"),
+        # 10 then 0: 2 / 1024
+        (10, 0, 2 / 1024, True, "A fall of this size is unlikely"),
+        # equal counts: the two tails cover everything
+        (7, 7, 1.0, False, "The two periods have the same count"),
+        # nothing in either window
+        (0, 0, 1.0, False, "There were no events in either period"),
+    ],
+)
+def test_poisson_change_test_hand_values(previous, current, p_value, significant, verdict_start):
+    result = stats.poisson_change_test(previous, current)
+    assert result.previous == previous and result.current == current
+    assert result.p_value == pytest.approx(p_value, rel=1e-9)
+    assert result.significant is significant
+    assert result.verdict.startswith(verdict_start)
+
+
+def test_poisson_change_test_textbook_10_vs_20():
+    # 10 vs 20 events: 2 * sum_{k<=10} C(30, k) / 2**30 = 0.0987 (R: binom.test(10, 30))
+    expected = 2 * sum(math.comb(30, k) for k in range(11)) / 2**30
+    assert expected == pytest.approx(0.09874, abs=1e-5)
+    assert stats.poisson_change_test(20, 10).p_value == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize(("previous", "current"), [(-1, 3), (2.5, 3), (3, None)])
+def test_poisson_change_test_rejects_non_counts(previous, current):
+    with pytest.raises(ValueError):
+        stats.poisson_change_test(previous, current)
+
+
+@pytest.mark.parametrize(
+    ("p_value", "text"),
+    [
+        (0.0625, "p = 0.06"),
+        (0.03125, "p = 0.03"),
+        (0.004, "p = 0.004"),
+        (0.0004, "p < 0.001"),
+        (1.0, "p = 1.00"),
+    ],
+)
+def test_format_p_value(p_value, text):
+    assert stats.format_p_value(p_value) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "population", "rate"),
+    [
+        (764, 1_135_935, 0.672574),  # 764 / 1135.935; the report's robbery rate, 0.7
+        (0, 100, 0.0),
+        (5, 1000, 5.0),
+    ],
+)
+def test_rate_per_1000(count, population, rate):
+    assert stats.rate_per_1000(count, population) == pytest.approx(rate, abs=1e-6)
+
+
+@pytest.mark.parametrize("population", [0, -5, None, math.nan])
+def test_rate_per_1000_without_population_is_nan(population):
+    assert math.isnan(stats.rate_per_1000(3, population))
+
+
+# Poisson(4) cumulative probabilities by hand: F(0)=e^-4=0.018316, F(1)=5e^-4=0.091578,
+# F(7)=0.948866, F(8)=0.978637, F(10)=0.997160, F(11)=0.999085.
+@pytest.mark.parametrize(
+    ("method", "column", "rate"),
+    [
+        ("exact", "lower_1.96", 1 / 4),  # smallest k with F(k) >= 0.025 is 1
+        ("exact", "upper_1.96", 8 / 4),  # smallest k with F(k) >= 0.975 is 8
+        ("exact", "lower_3.09", 0.0),  # F(0) >= 0.001 already
+        ("exact", "upper_3.09", 11 / 4),  # F(10) < 0.999 <= F(11)
+        # interpolated: 8 - (0.978637 - 0.975) / (0.978637 - 0.948866) = 7.87783
+        ("spiegelhalter", "upper_1.96", 7.87783 / 4),
+        # 1 - (0.091578 - 0.025) / (0.091578 - 0.018316) = 0.09124
+        ("spiegelhalter", "lower_1.96", 0.09124 / 4),
+        ("spiegelhalter", "lower_3.09", 0.0),  # negative interpolation floored at 0
+        ("normal", "upper_1.96", (4 + 1.96 * 2) / 4),
+        ("normal", "lower_1.96", (4 - 1.96 * 2) / 4),
+        ("normal", "lower_3.09", 0.0),  # 4 - 3.09 * 2 < 0
+    ],
+)
+def test_funnel_limits_expected_four(method, column, rate):
+    limits = stats.funnel_limits(4000, 1.0, method=method)
+    assert limits.loc[0, "expected"] == pytest.approx(4.0)
+    assert limits.loc[0, "rate_per_1000"] == pytest.approx(1.0)
+    assert limits.loc[0, column] == pytest.approx(rate, abs=1e-4)
+
+
+def test_funnel_limits_narrow_as_population_grows():
+    limits = stats.funnel_limits([4000, 40_000, 400_000], 1.0)
+    width = limits["upper_1.96"] - limits["lower_1.96"]
+    assert width.is_monotonic_decreasing
+    assert (limits["upper_3.09"] >= limits["upper_1.96"]).all()
+    assert (limits["lower_3.09"] <= limits["lower_1.96"]).all()
+
+
+@pytest.mark.parametrize("population", [0, -1])
+def test_funnel_limits_reject_bad_population(population):
+    with pytest.raises(ValueError):
+        stats.funnel_limits(population, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("count", "position"),
+    [
+        (4, "within"),
+        (7, "within"),  # 7 < 7.878
+        (8, "above 95%"),  # above 7.878, not above 10.96 (99.8%)
+        (12, "above 99.8%"),
+        (0, "below 95%"),  # 0 < 0.091; the 99.8% lower limit is 0
+    ],
+)
+def test_funnel_position(count, position):
+    assert stats.funnel_position(count, 4000, 1.0) == position
