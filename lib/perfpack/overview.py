@@ -129,31 +129,37 @@ def index_html(
 
 
 def _contents_table(rows: list[dict]) -> str:
+    """The contents table, grouped as the report groups its themes (section, then heading)."""
     head = (
         "<table><caption>Contents and performance overview</caption><thead><tr>"
-        "<th scope='col'>Section</th><th scope='col'>Theme</th><th scope='col'>Target</th>"
+        "<th scope='col'>Theme</th><th scope='col'>Target</th>"
         "<th scope='col'>Previous 12 months</th><th scope='col'>Current 12 months</th>"
         "<th scope='col'>Change</th><th scope='col'>Significance</th>"
         "<th scope='col'>12-month projection</th><th scope='col'>SPC signal</th>"
-        "<th scope='col'>Exception for review</th></tr></thead><tbody>"
+        "<th scope='col'>Exception for review</th></tr></thead>"
     )
+    themes = reference.themes()
     body = []
-    for row in rows:
-        result = row["result"]
-        link = f'<a href="{result.html}">{html.escape(row["title"])}</a>'
-        if not result.ok:
-            link += ' <span class="failed">(not produced: see page)</span>'
-        body.append(
-            "<tr>"
-            f"<td>{html.escape(row['section'])}</td><td>{link}</td>"
-            f"<td>{html.escape(row['target'])}</td>"
-            f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
-            f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
-            f"<td>{format_pct(row['projection_12m_pct'])}</td>"
-            f"<td>{html.escape(row['review'].spc_signal)}</td>"
-            f"<td>{_exception_cell(row['review'])}</td></tr>"
-        )
-    return head + "".join(body) + "</tbody></table>"
+    for section in dict.fromkeys(r["section"] for r in rows):
+        body.append(f"<tbody><tr><th scope='rowgroup' colspan='9'>{html.escape(section)}</th></tr>")
+        for row in (r for r in rows if r["section"] == section):
+            result = row["result"]
+            heading = themes.loc[row["theme"], "contents_group"]
+            name = row["title"] if heading == row["title"] else f"{heading}: {row['title']}"
+            link = f'<a href="{result.html}">{html.escape(name)}</a>'
+            if not result.ok:
+                link += ' <span class="failed">(not produced: see page)</span>'
+            body.append(
+                "<tr>"
+                f"<td>{link}</td><td>{html.escape(row['target'])}</td>"
+                f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
+                f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
+                f"<td>{format_pct(row['projection_12m_pct'])}</td>"
+                f"<td>{html.escape(row['review'].spc_signal)}</td>"
+                f"<td>{_exception_cell(row['review'])}</td></tr>"
+            )
+        body.append("</tbody>")
+    return head + "".join(body) + "</table>"
 
 
 def _exception_cell(theme_review) -> str:
