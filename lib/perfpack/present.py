@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -39,15 +40,11 @@ def show_markdown(text: str) -> None:
 
 def table_html(frame: pd.DataFrame, caption: str | None = None, index: bool = False) -> str:
     """A DataFrame as an accessible HTML table with an optional caption."""
-    body = frame.to_html(index=index, border=0, classes="perfpack-table", na_rep="–",
-                         escape=True)
+    body = frame.to_html(index=index, border=0, classes="perfpack-table", na_rep="–", escape=True)
     if caption:
-        body = body.replace(
-            '<table border="0" class="dataframe perfpack-table">',
-            '<table border="0" class="dataframe perfpack-table">'
-            f"<caption>{html.escape(caption)}</caption>",
-            1,
-        )
+        # insert the caption right after the opening tag, whatever attributes pandas gives it
+        body = re.sub(r"(<table[^>]*>)", rf"\1<caption>{html.escape(caption)}</caption>", body,
+                      count=1)
     return body
 
 
