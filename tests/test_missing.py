@@ -1,0 +1,923 @@
+"""Missing-persons definitions: hand-worked edge-case tables (never values from running the code),
+the report's published figures for the cost and the forecast, and the reference table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from perfpack import missing
+from perfpack.windows import Window, comparison_windows
+
+PREVIOUS, CURRENT = comparison_windows("2019-12")  # Jan-Dec 2018, Jan-Dec 2019
+
+COLUMNS = [
+    "episode_id",
+    "person_id",
+    "reported_at",
+    "found_at",
+    "month",
+    "age",
+    "risk_grade",
+    "looked_after",
+    "location_type",
+    "location_id",
+    "npt",
+    "rhi_date",
+]
+
+
+def episodes(rows: list[dict]) -> pd.DataFrame:
+    """A canonical missing_episodes table from short rows (defaults fill the rest)."""
+    full = []
+    for i, row in enumerate(rows):
+        base = {
+            "episode_id": f"E{i:03d}",
+            "person_id": "P1",
+            "reported_at": "2019-06-01 10:00",
+            "found_at": None,
+            "age": 30,
+            "risk_grade": "Medium",
+            "looked_after": False,
+            "location_type": "Family home",
+            "location_id": None,
+            "npt": "Stafford",
+            "rhi_date": None,
+        }
+        base.update(row)
+        full.append(base)
+    frame = pd.DataFrame(full)
+    frame["reported_at"] = pd.to_datetime(frame["reported_at"], format="mixed")
+    frame["found_at"] = pd.to_datetime(frame["found_at"], format="mixed")
+    frame["rhi_date"] = pd.to_datetime(frame["rhi_date"], format="mixed")
+    frame["month"] = frame["reported_at"].dt.to_period("M").dt.to_timestamp()
+    frame["age"] = frame["age"].astype("Int64")
+    frame["looked_after"] = frame["looked_after"].astype("boolean")
+    for column in ("episode_id", "person_id", "risk_grade", "location_type", "location_id", "npt"):
+        frame[column] = frame[column].astype("str")
+    return frame[COLUMNS]
+
+
+# --- episodes and individuals ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reported, found, in_previous, in_current",
+    [
+        # spans the boundary: reported in 2018, found in 2019 -> belongs to 2018 only
+        ("2018-12-31 23:30", "2019-01-01 02:00", 1, 0),
+        # the first instant of 2019
+        ("2019-01-01 00:00", "2019-01-01 05:00", 0, 1),
+        # any time on the last day of the window
+        ("2019-12-31 23:59", None, 0, 1),
+        # the day before the previous window
+        ("2017-12-31 23:59", "2018-01-01 01:00", 0, 0),
+    ],
+)
+def test_episode_belongs_to_window_of_report(reported, found, in_previous, in_current):
+    table = episodes([{"reported_at": reported, "found_at": found}])
+    assert missing.episode_count(table, PREVIOUS) == in_previous
+    assert missing.episode_count(table, CURRENT) == in_current
+
+
+def test_individuals_distinct_people_per_window():
+    table = episodes(
+        [
+            {"person_id": "P1", "reported_at": "2018-05-01 10:00"},  # both windows
+            {"person_id": "P1", "reported_at": "2019-05-01 10:00"},
+            {"person_id": "P2", "reported_at": "2019-02-01 10:00"},  # twice in 2019
+            {"person_id": "P2", "reported_at": "2019-03-01 10:00"},
+            {"person_id": "P3", "reported_at": "2018-12-31 22:00"},  # 2018 only
+        ]
+    )
+    assert missing.individual_count(table, PREVIOUS) == 2  # P1, P3
+    assert missing.individual_count(table, CURRENT) == 2  # P1, P2
+    assert missing.episode_count(table, CURRENT) == 3
+
+
+@pytest.mark.parametrize(
+    "age, child",
+    [(0, True), (17, True), (18, False), (19, False), (None, False)],
+)
+def test_child_episode_is_under_18_at_report(age, child):
+    table = episodes([{"age": age}])
+    assert missing.is_child_episode(table).tolist() == [child]
+
+
+def test_person_turning_18_between_episodes():
+    table = episodes(
+        [
+            {"reported_at": "2019-02-01 10:00", "age": 17},
+            {"reported_at": "2019-09-01 10:00", "age": 18},
+        ]
+    )
+    assert missing.child_episode_count(table, CURRENT) == 1
+    assert missing.child_share(table, CURRENT) == pytest.approx(50.0)
+    # still one individual, and a repeat one
+    assert missing.individual_count(table, CURRENT) == 1
+    assert missing.repeat_individual_count(table, CURRENT) == 1
+
+
+def test_child_share_empty_window_is_none():
+    assert missing.child_share(episodes([{"reported_at": "2016-01-01"}]), CURRENT) is None
+
+
+def test_report_child_share_is_under_18():
+    # The report: 2,599 child (under 18) episodes of 3,812 -> "68%".
+    assert round(2599 / 3812 * 100) == 68
+
+
+# --- monthly series --------------------------------------------------------------------------
+
+
+def test_monthly_individuals_count_a_person_once_a_month():
+    table = episodes(
+        [
+            {"person_id": "P1", "reported_at": "2019-03-02 10:00"},
+            {"person_id": "P1", "reported_at": "2019-03-20 10:00"},
+            {"person_id": "P1", "reported_at": "2019-04-01 10:00"},
+            {"person_id": "P2", "reported_at": "2019-03-05 10:00", "age": 12},
+        ]
+    )
+    people = missing.monthly_individuals(table, CURRENT)
+    assert len(people) == 12
+    assert people[pd.Period("2019-03", "M")] == 2
+    assert people[pd.Period("2019-04", "M")] == 1
+    assert people.sum() == 3
+    eps = missing.monthly_episodes(table, CURRENT)
+    assert eps[pd.Period("2019-03", "M")] == 3
+    kids = missing.monthly_child_episodes(table, CURRENT)
+    assert kids[pd.Period("2019-03", "M")] == 1 and kids.sum() == 1
+
+
+def test_chart_window_starts_at_first_data_month():
+    table = episodes([{"reported_at": "2017-03-15"}])
+    window = missing.chart_window(table, "2019-12", 36)
+    assert (str(window.start), str(window.end)) == ("2017-03", "2019-12")
+    early = episodes([{"reported_at": "2015-03-15"}])
+    window = missing.chart_window(early, "2019-12", 36)
+    assert (str(window.start), str(window.end)) == ("2017-01", "2019-12")
+
+
+# --- repeats ---------------------------------------------------------------------------------
+
+
+def test_repeats_hand_worked():
+    # 2019: P1 x3, P2 x2, P3 x1, P4 x1 (P4 also once in 2018) -> 7 episodes, 4 individuals,
+    # repeat individuals P1, P2 = 2; repeat episodes 3 + 2 = 5 of 7; rate 2/4 = 50%.
+    rows = (
+        [{"person_id": "P1", "reported_at": f"2019-0{m}-01"} for m in (1, 2, 3)]
+        + [{"person_id": "P2", "reported_at": f"2019-0{m}-01"} for m in (4, 5)]
+        + [{"person_id": "P3", "reported_at": "2019-06-01"}]
+        + [
+            {"person_id": "P4", "reported_at": "2019-07-01"},
+            {"person_id": "P4", "reported_at": "2018-07-01"},
+        ]
+    )
+    table = episodes(rows)
+    assert missing.repeat_individual_count(table, CURRENT) == 2
+    assert missing.repeat_rate(table, CURRENT) == pytest.approx(50.0)
+    assert missing.repeat_episode_share(table, CURRENT) == pytest.approx(5 / 7 * 100)
+    assert missing.episodes_per_individual(table, CURRENT) == pytest.approx(7 / 4)
+    # P4 has one episode in each window: a repeat in neither
+    assert missing.repeat_individual_count(table, PREVIOUS) == 0
+    assert missing.repeat_episode_share(table, PREVIOUS) == pytest.approx(0.0)
+
+
+def test_repeat_measures_with_no_episodes():
+    table = episodes([{"reported_at": "2016-01-01"}])
+    assert missing.repeat_individual_count(table, CURRENT) == 0
+    assert missing.repeat_rate(table, CURRENT) is None
+    assert missing.repeat_episode_share(table, CURRENT) is None
+    assert missing.episodes_per_individual(table, CURRENT) is None
+    assert missing.concentration(table, CURRENT) is None
+
+
+@pytest.mark.parametrize(
+    "episode_counts, expected",
+    [
+        # 10 people: top 10% = 1 person (5 of 14 episodes)
+        ([5, 1, 1, 1, 1, 1, 1, 1, 1, 1], 5 / 14 * 100),
+        # 11 people: ceil(1.1) = 2 people (4 + 3 of 17)
+        ([4, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2], 7 / 17 * 100),
+        # 1 person: they are the top group
+        ([3], 100.0),
+        # ties at the cut-off: the group stays at 2 people (2 + 2 of 2*20 = 40)
+        ([2] * 20, 4 / 40 * 100),
+    ],
+)
+def test_concentration(episode_counts, expected):
+    rows = []
+    for p, k in enumerate(episode_counts):
+        rows += [{"person_id": f"P{p}", "reported_at": f"2019-{m + 1:02d}-03"} for m in range(k)]
+    assert missing.concentration(episodes(rows), CURRENT) == pytest.approx(expected)
+
+
+# --- duration --------------------------------------------------------------------------------
+
+
+DURATION_ROWS = [
+    {"reported_at": "2019-03-01 10:00", "found_at": "2019-03-01 20:00"},  # 10 h
+    {"reported_at": "2019-03-02 10:00", "found_at": "2019-03-03 10:00"},  # 24 h exactly
+    {"reported_at": "2019-03-04 10:00", "found_at": "2019-03-07 10:00"},  # 72 h
+    {"reported_at": "2019-03-05 10:00", "found_at": None},  # no found time: open
+    # reported in the window, found after it ended (8 h)
+    {"reported_at": "2019-12-31 20:00", "found_at": "2020-01-01 04:00"},
+]
+
+
+@pytest.mark.parametrize(
+    "censor, is_open, found, mean, median, within",
+    [
+        # as of the extract: only the episode with no found time is open
+        (False, [False, False, False, True, False], 4, (10 + 24 + 72 + 8) / 4, 17.0, 60.0),
+        # censored at the window's end: the one found in January is open too
+        (True, [False, False, False, True, True], 3, (10 + 24 + 72) / 3, 24.0, 40.0),
+    ],
+)
+def test_duration_hand_worked(censor, is_open, found, mean, median, within):
+    table = episodes(DURATION_ROWS)
+    durations = missing.episode_durations(table, CURRENT, censor_at_window_end=censor)
+    assert durations["open"].tolist() == is_open
+    assert durations["found_after_window"].tolist() == [False] * 4 + [True]
+    assert durations["hours"].iloc[:3].tolist() == [10.0, 24.0, 72.0]
+    assert durations["hours"].isna().tolist() == is_open
+    summary = missing.duration_summary(table, CURRENT, censor_at_window_end=censor)
+    assert (summary.episodes, summary.found, summary.open) == (5, found, 5 - found)
+    assert summary.mean_hours == pytest.approx(mean)
+    assert summary.median_hours == pytest.approx(median)
+    # found within 24 h (inclusive) over ALL 5 episodes: an open one is not within 24 h
+    assert summary.share_found_within_24h == pytest.approx(within)
+    assert summary.found_after_window == (0 if censor else 1)
+
+
+def test_boundary_episode_has_its_duration_in_its_own_window():
+    # reported 31 Dec 2018, found 1 Jan 2019: a 2018 episode lasting 3 hours
+    table = episodes([{"reported_at": "2018-12-31 22:00", "found_at": "2019-01-01 01:00"}])
+    assert missing.duration_summary(table, PREVIOUS).mean_hours == pytest.approx(3.0)
+    assert missing.episode_durations(table, CURRENT).empty
+    # known only after 2018 ended: open at the window's end when censored
+    censored = missing.episode_durations(table, PREVIOUS, censor_at_window_end=True)
+    assert censored["open"].tolist() == [True]
+
+
+def test_duration_no_episodes_and_bad_times():
+    empty = missing.duration_summary(episodes([{"reported_at": "2016-01-01"}]), CURRENT)
+    assert (empty.episodes, empty.mean_hours, empty.share_found_within_24h) == (0, None, None)
+    bad = episodes([{"reported_at": "2019-03-01 10:00", "found_at": "2019-03-01 09:00"}])
+    with pytest.raises(ValueError, match="before they were reported"):
+        missing.duration_summary(bad, CURRENT)
+
+
+# --- return-home interviews ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "found, rhi, within",
+    [
+        # found 23:00 on 1 March: + 72 h is 23:00 on 4 March -> interviews to 4 March count
+        ("2019-03-01 23:00", "2019-03-04", True),
+        ("2019-03-01 23:00", "2019-03-05", False),
+        # the day of return counts
+        ("2019-03-01 23:00", "2019-03-01", True),
+        # dated before the return: a recording error, not within 72 hours
+        ("2019-03-01 23:00", "2019-02-28", False),
+        # found just after midnight: + 72 h is 00:30 on 4 March -> 4 March still counts
+        ("2019-03-01 00:30", "2019-03-04", True),
+        # no interview
+        ("2019-03-01 23:00", None, False),
+        # not returned
+        (None, "2019-03-02", False),
+    ],
+)
+def test_rhi_within_72h(found, rhi, within):
+    table = episodes([{"reported_at": "2019-03-01 08:00", "found_at": found, "rhi_date": rhi}])
+    assert missing.rhi_within_72h(table).tolist() == [within]
+
+
+def test_rhi_share_is_of_returned_children():
+    table = episodes(
+        [
+            # returned children: 2 within 72 h, 1 late, 1 none -> 2 of 4 = 50%
+            {"age": 12, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-02"},
+            {"age": 15, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-04"},
+            {"age": 16, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-10"},
+            {"age": 17, "found_at": "2019-06-01 20:00"},
+            # not counted: a child still missing, an adult with an interview
+            {"age": 14, "found_at": None},
+            {"age": 30, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-02"},
+        ]
+    )
+    assert missing.rhi_72h_share(table, CURRENT) == pytest.approx(50.0)
+    assert missing.rhi_72h_share(table, PREVIOUS) is None
+
+
+# --- cost, forecast, reference ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "previous, current, unit, expected",
+    [
+        (5022, 3812, 2415, 2_922_150),  # the report, page 19
+        (100, 100, 2415, 0),
+        (90, 100, 10, -100),  # a rise is a cost, shown negative
+        (5, 3, 0, 0),
+    ],
+)
+def test_cost_avoided(previous, current, unit, expected):
+    assert missing.cost_avoided(previous, current, unit) == expected
+
+
+def test_cost_avoided_rejects_negative_unit_cost():
+    with pytest.raises(ValueError):
+        missing.cost_avoided(10, 5, -1)
+
+
+def test_reference_constants_from_report():
+    cost = missing.unit_cost()
+    assert cost.value == 2415 and cost.price_year == "2011/12" and "Portsmouth" in cost.source
+    assert missing.investment().value == 198_000
+    forecast = missing.forecast_2018()
+    assert forecast.to_dict() == {2019: 5050, 2020: 4950, 2021: 4850, 2022: 4800}
+
+
+def test_forecast_vs_actual_only_complete_years():
+    table = episodes(
+        [
+            {"reported_at": "2019-05-01"},
+            {"reported_at": "2019-12-31 23:00"},
+            {"reported_at": "2020-01-02"},
+        ]
+    )
+    got = missing.forecast_vs_actual(table, "2019-12")
+    assert got.loc[2019, "actual"] == 2
+    assert got.loc[2019, "difference"] == 2 - 5050
+    assert pd.isna(got.loc[2020, "actual"])
+    assert got.loc[2019, "pct_of_forecast"] == pytest.approx(2 / 5050 * 100)
+
+
+# --- theme figures on a hand-worked table ----------------------------------------------------
+
+
+def test_theme_figures_hand_worked():
+    table = episodes(
+        [
+            # 2018: 4 episodes, 3 people (A twice), children 2; durations 10 h, 20 h, 30 h, open
+            {
+                "person_id": "A",
+                "reported_at": "2018-02-01 10:00",
+                "found_at": "2018-02-01 20:00",
+                "age": 15,
+            },
+            {
+                "person_id": "A",
+                "reported_at": "2018-03-01 10:00",
+                "found_at": "2018-03-02 06:00",
+                "age": 15,
+            },
+            {"person_id": "B", "reported_at": "2018-04-01 10:00", "found_at": "2018-04-02 16:00"},
+            {"person_id": "C", "reported_at": "2018-12-31 23:00", "found_at": None},
+            # 2019: 2 episodes, 2 people (A once, D once); children 1 (A, returned, RHI next day)
+            {
+                "person_id": "A",
+                "reported_at": "2019-02-01 10:00",
+                "found_at": "2019-02-01 18:00",
+                "age": 16,
+                "rhi_date": "2019-02-02",
+            },
+            {"person_id": "D", "reported_at": "2019-07-01 10:00", "found_at": "2019-07-01 22:00"},
+        ]
+    )
+    figs = missing.theme_figures(table, "2019-12", cost_per_episode=100)
+    cur, prev = CURRENT.label, PREVIOUS.label
+
+    def value(measure, window=cur):
+        rows = figs[(figs["measure"] == measure) & (figs["window"] == window)]
+        assert len(rows) == 1, measure
+        return rows["value"].iloc[0]
+
+    assert value("count_previous", prev) == 4
+    assert value("count_current") == 2
+    assert value("pct_change") == pytest.approx(-50.0)
+    assert value("individuals_previous", prev) == 3
+    assert value("individuals_current") == 2
+    assert value("individuals_change") == -1
+    assert value("child_episodes_previous", prev) == 2
+    assert value("child_episodes_current") == 1
+    assert value("child_share") == pytest.approx(50.0)
+    assert value("mean_duration_hours", prev) == pytest.approx(20.0)  # open one left out
+    assert value("mean_duration_hours") == pytest.approx(10.0)
+    assert value("mean_duration_pct_change") == pytest.approx(-50.0)
+    assert value("open_episodes", prev) == 1
+    assert value("repeat_individuals", prev) == 1
+    assert value("repeat_individuals") == 0
+    assert value("repeat_episode_share", prev) == pytest.approx(50.0)
+    assert value("rhi_72h_share") == pytest.approx(100.0)
+    assert value("forecast_2019") == 5050
+    assert value("cost_avoided") == 200
+    assert value("unit_cost", "") == 100
+    assert 0 <= value("change_p_value") <= 1
+    assert set(figs["group"]) == {""}
+
+
+def test_theme_figures_default_unit_cost_from_reference():
+    table = episodes(
+        [
+            {"reported_at": "2018-05-01"},
+            {"reported_at": "2018-06-01"},
+            {"reported_at": "2019-05-01"},
+        ]
+    )
+    figs = missing.theme_figures(table, "2019-12").set_index("measure")
+    assert figs.loc["unit_cost", "value"] == 2415
+    assert figs.loc["cost_avoided", "value"] == 2415
+
+
+# --- deep dive -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "age, looked_after, place, cohort",
+    [
+        (14, True, "Care home", missing.CARE_HOME_CHILDREN),
+        (14, False, "Care home", missing.CARE_HOME_CHILDREN),
+        (14, True, "Foster placement", missing.LOOKED_AFTER),
+        (14, None, "Foster placement", missing.EVERYONE_ELSE),
+        (18, True, "Care home", missing.EVERYONE_ELSE),  # an adult, not a child in care
+        (40, False, "Hospital", missing.HOSPITAL_ADULTS),
+        (12, False, "Hospital", missing.EVERYONE_ELSE),  # a child from hospital
+        (30, False, "Family home", missing.EVERYONE_ELSE),
+        (None, False, "Hospital", missing.EVERYONE_ELSE),
+    ],
+)
+def test_cohort_of(age, looked_after, place, cohort):
+    table = episodes([{"age": age, "looked_after": looked_after, "location_type": place}])
+    assert missing.cohort_of(table).tolist() == [cohort]
+
+
+def test_select_cohort():
+    table = episodes([{"age": 14, "location_type": "Care home"}, {"age": 40}])
+    assert len(missing.select_cohort(table, "all")) == 2
+    assert len(missing.select_cohort(table, missing.CARE_HOME_CHILDREN)) == 1
+    with pytest.raises(ValueError, match="unknown cohort"):
+        missing.select_cohort(table, "nobody")
+
+
+def test_repeat_rate_test_textbook():
+    # Fisher's tea-tasting table [[3, 1], [1, 3]]: two-sided p = 34/70 = 0.4857
+    assert missing.repeat_rate_test(3, 4, 1, 4) == pytest.approx(34 / 70)
+    assert missing.repeat_rate_test(0, 0, 1, 4) is None
+
+
+def test_cohort_summary_hand_worked():
+    care = {"age": 14, "looked_after": True, "location_type": "Care home", "location_id": "CH01"}
+    table = episodes(
+        [
+            # care-home children: 2018 K twice, L once; 2019 K once, L once
+            {**care, "person_id": "K", "reported_at": "2018-02-01"},
+            {**care, "person_id": "K", "reported_at": "2018-03-01"},
+            {**care, "person_id": "L", "reported_at": "2018-04-01"},
+            {**care, "person_id": "K", "reported_at": "2019-02-01"},
+            {**care, "person_id": "L", "reported_at": "2019-04-01"},
+            # hospital adult: M twice in 2019
+            {
+                "person_id": "M",
+                "age": 50,
+                "location_type": "Hospital",
+                "location_id": "H1",
+                "reported_at": "2019-05-01",
+            },
+            {
+                "person_id": "M",
+                "age": 50,
+                "location_type": "Hospital",
+                "location_id": "H1",
+                "reported_at": "2019-06-01",
+            },
+        ]
+    )
+    summary = missing.cohort_summary(table, PREVIOUS, CURRENT)
+    assert list(summary.index) == [*missing.COHORTS, "All episodes"]
+    row = summary.loc[missing.CARE_HOME_CHILDREN]
+    assert (row["episodes_previous"], row["episodes_current"]) == (3, 2)
+    assert (row["individuals_previous"], row["individuals_current"]) == (2, 2)
+    assert (row["repeat_individuals_previous"], row["repeat_individuals_current"]) == (1, 0)
+    assert row["repeat_rate_previous"] == pytest.approx(50.0)
+    assert row["repeat_rate_change_points"] == pytest.approx(-50.0)
+    # [[1, 1], [0, 2]]: p = 1 (either table as extreme)
+    assert row["repeat_rate_p_value"] == pytest.approx(1.0)
+    hosp = summary.loc[missing.HOSPITAL_ADULTS]
+    assert hosp["episodes_previous"] == 0 and pd.isna(hosp["repeat_rate_previous"])
+    assert hosp["repeat_individuals_current"] == 1
+    assert summary.loc["All episodes", "episodes_current"] == 4
+
+    places = missing.top_locations(table, PREVIOUS, CURRENT, "Care home", n=10)
+    assert places.to_dict("records") == [
+        {
+            "location_id": "CH01",
+            "episodes_previous": 3,
+            "episodes_current": 2,
+            "individuals_current": 2,
+            "repeat_individuals_current": 0,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "age, band",
+    [
+        (0, "under 12"),
+        (11, "under 12"),
+        (12, "12-15"),
+        (17, "16-17"),
+        (18, "18-24"),
+        (64, "40-64"),
+        (65, "65 and over"),
+        (None, "not recorded"),
+    ],
+)
+def test_age_band(age, band):
+    assert missing.age_band(pd.Series([age], dtype="Int64")).tolist() == [band]
+
+
+def test_case_studies_are_anonymous_timelines():
+    table = episodes(
+        [
+            # Z: 3 episodes (most) -> Case A; turns 18 between episodes 2 and 3
+            {
+                "person_id": "Z9",
+                "reported_at": "2018-11-20 10:00",
+                "found_at": "2018-11-20 15:00",
+                "age": 17,
+                "rhi_date": "2018-11-21",
+                "location_type": "Care home",
+                "location_id": "CH77",
+            },
+            {
+                "person_id": "Z9",
+                "reported_at": "2019-01-05 22:00",
+                "found_at": "2019-01-07 08:00",
+                "age": 17,
+                "rhi_date": "2019-01-20",
+            },
+            {"person_id": "Z9", "reported_at": "2019-02-01 09:00", "found_at": None, "age": 18},
+            # Y: 2 episodes -> Case B
+            {
+                "person_id": "Y1",
+                "reported_at": "2019-05-01 09:00",
+                "found_at": "2019-05-01 12:00",
+                "age": 70,
+            },
+            {
+                "person_id": "Y1",
+                "reported_at": "2019-05-11 09:00",
+                "found_at": "2019-05-12 12:00",
+                "age": 70,
+            },
+            # X: 1 episode -> not a repeat, never a case
+            {"person_id": "X1", "reported_at": "2019-06-01 09:00"},
+        ]
+    )
+    timeline = missing.case_studies(table, PREVIOUS, CURRENT, n=5)
+    assert timeline["case"].tolist() == ["Case A"] * 3 + ["Case B"] * 2
+    a = timeline[timeline["case"] == "Case A"]
+    assert a["day"].tolist() == [0, 46, 73]  # 20 Nov -> 5 Jan = 46 days; -> 1 Feb = 73
+    assert a["days_since_previous"].tolist()[1:] == [46, 27]
+    assert pd.isna(a["days_since_previous"].iloc[0])
+    assert a["window"].tolist() == ["previous", "current", "current"]
+    assert a["age_band"].tolist() == ["16-17", "16-17", "18-24"]
+    assert a["duration"].tolist() == ["under 6 hours", "1 to 3 days", "still open"]
+    assert a["return_interview"].tolist() == ["within 72 hours", "later", "not applicable"]
+    text = timeline.to_string()
+    for secret in ("Z9", "Y1", "X1", "CH77", "E00", "2018", "2019"):
+        assert secret not in text
+    overview = missing.case_overview(timeline)
+    assert overview.loc["Case A", "episodes_previous"] == 1
+    assert overview.loc["Case A", "episodes_current"] == 2
+    assert overview.loc["Case A", "interviews_within_72h"] == "1 of 2"
+    assert overview.loc["Case B", "interviews_within_72h"] == "not applicable"
+    assert overview.loc["Case B", "median_days_between"] == 10
+    assert len(missing.case_studies(table, PREVIOUS, CURRENT, n=1)["case"].unique()) == 1
+    shown = missing.display_timeline(timeline)
+    assert shown["Days since previous"].tolist()[:3] == ["–", "46", "27"]
+    assert shown["Period"].tolist()[:2] == ["previous 12 months", "last 12 months"]
+    cases = missing.display_case_overview(overview, PREVIOUS, CURRENT)
+    assert cases["Case"].tolist() == ["Case A", "Case B"]
+    assert cases["Median days between episodes"].tolist() == ["36.5", "10"]
+
+
+def test_vulnerability_profile_hand_worked():
+    table = episodes(
+        [
+            {
+                "age": 14,
+                "looked_after": True,
+                "location_type": "Care home",
+                "risk_grade": "High",
+                "reported_at": "2018-02-01",
+            },
+            {
+                "age": 14,
+                "looked_after": True,
+                "location_type": "Care home",
+                "reported_at": "2019-02-01",
+            },
+            {"age": 40, "location_type": "Hospital", "reported_at": "2019-03-01"},
+            {"age": 40, "location_type": "Care home", "reported_at": "2019-04-01"},
+        ]
+    )
+    profile = missing.vulnerability_profile(table, PREVIOUS, CURRENT)
+    assert profile.loc["Episodes of looked-after children", ["previous", "current"]].tolist() == [
+        1,
+        1,
+    ]
+    assert profile.loc["Episodes from care homes", ["previous", "current"]].tolist() == [1, 2]
+    assert profile.loc["Episodes of children from care homes", "current"] == 1
+    assert profile.loc["Episodes from hospitals", ["previous", "current"]].tolist() == [0, 1]
+    assert profile.loc["Episodes graded High risk", ["previous", "current"]].tolist() == [1, 0]
+
+
+def test_counts_by_column_keeps_empty_categories():
+    table = episodes([{"risk_grade": "High"}, {"risk_grade": "High"}, {"risk_grade": "Low"}])
+    got = missing.counts_by_column(
+        table, PREVIOUS, CURRENT, "risk_grade", ["High", "Medium", "Low", "No apparent risk"]
+    )
+    assert got["current"].tolist() == [2, 0, 1, 0]
+    assert got["current_share"].tolist()[0] == pytest.approx(200 / 3)
+    assert got["previous"].sum() == 0
+
+
+def test_window_end():
+    assert missing.window_end(Window(pd.Period("2019-01", "M"), pd.Period("2019-12", "M"))) == (
+        pd.Timestamp("2020-01-01")
+    )
+
+
+# --- words: the report's figures in, the report's sentences out -------------------------------
+
+
+def test_episodes_sentence_report_wording():
+    text = missing.episodes_sentence(5022, 3812, PREVIOUS, CURRENT)
+    assert text == (
+        "The number of missing episodes in Staffordshire has decreased by 24% from 5,022 "
+        "episodes in the period 1st January 2018 to 31st December 2018 compared to 3,812 in the "
+        "period 1st January 2019 to 31st December 2019."
+    )
+
+
+@pytest.mark.parametrize(
+    "previous, current, expected",
+    [
+        (
+            2491,
+            1943,
+            "548 fewer individuals went missing in the last 12 months (1,943) than in "
+            "the previous 12 months (2,491), a decrease of 22%.",
+        ),
+        (
+            100,
+            110,
+            "10 more individuals went missing in the last 12 months (110) than in the "
+            "previous 12 months (100), an increase of 10%.",
+        ),
+        (
+            0,
+            3,
+            "3 more individuals went missing in the last 12 months (3) than in the previous "
+            "12 months (0).",
+        ),
+        (
+            7,
+            7,
+            "The same number of individuals went missing in the last 12 months as in the "
+            "previous 12 months (7).",
+        ),
+    ],
+)
+def test_individuals_sentence(previous, current, expected):
+    assert missing.individuals_sentence(previous, current) == expected
+
+
+def test_children_sentences_report_figures():
+    text = missing.children_sentence(3330, 2599, PREVIOUS, CURRENT)
+    assert text == (
+        "The number of missing episodes where the missing person is a child or young person "
+        "under 18 has decreased by 22% from 3,330 in the period 1st January 2018 to 31st "
+        "December 2018 compared to 2,599 in the period 1st January 2019 to 31st December 2019."
+    )
+    share = missing.child_share_sentence(2599, 3812)
+    assert share.startswith("68% of missing episodes in the last 12 months (2,599 of 3,812)")
+    assert "under-18s" in share
+
+
+def test_cost_sentence_report_figures():
+    cost = missing.UnitCost(2415, "2011/12", "University of Portsmouth")
+    invested = missing.UnitCost(198000, "2019/20", "MPIT made part of the establishment")
+    text = missing.cost_sentence(5022, 3812, cost, invested)
+    assert "fell by 1,210 (5,022 to 3,812)" in text
+    assert "£2,415 per episode" in text
+    assert "£2,415 per missing person episode at 2011/12 prices" in text
+    assert "Source: University of Portsmouth." in text
+    assert "£2,922,150 of non-cashable cost avoided" in text
+    assert "£198,000" in text
+    override = missing.unit_cost(override=1000)
+    assert override.value == 1000 and override.price_year == ""
+    assert "set for this run" in missing.cost_sentence(5, 3, override, invested)
+    rise = missing.cost_sentence(100, 110, cost, invested)
+    assert "rose by 10" in rise and "£24,150 of additional" in rise
+
+
+def test_forecast_sentence_report_figures():
+    table = pd.DataFrame(
+        {"forecast_2018": [5050, 4950], "actual": pd.array([3812, pd.NA], dtype="Int64")},
+        index=[2019, 2020],
+    )
+    # 5,050 - 3,812 = 1,238; 1,238 / 5,050 = 24.5% -> "25%" (half up)
+    assert missing.forecast_sentence(table, 2019) == (
+        "The demand forecast made in 2018 expected 5,050 missing episodes in 2019; the year "
+        "ended with 3,812, 1,238 (25%) below the forecast."
+    )
+    assert "no complete year" in missing.forecast_sentence(table, 2020)
+
+
+def test_duration_sentence_says_how_open_episodes_count():
+    prev = missing.DurationSummary(10, 9, 1, 25.0, 8.0, 80.0)
+    cur = missing.DurationSummary(10, 8, 2, 23.25, 7.0, 70.0)
+    text = missing.duration_sentence(prev, cur)
+    assert "23.3 hours in the last 12 months against 25.0 hours" in text
+    assert "7% shorter" in text  # 23.25 / 25 = 0.93
+    assert "2 episode(s)" in text and "left out of the mean and median" in text
+    assert "not found within 24 hours" in text
+
+
+def test_display_summary_formats():
+    table = episodes(
+        [
+            {"person_id": "A", "reported_at": "2018-02-01 10:00", "found_at": "2018-02-01 20:00"},
+            {"person_id": "A", "reported_at": "2019-02-01 10:00", "found_at": "2019-02-01 15:00"},
+            {"person_id": "B", "reported_at": "2019-03-01 10:00", "found_at": "2019-03-01 12:00"},
+        ]
+    )
+    summary = missing.summary_table(table, PREVIOUS, CURRENT)
+    shown = missing.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
+    assert list(shown.columns) == ["Jan 2018 to Dec 2018", "Jan 2019 to Dec 2019", "Change"]
+    assert shown.loc["Missing episodes"].tolist() == ["1", "2", "100.0%"][:2] + ["100%"]
+    assert shown.loc["Mean hours missing (found episodes)"].tolist()[:2] == [
+        "10.0 hours",
+        "3.5 hours",
+    ]
+    assert shown.loc["Child share of episodes (%)", "Change"] == "+0.0 points"
+    assert shown.loc["Episodes per individual"].tolist()[:2] == ["1.00", "1.00"]
+    assert shown.loc["Repeat rate (% of individuals)"].tolist() == ["0.0%", "0.0%", "+0.0 points"]
+    assert shown.loc["Found within 24 hours (% of all episodes)"].tolist()[:2] == [
+        "100.0%",
+        "100.0%",
+    ]
+
+
+def test_display_counts_hides_small_counts():
+    table = episodes(
+        [{"risk_grade": "High"}] * 3
+        + [{"risk_grade": "Low"}] * 12
+        + [{"risk_grade": "Medium"}] * 20
+    )
+    got = missing.counts_by_column(
+        table, PREVIOUS, CURRENT, "risk_grade", ["High", "Medium", "Low"]
+    )
+    shown = missing.display_counts(got, PREVIOUS, CURRENT, "Risk grade").set_index("Risk grade")
+    # current column: 3 hidden -> the smallest other non-zero count (12) hidden too
+    assert shown["Jan 2019 to Dec 2019"].tolist() == ["<5", "20", "[c]"]
+    assert shown["Share, Jan 2019 to Dec 2019"].tolist() == ["–", "57.1%", "–"]
+    assert shown["Jan 2018 to Dec 2018"].tolist() == ["0", "0", "0"]
+
+
+def test_cohort_table_hides_small_cohorts():
+    care = {"age": 14, "looked_after": True, "location_type": "Care home"}
+    rows = []
+    # care-home children: 2018 three people (one twice); 2019 two people once each
+    rows += [
+        {**care, "person_id": p, "reported_at": d}
+        for p, d in [
+            ("K", "2018-02-01"),
+            ("K", "2018-03-01"),
+            ("L", "2018-04-01"),
+            ("N", "2018-05-01"),
+            ("K", "2019-02-01"),
+            ("L", "2019-04-01"),
+        ]
+    ]
+    # hospital adults: 6 people once in each year
+    for i in range(6):
+        for d in ("2018-08-01", "2019-08-01"):
+            rows.append(
+                {"person_id": f"H{i}", "age": 50, "location_type": "Hospital", "reported_at": d}
+            )
+    # everyone else: 10 people in each year, 5 of them twice in 2019
+    for i in range(10):
+        rows.append({"person_id": f"Q{i}", "reported_at": "2018-06-01"})
+        rows.append({"person_id": f"Q{i}", "reported_at": "2019-06-01"})
+        if i < 5:
+            rows.append({"person_id": f"Q{i}", "reported_at": "2019-07-01"})
+    table = episodes(rows)
+    summary = missing.cohort_summary(table, PREVIOUS, CURRENT)
+    shown = missing.cohort_table(summary, PREVIOUS, CURRENT).set_index("Cohort")
+    row = shown.loc[missing.CARE_HOME_CHILDREN]
+    assert row["Episodes, Jan 2018 to Dec 2018"] == "<5"
+    assert row["Repeat rate, Jan 2018 to Dec 2018"] == "–"
+    assert row["Fisher's exact test"] == "–"
+    # down each column the cohorts add up to "All episodes": the care-home count (<5) would be
+    # revealed by subtraction, so the next smallest cohort's count (hospital 6) is hidden too
+    hospital = shown.loc[missing.HOSPITAL_ADULTS]
+    assert hospital["Episodes, Jan 2018 to Dec 2018"] == "[c]"
+    assert hospital["Individuals, Jan 2019 to Dec 2019"] == "[c]"
+    assert hospital["Repeat individuals, Jan 2019 to Dec 2019"] == "0"
+    assert hospital["Repeat rate, Jan 2019 to Dec 2019"] == "–"
+    assert shown.loc["All episodes", "Episodes, Jan 2019 to Dec 2019"] == "23"
+    other = shown.loc[missing.EVERYONE_ELSE]
+    assert other["Episodes, Jan 2019 to Dec 2019"] == "15"
+    # 5 repeaters of 10 in 2019, none in 2018: [[0, 10], [5, 5]] -> Fisher p = 0.0325
+    assert other["Repeat rate, Jan 2019 to Dec 2019"] == "50.0%"
+    assert other["Change in repeat rate"] == "+50.0 points"
+    assert other["Fisher's exact test"] == "p = 0.03"
+    findings = missing.cohort_findings(summary)
+    assert f"**{missing.CARE_HOME_CHILDREN}**: too few people" in findings
+    assert "rose from 0.0% to 50.0%" in findings and "unlikely to be chance" in findings
+    figs = missing.deep_dive_figures(table, "2019-12")
+    care_eps = figs[
+        (figs["measure"] == "cohort_episodes") & (figs["group"] == missing.CARE_HOME_CHILDREN)
+    ]
+    assert care_eps["value"].isna().all()
+    conc = figs[figs["measure"] == "concentration_top10_share"]
+    # 2019: 23 episodes of 18 people; the top ceil(1.8) = 2 people have 2 each -> 4/23
+    assert conc["value"].iloc[1] == pytest.approx(4 / 23 * 100)
+
+
+def test_cohort_location_table_totals_and_suppression():
+    care = {"age": 14, "looked_after": True, "location_type": "Care home"}
+    rows = [{**care, "person_id": f"C{i}"} for i in range(12)]
+    rows += [{"age": 40, "location_type": "Hospital", "person_id": f"H{i}"} for i in range(3)]
+    rows += [{"age": 40, "location_type": "Family home", "person_id": f"F{i}"} for i in range(30)]
+    shown = missing.cohort_location_table(episodes(rows), CURRENT).set_index("Cohort")
+    assert shown.loc["Total", "Total"] == "45"
+    assert shown.loc[missing.HOSPITAL_ADULTS, "Hospital"] == "<5"
+    # the hospital row holds one small cell and its total (3) -> the total is small too
+    assert shown.loc[missing.HOSPITAL_ADULTS, "Total"] == "<5"
+    # the Total row holds Family home 30 + Care home 12 + Hospital 3 (hidden) = 45: one hidden
+    # cell, so the smallest other (Care home 12) is hidden, and then down the Care home column
+    # the care-home children's 12 as well
+    assert shown.loc["Total", ["Family home", "Care home", "Hospital"]].tolist() == [
+        "30",
+        "[c]",
+        "<5",
+    ]
+    assert shown.loc[missing.CARE_HOME_CHILDREN, "Care home"] == "[c]"
+    assert shown.loc[missing.EVERYONE_ELSE, "Family home"] == "30"
+
+
+def test_location_table_publishes_ids_and_hides_small_counts():
+    rows = [
+        {"location_type": "Hospital", "location_id": "H1", "age": 50, "person_id": f"P{i}"}
+        for i in range(6)
+    ]
+    rows += [{"location_type": "Hospital", "location_id": "H2", "age": 50, "person_id": "Z"}]
+    places = missing.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital")
+    shown = missing.location_table(places, PREVIOUS, CURRENT)
+    assert shown["Place (pseudonymous id)"].tolist() == ["H1", "H2"]
+    assert shown["Episodes, Jan 2019 to Dec 2019"].tolist() == ["6", "<5"]
+
+
+def test_charts_have_alt_text():
+    import matplotlib.pyplot as plt
+
+    rows = []
+    for i in range(10):
+        rows += [
+            {"person_id": f"Q{i}", "reported_at": "2018-06-01"},
+            {"person_id": f"Q{i}", "reported_at": "2019-06-01"},
+        ]
+        if i < 5:
+            rows.append({"person_id": f"Q{i}", "reported_at": "2019-08-01"})
+    table = episodes(rows)
+    summary = missing.cohort_summary(table, PREVIOUS, CURRENT)
+    fig, alt = missing.cohort_repeat_chart(summary, PREVIOUS, CURRENT)
+    assert "Everyone else: 0.0% then 50.0%" in alt
+    plt.close(fig)
+    timeline = missing.case_studies(table, PREVIOUS, CURRENT, n=2)
+    fig, alt = missing.case_timeline_chart(timeline)
+    assert "Case A: 1 episodes in the previous 12 months and 2 in the last 12" in alt
+    plt.close(fig)
+
+
+def test_case_studies_with_no_repeaters():
+    import matplotlib.pyplot as plt
+
+    table = episodes([{"person_id": "X1"}, {"person_id": "X2"}])
+    timeline = missing.case_studies(table, PREVIOUS, CURRENT, n=5)
+    assert timeline.empty
+    overview = missing.case_overview(timeline)
+    assert overview.empty
+    assert missing.display_case_overview(overview, PREVIOUS, CURRENT).empty
+    assert missing.display_timeline(timeline).empty
+    fig, alt = missing.case_timeline_chart(timeline)
+    assert alt
+    plt.close(fig)
