@@ -53,8 +53,27 @@ def demo_report(demo_processed, tmp_path_factory) -> Path:
     from perfpack import runner
 
     reports = tmp_path_factory.mktemp("demo") / "reports"
-    result = runner.run_batch("2019-12", processed_dir=demo_processed, reports_dir=reports,
-                              progress=False)
+    result = runner.run_batch(
+        "2019-12", processed_dir=demo_processed, reports_dir=reports, progress=False
+    )
     failures = [f"{r.slug}: cell {r.cell}: {r.exception}" for r in result.failures]
     assert not failures, f"demo batch failed: {failures}"
     return result.report_dir
+
+
+@pytest.fixture(scope="session")
+def demo_runs(demo_report) -> dict:
+    """slug -> (executed notebook, its figures) from the one demo batch run."""
+    import nbformat
+
+    from perfpack.figures import read_figures
+
+    executed = demo_report.parent / "executed" / demo_report.name
+    runs = {}
+    for path in sorted(executed.glob("*.ipynb")):
+        figures = demo_report / "figures" / f"{path.stem}.csv"
+        runs[path.stem] = (
+            nbformat.read(str(path), as_version=4),
+            read_figures(figures) if figures.exists() else None,
+        )
+    return runs
