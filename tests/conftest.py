@@ -77,3 +77,17 @@ def demo_runs(demo_report) -> dict:
             read_figures(figures) if figures.exists() else None,
         )
     return runs
+
+
+def executed_text(notebook) -> str:
+    """Everything an executed notebook shows (HTML, markdown, plain text and streams), with
+    embedded images' base64 text dropped so checks read only words and tables."""
+    import re
+
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            for key in ("text/html", "text/markdown", "text/plain"):
+                texts.append("".join(output.get("data", {}).get(key, "")))
+            texts.append("".join(output.get("text", "")))
+    return re.sub(r'src="data:image/png;base64,[^"]*"', 'src=""', "\n".join(texts))

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 
-import nbformat
-import papermill
 import pytest
 
 from perfpack.change import round_half_up
-from perfpack.figures import read_figures
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, executed_text
 
 pytestmark = pytest.mark.slow
 
@@ -27,44 +24,15 @@ PUBLISHED = {
 
 
 @pytest.fixture(scope="module")
-def runs(demo_processed, tmp_path_factory):
-    """Each theme's executed notebook and figures, run once for the module."""
-    out = tmp_path_factory.mktemp("crime_notebook")
-    results = {}
-    for theme in THEMES:
-        figures_path = out / f"{theme}.csv"
-        executed = out / f"{theme}.ipynb"
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(executed),
-            kernel_name="python3",
-            parameters={
-                "period": "2019-12",
-                "theme": theme,
-                "processed_dir": str(demo_processed),
-                "figures_path": str(figures_path),
-            },
-            progress_bar=False,
-        )
-        results[theme] = (nbformat.read(executed, as_version=4), read_figures(figures_path))
-    return results
+def runs(demo_runs):
+    """Each crime theme's notebook as the demo batch executed it: (notebook, figures)."""
+    return {theme: demo_runs[theme] for theme in THEMES}
 
 
 def _value(figures, measure, group=""):
     rows = figures[(figures["measure"] == measure) & (figures["group"] == group)]
     assert len(rows) == 1, f"{measure} {group!r}: {len(rows)} rows"
     return float(rows["value"].iloc[0])
-
-
-def _outputs(notebook) -> str:
-    texts = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            texts.append(data.get("text/markdown", ""))
-            texts.append(data.get("text/html", ""))
-            texts.append(output.get("text", ""))
-    return "\n".join(texts)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -104,7 +72,7 @@ def test_robbery_extras(runs):
     assert round_half_up((newcastle_current - newcastle_previous) / newcastle_previous * 100) == 26
     assert round_half_up(_value(figures, "northern_share")) == 61
     assert round_half_up(_value(figures, "knife_pct_change")) == -10
-    text = _outputs(notebook)
+    text = executed_text(notebook)
     assert "Victim and Offender Profile for Personal Robbery" in text
     assert "Figure 1. Monthly volume of Personal Robbery" in text
     assert "Monthly scrutiny is held at the Force" in text  # the force lead's response
@@ -114,7 +82,7 @@ def test_vehicle_themes_have_no_robbery_sections(runs):
     for theme in ("theft_from_vehicle", "theft_of_vehicle"):
         notebook, figures = runs[theme]
         assert not figures["measure"].isin(["northern_share", "knife_pct_change"]).any()
-        text = _outputs(notebook)
+        text = executed_text(notebook)
         assert "Knife-related robbery" not in text
         assert "Governance of Vehicle crime" in text
 
@@ -136,13 +104,13 @@ def test_theft_from_vehicle_short_projection_is_an_increase(runs):
 )
 def test_figure_captions(runs, theme, caption):
     notebook, _ = runs[theme]
-    assert caption in _outputs(notebook)
+    assert caption in executed_text(notebook)
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_outputs_are_public(runs, theme):
     notebook, _ = runs[theme]
-    text = _outputs(notebook)
+    text = executed_text(notebook)
     assert "SYNTHETIC DEMONSTRATION DATA" in text
     images = re.findall(r"<img [^>]*>", text)
     assert len(images) >= 4

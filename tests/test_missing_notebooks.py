@@ -18,8 +18,7 @@ import pandas as pd
 import pytest
 
 from perfpack.change import round_half_up
-from perfpack.figures import read_figures
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, executed_text
 
 THEME_NOTEBOOK = PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb"
 DEEP_DIVE = PROJECT_ROOT / "notebooks" / "deep_dives" / "missing_repeats.ipynb"
@@ -67,57 +66,18 @@ def test_deep_dive_notebook_parameters_and_disclosure():
         assert call in source
 
 
-def _run(notebook, out_dir, parameters):
-    import papermill as pm
-
-    executed = out_dir / notebook.name
-    pm.execute_notebook(
-        str(notebook),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        cwd=str(notebook.parent),
-        progress_bar=False,
-    )
-    outputs = []
-    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            for key in ("text/html", "text/markdown", "text/plain"):
-                outputs.append("".join(output.get("data", {}).get(key, "")))
-            outputs.append("".join(output.get("text", "")))
-    # images are base64 blobs: drop them so the text checks read only words and tables
-    return re.sub(r'src="data:image/png;base64,[^"]*"', 'src=""', "\n".join(outputs))
+@pytest.fixture(scope="module")
+def theme_run(demo_runs):
+    """The appendix as the demo batch executed it: (figures, everything it showed)."""
+    notebook, figures = demo_runs["missing_persons"]
+    return figures, executed_text(notebook)
 
 
 @pytest.fixture(scope="module")
-def theme_run(demo_processed, tmp_path_factory):
-    out = tmp_path_factory.mktemp("missing_persons")
-    text = _run(
-        THEME_NOTEBOOK,
-        out,
-        {
-            "period": "2019-12",
-            "theme": "missing_persons",
-            "processed_dir": str(demo_processed),
-            "figures_path": str(out / "missing_persons.csv"),
-        },
-    )
-    return read_figures(out / "missing_persons.csv"), text
-
-
-@pytest.fixture(scope="module")
-def deep_run(demo_processed, tmp_path_factory):
-    out = tmp_path_factory.mktemp("missing_repeats")
-    text = _run(
-        DEEP_DIVE,
-        out,
-        {
-            "period": "2019-12",
-            "processed_dir": str(demo_processed),
-            "figures_path": str(out / "missing_repeats.csv"),
-        },
-    )
-    return read_figures(out / "missing_repeats.csv"), text
+def deep_run(demo_runs):
+    """The deep dive as the demo batch executed it: (figures, everything it showed)."""
+    notebook, figures = demo_runs["missing_repeats"]
+    return figures, executed_text(notebook)
 
 
 def figure(figures: pd.DataFrame, measure: str, window: str = CURRENT, group: str = ""):

@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 
 from perfpack.change import round_half_up
-from perfpack.figures import read_figures
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, executed_text
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "04_stop_search.ipynb"
 PREVIOUS, CURRENT, LAST_THREE = "2017-12/2018-11", "2018-12/2019-11", "2019-09/2019-11"
@@ -33,32 +32,10 @@ def test_notebook_is_thin_and_shows_every_figure():
 
 
 @pytest.fixture(scope="module")
-def demo_run(demo_processed, tmp_path_factory):
-    """The notebook executed once on the demo force: (figures, executed notebook text)."""
-    import papermill as pm
-
-    out = tmp_path_factory.mktemp("stop_search")
-    figures_path = out / "stop_search.csv"
-    executed = out / "04_stop_search.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(executed),
-        parameters={
-            "period": "2019-12",
-            "theme": "stop_search",
-            "processed_dir": str(demo_processed),
-            "figures_path": str(figures_path),
-        },
-        kernel_name="python3",
-        progress_bar=False,
-    )
-    outputs = []
-    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            for key in ("text/html", "text/markdown", "text/plain"):
-                outputs.append("".join(output.get("data", {}).get(key, "")))
-            outputs.append("".join(output.get("text", "")))
-    return read_figures(figures_path), "\n".join(outputs)
+def demo_run(demo_runs):
+    """The notebook as the demo batch executed it: (figures, everything it showed)."""
+    notebook, figures = demo_runs["stop_search"]
+    return figures, executed_text(notebook)
 
 
 def figure(figures: pd.DataFrame, measure: str, window: str = "", group: str = ""):
