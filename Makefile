@@ -2,6 +2,14 @@
 # Everything sets itself up: the first call creates .venv and installs the project into it.
 
 PERIOD ?= 2019-12
+# SOURCE=police-uk builds a pack for any force from data.police.uk downloads:
+#   make report SOURCE=police-uk FORCE=staffordshire DATA=path/to/zip-or-folder PERIOD=2019-02 WINDOW_MONTHS=2
+SOURCE ?= force
+FORCE ?=
+DATA ?=
+WINDOW_MONTHS ?=
+CELL_TIMEOUT ?= 600
+RUN_OPTIONS := --cell-timeout $(CELL_TIMEOUT) $(if $(WINDOW_MONTHS),--window-months $(WINDOW_MONTHS))
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +26,8 @@ help: ## Show this help
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PERIOD=YYYY-MM (default $(PERIOD))"
+	@echo "  Variables: PERIOD=YYYY-MM (default $(PERIOD)), WINDOW_MONTHS=N (default 12),"
+	@echo "             CELL_TIMEOUT=seconds, SOURCE=police-uk FORCE=<slug> DATA=<zip or folder>"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,8 +49,17 @@ data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) |
 ingest: $(STAMP) ## Validate data/raw and rebuild data/processed
 	$(BIN)/perfpack ingest
 
+ifeq ($(SOURCE),police-uk)
+PUBLIC_PROCESSED := data/processed/police-uk/$(or $(FORCE),all)
+PUBLIC_REPORTS := reports/police-uk/$(or $(FORCE),all)
+report: $(STAMP) ## Build reports/PERIOD/ (the demo force unless data/raw holds your own extracts)
+	@test -n "$(FORCE)" -a -n "$(DATA)" || { echo "error: SOURCE=police-uk needs FORCE=<slug> and DATA=<zip or folder>" >&2; exit 2; }
+	$(BIN)/perfpack ingest --source police-uk --force $(FORCE) --data $(DATA) --processed $(PUBLIC_PROCESSED)
+	$(BIN)/perfpack run $(PERIOD) --processed $(PUBLIC_PROCESSED) --reports $(PUBLIC_REPORTS) $(RUN_OPTIONS)
+else
 report: data/processed/manifest.json ## Build reports/PERIOD/ (the demo force unless data/raw holds your own extracts)
-	$(BIN)/perfpack run $(PERIOD)
+	$(BIN)/perfpack run $(PERIOD) $(RUN_OPTIONS)
+endif
 
 deep-dive: data/processed/manifest.json ## Re-run the action 019 deep dive into reports/PERIOD/deep_dives/
 	$(BIN)/perfpack run $(PERIOD) --only missing_repeats

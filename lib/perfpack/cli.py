@@ -23,12 +23,34 @@ def _cmd_demo(args) -> int:
 def _cmd_ingest(args) -> int:
     from perfpack import ingest
 
+    if args.source == "police-uk":
+        return _ingest_police_uk(args)
+
     argv = []
     if args.raw:
         argv += ["--raw", args.raw]
     if args.processed:
         argv += ["--processed", args.processed]
     return ingest.main(argv)
+
+
+def _ingest_police_uk(args) -> int:
+    from perfpack import ingest, police_uk
+
+    if not args.data:
+        print("error: --source police-uk needs --data <zip or folder>", file=sys.stderr)
+        return 2
+    force = None if args.force in (None, "", "all") else args.force
+    try:
+        summary = police_uk.ingest_police_uk(args.data, force, args.processed, lookup=args.lookup)
+    except (ValueError, FileNotFoundError, ingest.IngestError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    print(summary)
+    for kind, coverage in summary.manifest.get("coverage", {}).items():
+        for line in coverage.get("summary", []):
+            print(f"  {kind}: {line}")
+    return 0
 
 
 def _cmd_run(args) -> int:
@@ -45,6 +67,7 @@ def _cmd_run(args) -> int:
             cell_timeout=args.cell_timeout,
             only=only,
             progress=not args.quiet,
+            window_months=args.window_months,
         )
     except (runner.BatchError, ValueError) as problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -75,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="validate data/raw and rebuild data/processed")
     ingest.add_argument("--raw", help="raw folder (default data/raw)")
     ingest.add_argument("--processed", help="processed folder (default data/processed)")
+    ingest.add_argument(
+        "--source",
+        choices=["force", "police-uk"],
+        default="force",
+        help="force records extracts in --raw (default), or data.police.uk downloads in --data",
+    )
+    ingest.add_argument("--data", help="police-uk: the downloaded zip or its extracted folder")
+    ingest.add_argument("--force", help="police-uk: force slug, e.g. staffordshire (or all)")
+    ingest.add_argument("--lookup", help="police-uk: CSV mapping LSOA or local authority to NPT")
     ingest.set_defaults(func=_cmd_ingest)
 
     run = sub.add_parser("run", help="run the notebook batch for a period into reports/<period>")
@@ -85,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
     run.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell (600)")
     run.add_argument("--only", help="comma-separated appendices to re-run, keeping the rest")
+    run.add_argument(
+        "--window-months", type=int, help="length of the comparison windows (default 12)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_cmd_run)
     return parser

@@ -91,10 +91,16 @@ def index_html(
     banner: str,
     footer: str,
     annotations_dir=None,
+    skipped=(),
+    coverage=None,
 ) -> str:
-    """The overview page."""
+    """The overview page. ``skipped``: ``(title, reason)`` for report themes this data cannot
+    give; ``coverage``: what a public download covers (its ``summary`` sentences are shown)."""
     rows = contents_rows(figs, results)
-    front = dict(reference.table("front_matter").itertuples(index=False, name=None))
+    data_source = record.get("data_source", "force")
+    matter = reference.table("front_matter")
+    matter = matter[matter["data_source"] == data_source]
+    front = dict(zip(matter["item"], matter["value"], strict=True))
     if record.get("force"):
         front["force"] = record["force"]
     period_end = pd.Period(period, freq="M").end_time
@@ -113,11 +119,13 @@ def index_html(
         f"<p>{html.escape(front['classification'])}. {html.escape(front['transparency'])}.</p>",
         "</header>",
         "<main>",
+        _coverage(coverage),
         _contents_table(rows),
+        _skipped(skipped),
         _exceptions(rows),
         _commentary(rows, period, annotations_dir),
         _other_pages(results),
-        _actions_table(results),
+        _actions_table(results) if data_source == "force" else "",
         '<p><a href="figures.csv">figures.csv</a>: every published figure, machine-readable '
         '(theme, measure, window, group, value). <a href="provenance.json">provenance.json</a>: '
         "code version, parameters and input hashes.</p>",
@@ -126,6 +134,28 @@ def index_html(
         "</body></html>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _coverage(coverage: dict | None) -> str:
+    """What a public download covers, checked before any figure (counts only)."""
+    if not coverage:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(line)}</li>"
+        for kind in ("street", "stop_search")
+        for line in (coverage.get(kind) or {}).get("summary", [])
+    )
+    return f"<h2>What the data covers</h2><ul>{items}</ul>" if items else ""
+
+
+def _skipped(skipped) -> str:
+    if not skipped:
+        return ""
+    items = "".join(
+        f"<li><strong>{html.escape(title)}</strong>: not in this pack – {html.escape(reason)}.</li>"
+        for title, reason in skipped
+    )
+    return f"<p>Themes of the published report this data cannot give:</p><ul>{items}</ul>"
 
 
 def _contents_table(rows: list[dict]) -> str:

@@ -72,6 +72,9 @@ __all__ = [
     "populations_for",
     "force_populations",
     "national_rates",
+    "national_counts",
+    "stored_national_rates",
+    "own_area_table",
     "ingest_police_uk",
 ]
 
@@ -141,6 +144,16 @@ EXTRA_COLUMNS = {
 ABSENT_TABLES = {
     "missing_episodes": "data.police.uk does not publish missing-person records",
 }
+#: Files an ingest writes beside the canonical tables (never published): the force's areas with
+#: their populations, and the compact national table the comparator is computed from at run time.
+AREAS_FILE = "areas.parquet"
+NATIONAL_COUNTS_FILE = "national_counts.parquet"
+NATIONAL_POPULATIONS_FILE = "national_populations.parquet"
+#: The note when a download holds one force only.
+ONLY_THIS_FORCE = "No national comparator: the download holds only this force."
+#: How populations_for matched a name for which the name's own population is known (a 2011
+#: authority merged into a bigger 2019 one has no population of its own).
+_OWN_POPULATION_MATCHES = ("exact", "normalised", "renamed")
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 _STREET_TYPES = {
@@ -675,6 +688,7 @@ class CoverageReport:
             "own_area_rule": self.rule,
             "unknown_crime_types": list(self.unknown_crime_types),
             "notes": list(self.notes),
+            "summary": self.summary_lines(),
         }
 
 

@@ -21,10 +21,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from perfpack import annotations, provenance, reference, tables
 from perfpack import figures as figures_mod
 from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, resolve
-from perfpack.windows import parse_period
+from perfpack.windows import comparison_windows, parse_period
 
 KERNEL_NAME = "python3"
 EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
@@ -88,18 +90,29 @@ def plan(
     annotations_dir: Path,
     data_source: str = "force",
     only: list[str] | None = None,
+    window_months: int | None = None,
+    absent_tables: dict | None = None,
 ) -> list[Job]:
-    """The notebook runs for ``period``: every theme of the data source in report order, then the
-    deep dives that open meeting actions point to (for themes in the run)."""
+    """The notebook runs for ``period``: every theme of the data source in report order whose
+    table the data holds, then the deep dives that open meeting actions point to (for themes in
+    the run). ``window_months`` (default: each theme's 12) is passed to theme notebooks."""
     themes = reference.themes()
     themes = themes[themes["data_source"] == data_source].sort_values("report_order")
+    themes = themes[~themes["table"].isin(list(absent_tables or {}))]
     common = {
         "period": period,
         "processed_dir": str(processed_dir),
         "annotations_dir": str(annotations_dir),
     }
+    window = {} if window_months is None else {"window_months": int(window_months)}
     jobs = [
-        Job(row.theme, row.title, "theme", f"{row.notebook}.ipynb", {**common, "theme": row.theme})
+        Job(
+            row.theme,
+            row.title,
+            "theme",
+            f"{row.notebook}.ipynb",
+            {**common, "theme": row.theme, **window},
+        )
         for row in themes.itertuples()
     ]
     theme_slugs = set(themes["theme"])
@@ -125,6 +138,74 @@ def plan(
         if not (NOTEBOOKS_DIR / job.notebook).exists():
             raise BatchError(f"notebook {NOTEBOOKS_DIR / job.notebook} does not exist")
     return jobs
+
+
+def skipped_themes(data_source: str, absent_tables: dict | None) -> list[tuple[str, str]]:
+    """``(title, reason)`` for report themes this data cannot give: a force-extract theme with no
+    counterpart in the data source (missing persons in public data), or whose table is absent."""
+    themes = reference.themes()
+    absent = absent_tables or {}
+    running_tables = set(themes.loc[themes["data_source"] == data_source, "table"])
+    skipped = []
+    for row in themes[themes["data_source"] == "force"].sort_values("report_order").itertuples():
+        if row.table in absent:
+            skipped.append((row.title, absent[row.table]))
+        elif row.table not in running_tables:
+            skipped.append((row.title, f"not published in {data_source} data"))
+    return skipped
+
+
+def months_covered(data_manifest: dict, table: str) -> set[str] | None:
+    """The months (``YYYY-MM``) a processed table's data covers, as its manifest states them;
+    None when the manifest does not say (then nothing is checked)."""
+    if data_manifest.get("data_source") == "police_uk":
+        kind = {"crimes": "street", "stop_searches": "stop_search"}.get(table)
+        coverage = data_manifest.get("coverage", {}).get(kind)
+        if not coverage:
+            return None
+        missing = {m["month"] for m in coverage.get("missing_files", [])}
+        return set(coverage.get("months", [])) - missing
+    for item in data_manifest.get("inputs", []):
+        if item.get("table") == table and item.get("first_month") and item.get("last_month"):
+            span = pd.period_range(item["first_month"], item["last_month"], freq="M")
+            return {str(m) for m in span}
+    return None
+
+
+def check_coverage(
+    jobs: list[Job], period: str, data_manifest: dict, window_months: int | None = None
+) -> None:
+    """Refuse, before any notebook runs, a period whose comparison windows reach months the
+    data does not cover: a % change over a window with missing months would be wrong."""
+    themes = reference.themes()
+    actions = reference.actions().set_index("deep_dive")
+    problems = []
+    for job in jobs:
+        slug = job.parameters.get("theme") or actions.loc[job.slug, "theme"]
+        row = themes.loc[slug]
+        covered = months_covered(data_manifest, row["table"])
+        if covered is None:
+            continue
+        previous, current = comparison_windows(period, int(row["lag_months"]), window_months or 12)
+        needed = [str(m) for m in previous.months().append(current.months())]
+        missing = [m for m in needed if m not in covered]
+        if missing:
+            problems.append(
+                f"{job.slug} needs {needed[0]} to {needed[-1]} but the data has no "
+                f"{row['table']} for {_month_list(missing)}"
+            )
+    if problems:
+        raise BatchError(
+            "the comparison windows reach months the data does not cover, so no % change "
+            "could be trusted: " + "; ".join(problems) + ". Choose a PERIOD whose windows the "
+            "data covers, or shorter windows (--window-months, make WINDOW_MONTHS=)."
+        )
+
+
+def _month_list(months: list[str]) -> str:
+    if len(months) <= 4:
+        return ", ".join(months)
+    return f"{months[0]} to {months[-1]} ({len(months)} months)"
 
 
 def _html_exporter():
@@ -307,6 +388,7 @@ def run_batch(
     cell_timeout: int = 600,
     only: list[str] | None = None,
     progress: bool = True,
+    window_months: int | None = None,
 ) -> BatchResult:
     """Run the batch for ``period`` and publish ``reports/<period>/``.
 
@@ -321,15 +403,20 @@ def run_batch(
         data_manifest = tables.manifest(processed_dir)
     except tables.MissingTableError as missing:
         raise BatchError(str(missing)) from None
-    jobs = plan(
-        period, processed_dir, annotations_dir, data_manifest.get("data_source", "force"), only
-    )
+    if window_months is not None and window_months < 1:
+        raise BatchError("window months must be at least 1")
+    data_source = data_manifest.get("data_source", "force")
+    absent = data_manifest.get("absent_tables", {})
+    jobs = plan(period, processed_dir, annotations_dir, data_source, only, window_months, absent)
+    check_coverage(jobs, period, data_manifest, window_months)
+    skipped = skipped_themes(data_source, absent)
 
     parameters = {
         "period": period,
         "processed_dir": str(processed_dir),
         "annotations_dir": str(annotations_dir),
         "cell_timeout": cell_timeout,
+        "window_months": window_months or 12,
         "appendices": [j.slug for j in jobs],
     }
     record = provenance.build(period, parameters, data_manifest, processed_dir)
@@ -375,7 +462,15 @@ def run_batch(
         )
         (staging / "index.html").write_text(
             overview.index_html(
-                period, all_figures, results, record, banner, footer, annotations_dir
+                period,
+                all_figures,
+                results,
+                record,
+                banner,
+                footer,
+                annotations_dir,
+                skipped=skipped,
+                coverage=data_manifest.get("coverage"),
             ),
             encoding="utf-8",
         )
