@@ -175,7 +175,8 @@ def _contents_table(rows: list[dict]) -> str:
         for row in (r for r in rows if r["section"] == section):
             result = row["result"]
             heading = themes.loc[row["theme"], "contents_group"]
-            name = row["title"] if heading == row["title"] else f"{heading}: {row['title']}"
+            shared = sum(themes.loc[r["theme"], "contents_group"] == heading for r in rows) > 1
+            name = f"{heading}: {row['title']}" if shared else row["title"]
             link = f'<a href="{result.html}">{html.escape(name)}</a>'
             if not result.ok:
                 link += ' <span class="failed">(not produced: see page)</span>'

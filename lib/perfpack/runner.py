@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from traitlets.config import Config
 
 from perfpack import annotations, provenance, reference, tables
 from perfpack import figures as figures_mod
@@ -29,6 +30,9 @@ from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATE
 from perfpack.windows import comparison_windows, parse_period
 
 KERNEL_NAME = "python3"
+#: Encrypt kernel traffic (CurveZMQ) where the kernel supports it: ipykernel 7.4 warns on every
+#: start about plain-text TCP otherwise.
+KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
 EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
 # publishable folder, in reports/executed/<period>/
 FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
@@ -239,7 +243,9 @@ def _strip_for_publication(nb) -> list[str]:
     return [w for w in warnings if w]
 
 
-def _page_header(report_root_rel: str, title: str, banner: str) -> str:
+def _page_header(report_root_rel: str, title: str, banner: str = "") -> str:
+    """Navigation back to the overview (and, on pages no notebook wrote, the synthetic mark:
+    a theme notebook shows the mark itself)."""
     return (
         f'<nav class="perfpack-nav"><a href="{report_root_rel}index.html">Overview</a> · '
         f"{html.escape(title)}</nav>{banner}"
@@ -279,7 +285,7 @@ def execute_job(
     parameters = {**job.parameters, "figures_path": str(figures_path)}
     out_html = staging / job.html_relpath
     out_html.parent.mkdir(parents=True, exist_ok=True)
-    header = _page_header("../", job.title, banner)
+    header = _page_header("../", job.title)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
@@ -291,41 +297,32 @@ def execute_job(
             progress_bar=False,
             log_output=False,
             execution_timeout=cell_timeout,
+            config=KERNEL_CONFIG,
         )
     except PapermillExecutionError as failure:
-        exception = f"{failure.ename}: {failure.evalue}"[:500]
         cell = _source_cell_index(executed, failure.cell_index)
-        out_html.write_text(
-            error_page(job, period, cell, exception, header, footer), encoding="utf-8"
-        )
-        figures_path.unlink(missing_ok=True)
-        return JobResult(
-            job.slug,
-            job.title,
-            job.kind,
-            job.html_relpath,
-            False,
-            time.perf_counter() - started,
-            "failed",
+        return _failed(
+            job,
+            period,
+            out_html,
+            figures_path,
+            banner,
+            footer,
+            started,
             cell,
-            exception,
+            f"{failure.ename}: {failure.evalue}",
         )
     except Exception as failure:  # kernel died, timeout, bad notebook file...
-        exception = f"{type(failure).__name__}: {failure}"[:500]
-        out_html.write_text(
-            error_page(job, period, None, exception, header, footer), encoding="utf-8"
-        )
-        figures_path.unlink(missing_ok=True)
-        return JobResult(
-            job.slug,
-            job.title,
-            job.kind,
-            job.html_relpath,
-            False,
-            time.perf_counter() - started,
-            "failed",
+        return _failed(
+            job,
+            period,
+            out_html,
+            figures_path,
+            banner,
+            footer,
+            started,
             None,
-            exception,
+            f"{type(failure).__name__}: {failure}",
         )
 
     nb = nbformat.read(str(executed), as_version=4)
@@ -338,6 +335,13 @@ def execute_job(
             f"no commentary for {job.slug} in {period}: write "
             f"{annotations.commentary_path(period, job.slug, job.parameters['annotations_dir'])}"
         )
+    shows_mark = any(
+        'class="perfpack-synthetic"' in str(output.get("data", {}).get("text/html", ""))
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    )
+    if banner and not shows_mark:  # every page built from the demo force carries the mark
+        header = _page_header("../", job.title, banner)
     body, _ = _html_exporter().from_notebook_node(
         nb,
         resources={
@@ -355,6 +359,35 @@ def execute_job(
         True,
         time.perf_counter() - started,
         warnings=warnings,
+    )
+
+
+def _failed(
+    job: Job,
+    period: str,
+    out_html: Path,
+    figures_path: Path,
+    banner: str,
+    footer: str,
+    started: float,
+    cell: int | None,
+    exception: str,
+) -> JobResult:
+    """Publish the error page in place of the appendix; a failed notebook publishes no figures."""
+    exception = exception[:500]
+    header = _page_header("../", job.title, banner)
+    out_html.write_text(error_page(job, period, cell, exception, header, footer), encoding="utf-8")
+    figures_path.unlink(missing_ok=True)
+    return JobResult(
+        job.slug,
+        job.title,
+        job.kind,
+        job.html_relpath,
+        False,
+        time.perf_counter() - started,
+        "failed",
+        cell,
+        exception,
     )
 
 
