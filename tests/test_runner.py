@@ -107,6 +107,9 @@ def test_a_broken_notebook_fails_alone(standin_project):
     index = (report / "index.html").read_text()
     assert 'href="appendices/stop_search.html"' in index and "not produced" in index
     assert not list((standin_project / "reports").glob(".staging-*")), "no staging left behind"
+    # no commentary in the throwaway project: the batch warns (and does not fail) for each theme
+    assert "warning: no commentary for personal_robbery in 2019-12" in done.stdout
+    assert "No commentary yet for this period" in index
 
 
 def test_refusals_change_nothing(standin_project):
