@@ -1,8 +1,17 @@
 """Change by area (Neighbourhood Policing Team, or whatever areas a table holds): counts in two
 windows, change, % change, rate per 1,000, significance, how many areas fell, and two charts --
-the report's horizontal change bars (figures 5 and 8) and a funnel plot of area rates."""
+the report's horizontal change bars (figures 5 and 8) and a funnel plot of area rates.
+
+Which areas a processed folder's ``npt`` column holds, and their populations, depends on where
+the data came from (:func:`processed_areas`): a force extract's NPTs with the populations of
+``data/reference/npts.csv``, or, for a data.police.uk download, the force's own local
+authorities (or the NPTs of a lookup) with the populations the ingest stored beside the tables
+(``areas.parquet``, :func:`perfpack.police_uk.own_area_table`)."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,6 +37,242 @@ def npt_populations(reference_dir=None) -> pd.Series:
     """Resident population (mid-2019) per NPT from ``data/reference/npts.csv``, indexed by NPT."""
     frame = reference.npts() if reference_dir is None else reference.npts(reference_dir)
     return frame.set_index("npt")["population_mid2019"].rename("population")
+
+
+def _plural(label: str) -> str:
+    """An area label in the plural for alt text: NPT -> NPTs, Local authority -> local
+    authorities."""
+    if label.endswith("y"):
+        return label[:-1].lower() + "ies"
+    return f"{label}s"
+
+
+def months_text(n_months: int) -> str:
+    """A window's length in words as sentences and headers use it: 12 -> "12 months",
+    1 -> "1 month"."""
+    n = int(n_months)
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
+# --------------------------------------------------------------------------------------------
+# the areas of a processed folder
+
+
+@dataclass(frozen=True)
+class AreaNames:
+    """How the appendices name a kind of area.
+
+    ``kind`` (``npt`` or ``local_authority``), ``short`` (table and axis headers: "NPT"),
+    ``singular`` ("Neighbourhood Policing Team"), ``plural`` ("Neighbourhood Policing Teams
+    (NPTs)"), ``chart`` (the printed report's caption wording: "Neighbourhood policing
+    team") and ``caption`` (inside a caption: "by NPT", "by local authority").
+    """
+
+    kind: str
+    short: str
+    singular: str
+    plural: str
+    chart: str
+    caption: str
+
+
+NPT_NAMES = AreaNames(
+    "npt",
+    "NPT",
+    "Neighbourhood Policing Team",
+    "Neighbourhood Policing Teams (NPTs)",
+    "Neighbourhood policing team",
+    "NPT",
+)
+LOCAL_AUTHORITY_NAMES = AreaNames(
+    "local_authority",
+    "Local authority",
+    "local authority",
+    "local authorities",
+    "local authority",
+    "local authority",
+)
+
+
+@dataclass(frozen=True)
+class ProcessedAreas:
+    """The areas of one processed folder (:func:`processed_areas`).
+
+    ``populations``: residents (mid-2019) per area, indexed like the ``npt`` column (NaN where
+    an area has no population of its own); ``force_population``: the force area's residents;
+    ``names``: :class:`AreaNames`; ``place``: the force area as sentences name it
+    ("Staffordshire"); ``force_name``: the force ("Staffordshire Police"); ``public``: True for
+    a data.police.uk download; ``note``: what the populations are (empty for a force extract).
+    """
+
+    populations: pd.Series
+    force_population: float
+    names: AreaNames
+    place: str
+    force_name: str
+    public: bool
+    note: str = ""
+
+
+def _manifest(processed_dir) -> dict:
+    from perfpack import tables
+
+    return tables.manifest(processed_dir)
+
+
+def _is_public(manifest: dict) -> bool:
+    return manifest.get("data_source") == "police_uk"
+
+
+def _stored_areas(processed_dir) -> pd.DataFrame:
+    from perfpack import police_uk, tables
+
+    file = tables.processed_dir(processed_dir) / police_uk.AREAS_FILE
+    if not file.exists():
+        raise FileNotFoundError(
+            f"{file} does not exist: ingest the data.police.uk download again "
+            "(perfpack ingest --source police-uk) to store the force's areas"
+        )
+    return pd.read_parquet(file)
+
+
+def area_populations(processed_dir=None, reference_dir=None) -> pd.Series:
+    """The populations of this processed data's areas, indexed like its ``npt`` column.
+
+    Parameters
+    ----------
+    processed_dir : path, optional
+        The processed folder (default ``data/processed``); its manifest says where the data came
+        from.
+    reference_dir : path, optional
+        Where ``npts.csv`` is (force extracts).
+
+    Returns
+    -------
+    pandas.Series
+        float residents (mid-2019) per area, named ``population``. A force extract: every NPT
+        of ``data/reference/npts.csv``. A data.police.uk download: the areas the ingest stored
+        (``areas.parquet``): the force's own local authorities with their own populations (NaN
+        for one merged since 2011 into a bigger authority, and for NPTs of a lookup, whose
+        populations are not known).
+    """
+    manifest = _manifest(processed_dir)
+    if not _is_public(manifest):
+        return npt_populations(reference_dir).astype(float)
+    stored = _stored_areas(processed_dir)
+    values = pd.to_numeric(stored["population"], errors="coerce").astype("float64")
+    return pd.Series(
+        values.to_numpy(na_value=np.nan), index=stored["area"].astype(str), name="population"
+    )
+
+
+def _force_population_public(processed_dir, manifest: dict) -> float:
+    from perfpack import police_uk, tables
+
+    slug = manifest.get("force_slug")
+    file = tables.processed_dir(processed_dir) / police_uk.NATIONAL_POPULATIONS_FILE
+    if slug and file.exists():
+        pops = pd.read_parquet(file)
+        rows = pops[pops["force"] == slug]
+        if len(rows) and not pd.isna(rows["population"].iloc[0]):
+            return float(rows["population"].iloc[0])
+    stored = _stored_areas(processed_dir)
+    distinct = stored[stored["area_code"] != ""].drop_duplicates("area_code")
+    total = pd.to_numeric(distinct["area_population"], errors="coerce").sum()
+    return float(total) if total > 0 else float("nan")
+
+
+def _strip_brackets(name: str) -> str:
+    return " ".join(re.sub(r"\(.*?\)", " ", str(name)).split())
+
+
+def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
+    """Everything the appendices need to know about the areas of one processed folder.
+
+    Parameters
+    ----------
+    processed_dir : path, optional
+        Default ``data/processed``.
+    reference_dir : path, optional
+        Where ``npts.csv`` is (force extracts).
+
+    Returns
+    -------
+    ProcessedAreas
+        For a force extract: the NPTs of ``npts.csv`` and their total (1,135,935 for
+        Staffordshire). For a data.police.uk download: :func:`area_populations` and the force's
+        population over the distinct mid-2019 areas of its own local authorities (what
+        :func:`perfpack.police_uk.force_populations` stored). ``place`` is the Census police
+        force area the force's name begins with ("Staffordshire Police" -> "Staffordshire"),
+        or the force's name when there is none.
+    """
+    from perfpack import stopsearch
+
+    manifest = _manifest(processed_dir)
+    public = _is_public(manifest)
+    populations = area_populations(processed_dir, reference_dir)
+    force_name = _strip_brackets(manifest.get("force", "")) or "the force"
+    try:
+        place = stopsearch.census_area(manifest.get("force", ""))
+    except KeyError:
+        place = force_name
+    if not public:
+        return ProcessedAreas(
+            populations, float(populations.sum()), NPT_NAMES, place, force_name, False
+        )
+    kind = manifest.get("areas", {}).get("kind", "local_authority")
+    names = NPT_NAMES if kind == "npt" else LOCAL_AUTHORITY_NAMES
+    missing = sorted(populations.index[populations.isna()])
+    note = (
+        "Areas are the force's own local authorities (the local authority of each record's "
+        "LSOA); populations are ONS mid-2019 estimates."
+        if kind != "npt"
+        else "Areas are the NPTs of the force's lookup; no NPT populations are held, so no "
+        "area rates are shown."
+    )
+    if missing and kind != "npt":
+        note += (
+            f" No population of its own is published for {', '.join(missing)} (merged since "
+            "2011 into a larger authority, or not matched), so no rate is shown for it."
+        )
+    return ProcessedAreas(
+        populations,
+        _force_population_public(processed_dir, manifest),
+        names,
+        place,
+        force_name,
+        True,
+        note,
+    )
+
+
+def unplaced_count(frame: pd.DataFrame, date_column: str, window, area_column: str = "npt") -> int:
+    """How many rows in ``window`` have no area (a blank ``area_column``)."""
+    inside = window.contains(frame[date_column])
+    return int((inside & frame[area_column].isna()).sum())
+
+
+def unplaced_note(
+    previous: int,
+    current: int,
+    names: AreaNames = NPT_NAMES,
+    n_months: int = 12,
+    noun: str = "offences",
+) -> str:
+    """The note under an area table when some rows have no area (empty when none).
+
+    Rows with a blank area had no published location, or fall outside the force's own local
+    authorities (or the lookup's NPTs): they count in the force's totals, not in any area row.
+    """
+    if previous == 0 and current == 0:
+        return ""
+    span = months_text(n_months)
+    return (
+        f"{current:,} {noun} in the current {span} and {previous:,} in the previous {span} "
+        f"have no {names.singular}: no location was published for them, or they fall outside "
+        f"the force's own area. They count in the force totals above, not in any "
+        f"{names.singular} row."
+    )
 
 
 def change_by_area(
@@ -103,13 +348,15 @@ def number_word(n: int) -> str:
     return words[n] if 0 <= n <= 10 else str(n)
 
 
-def display_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
-    """A :func:`change_by_area` table formatted for publication (rounded, readable headers)."""
+def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
+    """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
+    ``n_months`` is the length of each window, "Previous 12 months")."""
+    span = months_text(n_months)
     shown = pd.DataFrame(
         {
             area_label: table["area"],
-            "Previous 12 months": table["previous"],
-            "Current 12 months": table["current"],
+            f"Previous {span}": table["previous"],
+            f"Current {span}": table["current"],
             "Change": [f"{c:+d}" for c in table["change"]],
             "% change": [
                 "n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]
@@ -126,11 +373,15 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
 
 
 def change_chart(
-    table: pd.DataFrame, title: str, target_direction: str = "Reduction", area_label: str = "NPT"
+    table: pd.DataFrame,
+    title: str,
+    target_direction: str = "Reduction",
+    area_label: str = "NPT",
+    n_months: int = 12,
 ):
     """Horizontal bars of the change in count per area (the report's figures 5 and 8), each
     labelled with its change and % change; falls and rises in two colour-blind-safe colours
-    (blue for the target direction, orange against it).
+    (blue for the target direction, orange against it). ``n_months``: each window's length.
 
     Returns
     -------
@@ -162,7 +413,7 @@ def change_chart(
         )
     ax.set_xlim(-span * 1.45, span * 1.45)
     ax.set_title(title)
-    ax.set_xlabel("Change in count, current vs previous 12 months")
+    ax.set_xlabel(f"Change in count, current vs previous {months_text(n_months)}")
     ax.set_ylabel(area_label)
     fig.tight_layout()
     falls = ordered[ordered["decreased"]]["area"].tolist()
@@ -172,7 +423,7 @@ def change_chart(
     )
     alt = (
         f"{title}: horizontal bar chart of the change in count for each of {len(ordered)} "
-        f"{area_label}s. {n_decreased(table)} decreased ({', '.join(falls) or 'none'}). "
+        f"{_plural(area_label)}. {n_decreased(table)} decreased ({', '.join(falls) or 'none'}). "
         f"Increases: {rise_text or 'none'}."
     )
     return fig, alt
@@ -258,8 +509,8 @@ def funnel_chart(table: pd.DataFrame, force_rate: float, title: str, area_label:
     left_out = len(table) - len(plotted)
     alt = (
         f"{title}: funnel plot of the current rate per 1,000 residents for {len(plotted)} "
-        f"{area_label}s against population, around the force rate of {force_rate:.2f} with 95% "
-        f"and 99.8% limits. Outside the 95% limits: {', '.join(named) or 'none'}."
+        f"{_plural(area_label)} against population, around the force rate of {force_rate:.2f} "
+        f"with 95% and 99.8% limits. Outside the 95% limits: {', '.join(named) or 'none'}."
         + (f" {left_out} without a population not shown." if left_out else "")
     )
     return fig, alt

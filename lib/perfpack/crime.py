@@ -8,7 +8,14 @@ A theme is the rows of the canonical ``crimes`` table whose ``theme`` column is 
 sections a theme shows is the ``extra_sections`` column of ``data/reference/themes.csv``.
 Populations are a parameter (a Series indexed by area), never hard-wired, so the public-data
 themes (``robbery_all``, ``vehicle_crime_all``) run through the same functions with whatever
-areas their ``npt`` column holds.
+areas their ``npt`` column holds (:func:`perfpack.areas.processed_areas`).
+
+The windows are ``window_months`` long (12 by default, as the report). Public-data themes rate
+the force over the current window and compare it with the same window's rate over every force
+in the download (:func:`national_comparator`); force-extract themes keep the 12 months the
+published England & Wales rate covers. Projections need history: a trend over N months needs N
+months and the seasonal model :data:`MODEL_MIN_MONTHS`; what the data cannot support is left out
+and :func:`projection_note` says so.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from perfpack import areas, charts, counts, projections, reference, spc, stats
+from perfpack.areas import NPT_NAMES, AreaNames, months_text
 from perfpack.change import change_sentence, format_pct, pct_change, round_half_up
 from perfpack.figures import FigureBook
 from perfpack.paths import REFERENCE_DIR
@@ -44,11 +52,27 @@ REPORT_FIGURE_NUMBERS = {
 }
 _CAPTIONS = {
     "monthly": "Monthly volume of {title}",
-    "npt_change": "Volume change by Neighbourhood policing team of {title} over a 12 month period",
-    "funnel": "Rate per 1,000 residents of {title} by NPT against the force rate",
+    "npt_change": "Volume change by {area_chart} of {title} over a {months} month period",
+    "funnel": "Rate per 1,000 residents of {title} by {area_caption} against the force rate",
     "projections": "Three, six and twelve month projections for {title}",
     "profile": "Victim and Offender Profile for {title}",
 }
+_TABLE_CAPTIONS = {
+    "areas": "{title} by {area_caption}, previous and current {span} "
+    "(rate per 1,000 mid-2019 residents, current {span})",
+    "significance": "Change by {area_caption}: exact Poisson test of previous against current "
+    "{span}",
+}
+#: Months of history the seasonal model (ETS with 12-month seasonality) needs; with fewer, the
+#: model forecast and the back-test are left out.
+MODEL_MIN_MONTHS = 2 * projections.SEASONAL_PERIODS
+#: What the public files cannot do, shown at the top of a public-data crime appendix.
+PUBLIC_DATA_NOTE = (
+    "data.police.uk publishes all robbery together, personal and business, and all vehicle "
+    "crime together (theft from, theft of and interference with a vehicle), so these figures "
+    "cannot be compared with the report's Personal Robbery, Theft from a Motor Vehicle or Theft "
+    "of a Motor Vehicle. The public files give the month of each crime, not the day."
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,9 +103,11 @@ def theme_crimes(crimes: pd.DataFrame, theme: str) -> pd.DataFrame:
 class ThemeWindows:
     """The windows a crime theme reports on.
 
-    ``previous`` and ``current`` are the two 12-month windows compared; ``national`` is the
+    ``previous`` and ``current`` are the two windows compared (12 months each by default);
+    ``national`` is the window of the force's rate per 1,000: for a force-extract theme the
     12 months ending ``rate_window_lag_months`` before the period (Oct 2018 - Sep 2019 for
-    2019-12), the window of the published national rate.
+    2019-12), the window of the published national rate; for a public-data theme the current
+    window (the national rate is computed over the same months).
     """
 
     previous: Window
@@ -89,14 +115,34 @@ class ThemeWindows:
     national: Window
 
 
-def theme_windows(theme: str, period: str, reference_dir=REFERENCE_DIR) -> ThemeWindows:
-    """The theme's windows for ``period`` from its reference row (``lag_months``,
-    ``rate_window_lag_months``; a blank rate lag means the current window)."""
+def theme_windows(
+    theme: str, period: str, reference_dir=REFERENCE_DIR, window_months: int = 12
+) -> ThemeWindows:
+    """The theme's windows for ``period`` from its reference row.
+
+    Parameters
+    ----------
+    theme, period : str
+    reference_dir : path
+    window_months : int, default 12
+        Length of the previous and current windows
+        (``comparison_windows(period, lag, n_months=window_months)``).
+
+    Returns
+    -------
+    ThemeWindows
+        The rate window is the current window for a public-data theme (``data_source``
+        ``police_uk``) or when ``rate_window_lag_months`` is blank; otherwise the 12 months
+        ending that many months before the period (the published national rate's span, kept
+        at 12 whatever ``window_months`` is, so the force's rate stays comparable with it).
+    """
     row = reference.theme(theme, reference_dir)
-    previous, current = comparison_windows(period, int(row["lag_months"]))
+    previous, current = comparison_windows(period, int(row["lag_months"]), n_months=window_months)
     rate_lag = row["rate_window_lag_months"]
-    rate_lag = int(row["lag_months"]) if pd.isna(rate_lag) else int(rate_lag)
-    national = window_ending(parse_period(period) - rate_lag, 12)
+    if row["data_source"] == "police_uk" or pd.isna(rate_lag):
+        national = current
+    else:
+        national = window_ending(parse_period(period) - int(rate_lag), 12)
     return ThemeWindows(previous, current, national)
 
 
@@ -182,19 +228,36 @@ def headline(
 
 @dataclass(frozen=True)
 class NationalRate:
-    """The force's rate per 1,000 residents in the national window beside England & Wales."""
+    """The force's rate per 1,000 residents in the rate window beside the national rate.
+
+    ``national_rate_per_1000`` is the reference table's England & Wales figure for a
+    force-extract theme, or (``computed``) the rate over every force in a data.police.uk
+    download for the same window (:func:`national_comparator`), with ``forces_counted`` and
+    ``note`` stating its coverage (or why there is none).
+    """
 
     count: int
     population: float
     rate_per_1000: float
     national_rate_per_1000: float | None
     window: Window
+    computed: bool = False
+    forces_counted: int = 0
+    note: str = ""
+
+    @property
+    def decimals(self) -> int:
+        """Decimals shown: 1 for a year (the report's), 2 for a shorter window's small rates."""
+        return 1 if self.window.n_months >= 12 else 2
+
+    def _shown(self, value: float) -> float:
+        return round_half_up(value, self.decimals)
 
     @property
     def below_national(self) -> bool | None:
         if self.national_rate_per_1000 is None or math.isnan(self.rate_per_1000):
             return None
-        return round_half_up(self.rate_per_1000, 1) < self.national_rate_per_1000
+        return self._shown(self.rate_per_1000) < self._shown(self.national_rate_per_1000)
 
 
 def national_rate(
@@ -203,38 +266,97 @@ def national_rate(
     window: Window,
     population: float,
     reference_dir=REFERENCE_DIR,
+    national=None,
 ) -> NationalRate:
-    """Offences per 1,000 residents in ``window`` and the theme's national comparator
-    (``data/reference/national_comparators.csv``, measure ``rate_per_1000``; None if not held).
+    """Offences per 1,000 residents in ``window`` and the theme's national comparator.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        One theme's offences.
+    theme : str
+    window : Window
+        The rate window (:attr:`ThemeWindows.national`).
+    population : float
+        The force area's residents.
+    reference_dir : path
+    national : perfpack.police_uk.NationalRates, optional
+        The comparator computed over a download's forces for the same window
+        (:func:`national_comparator`). Without it, the reference table's
+        (``data/reference/national_comparators.csv``, measure ``rate_per_1000``; None if not
+        held).
+
+    Returns
+    -------
+    NationalRate
     """
     count = counts.count_in_window(offences, DATE_COLUMN, window)
+    if national is None:
+        comparator = reference.national_comparator(theme, "rate_per_1000", reference_dir)
+        extra = {}
+    else:
+        comparator = national.rate(theme)
+        extra = {
+            "computed": True,
+            "forces_counted": len(national.forces) if comparator is not None else 0,
+            "note": national.note,
+        }
     return NationalRate(
         count=count,
         population=float(population),
         rate_per_1000=stats.rate_per_1000(count, population),
-        national_rate_per_1000=reference.national_comparator(theme, "rate_per_1000", reference_dir),
+        national_rate_per_1000=comparator,
         window=window,
+        **extra,
     )
+
+
+def national_comparator(theme: str, period: str, processed_dir=None, window_months: int = 12):
+    """The national comparator of a processed data.police.uk download for ``theme``'s rate
+    window (:func:`perfpack.police_uk.stored_national_rates`), or None for a force extract
+    (whose national figures are the reference table's)."""
+    from perfpack import police_uk
+
+    window = theme_windows(theme, period, window_months=window_months).national
+    return police_uk.stored_national_rates(processed_dir, window, groups=[theme])
 
 
 def national_sentence(title: str, rate: NationalRate, place: str = "Staffordshire") -> str:
     """The report's national comparison: "Staffordshire is below the recorded national average
     ... Staffordshire experienced 0.7 crimes per 1,000 residents compared to 1.4 for every 1,000
-    residents in England & Wales." Rates are shown to one decimal, rounded half up."""
-    ours = f"{round_half_up(rate.rate_per_1000, 1):.1f}"
+    residents in England & Wales." Rates are shown to one decimal (two for a window shorter
+    than a year), rounded half up. A comparator computed from a download is named as the
+    forces in it, with its coverage."""
+    digits = rate.decimals
     window = rate.window.describe()
+    if math.isnan(rate.rate_per_1000):
+        return (
+            f"No population is held for {place}'s area, so no rate per 1,000 residents is shown "
+            f"for {title} in the period {window}."
+        )
+    ours = f"{round_half_up(rate.rate_per_1000, digits):.{digits}f}"
     if rate.national_rate_per_1000 is None:
+        why = rate.note if rate.computed else "No national rate is held for this theme."
         return (
             f"{place} experienced {ours} {title} offences per 1,000 residents in the period "
-            f"{window}. No national rate is held for this theme."
+            f"{window}. {why}"
         )
-    theirs = f"{rate.national_rate_per_1000:.1f}"
+    theirs = f"{round_half_up(rate.national_rate_per_1000, digits):.{digits}f}"
     if rate.below_national:
         position = "below"
-    elif round_half_up(rate.rate_per_1000, 1) > rate.national_rate_per_1000:
+    elif rate._shown(rate.rate_per_1000) > rate._shown(rate.national_rate_per_1000):
         position = "above"
     else:
         position = "level with"
+    if rate.computed:
+        span = months_text(rate.window.n_months)
+        return (
+            f"{place} is {position} the rate across the {rate.forces_counted} forces in the "
+            f"data.police.uk download in relation to the number of {title} offences per 1,000 "
+            f"residents in the period {window} ({span}, not annualised). {place} experienced "
+            f"{ours} crimes per 1,000 residents compared to {theirs} for every 1,000 residents "
+            f"across those forces. {rate.note}"
+        )
     return (
         f"{place} is {position} the recorded national average in relation to the number of "
         f"{title} offences per 1,000 residents (which is based on the period {window}). "
@@ -257,14 +379,20 @@ def change_by_npt(
     return areas.change_by_area(previous, current, populations)
 
 
-def npt_sentence(title: str, table: pd.DataFrame, place: str = "Staffordshire Police") -> str:
+def npt_sentence(
+    title: str,
+    table: pd.DataFrame,
+    place: str = "Staffordshire Police",
+    names: AreaNames = NPT_NAMES,
+) -> str:
     """ "Theft from a Motor vehicle has decreased in four of Staffordshire Police's ten
-    Neighbourhood Policing Teams", naming every NPT that rose with its change."""
+    Neighbourhood Policing Teams", naming every area that rose with its change (``names``:
+    what the areas are, e.g. local authorities for public data)."""
     fell = areas.n_decreased(table)
     total = len(table)
     text = (
         f"{title} has decreased in {areas.number_word(fell)} of {place}'s "
-        f"{areas.number_word(total)} Neighbourhood Policing Teams (NPTs)."
+        f"{areas.number_word(total)} {names.plural}."
     )
     rises = table[table["change"] > 0].sort_values("change", ascending=False)
     if len(rises):
@@ -276,16 +404,16 @@ def npt_sentence(title: str, table: pd.DataFrame, place: str = "Staffordshire Po
     return text
 
 
-def npt_significance_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Per-NPT verdicts of the exact Poisson test, ready to publish (counts are 12-month NPT
-    totals, already public in the change table)."""
+def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
+    """Per-area verdicts of the exact Poisson test, ready to publish (counts are the windows'
+    area totals, already public in the change table); ``area_label`` heads the first column."""
     verdicts = [
         stats.poisson_change_test(a, b).verdict
         for a, b in zip(table["previous"], table["current"], strict=True)
     ]
     return pd.DataFrame(
         {
-            "NPT": table["area"],
+            area_label: table["area"],
             "Previous": table["previous"],
             "Current": table["current"],
             "Verdict": verdicts,
@@ -385,9 +513,9 @@ def profile_table(profile: pd.DataFrame, role: str) -> pd.DataFrame:
     ).reset_index()
 
 
-def profile_chart(profile: pd.DataFrame, title: str):
+def profile_chart(profile: pd.DataFrame, title: str, n_months: int = 12):
     """Figure 3: victims and suspects side by side, bars by age band, one colour (and hatch)
-    per sex.
+    per sex (``n_months``: the current window's length, for the axis).
 
     Returns
     -------
@@ -429,7 +557,7 @@ def profile_chart(profile: pd.DataFrame, title: str):
             f"{role}: {total} in all; most often aged {top} ({int(by_band[top])}); "
             + ", ".join(f"{sex} {int(n)}" for sex, n in by_sex.items())
         )
-    axes[0].set_ylabel("Count, current 12 months")
+    axes[0].set_ylabel(f"Count, current {months_text(n_months)}")
     axes[1].legend(
         loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small", title="Sex"
     )
@@ -451,6 +579,7 @@ class KnifeChange:
     current: int
     pct_change: float | None
     test: stats.PoissonTest
+    n_months: int = 12
 
     def sentence(self) -> str:
         """'The number of knife related robberies has dropped by 10% (from 120 to 108) in the
@@ -470,7 +599,8 @@ class KnifeChange:
         else:
             movement = f"is unchanged at {self.current}"
         return (
-            f"The number of knife related robberies {movement} in the last 12 months. "
+            f"The number of knife related robberies {movement} in the last "
+            f"{months_text(self.n_months)}. "
             f"{self.test.verdict}"
         )
 
@@ -486,6 +616,7 @@ def knife_change(offences: pd.DataFrame, windows: ThemeWindows) -> KnifeChange:
         current,
         pct_change(previous, current),
         stats.poisson_change_test(previous, current),
+        windows.current.n_months,
     )
 
 
@@ -531,7 +662,7 @@ class CrimeTheme:
     national: NationalRate
     by_npt: pd.DataFrame
     projections: pd.DataFrame
-    ets: projections.EtsForecast
+    ets: projections.EtsForecast | None
     backtest: pd.DataFrame
     knife: KnifeChange | None = None
     northern_share: float | None = None
@@ -539,6 +670,13 @@ class CrimeTheme:
     profile: pd.DataFrame | None = None
 
     force_population: float = math.nan
+    window_months: int = 12
+    area_names: AreaNames = NPT_NAMES
+    place: str = "Staffordshire"
+    force_name: str = "Staffordshire Police"
+    public: bool = False
+    #: Offences with no area (blank ``npt``) in the previous and current windows.
+    unplaced: tuple[int, int] = (0, 0)
 
     @property
     def force_rate_per_1000(self) -> float:
@@ -549,9 +687,40 @@ class CrimeTheme:
     def has_populations(self) -> bool:
         return bool(self.by_npt["population"].notna().any())
 
+    def _words(self) -> dict:
+        return {
+            "title": self.title,
+            "window": self.windows.current.describe(),
+            "area_chart": self.area_names.chart,
+            "area_short": self.area_names.short,
+            "area_caption": self.area_names.caption,
+            "months": self.window_months,
+            "span": months_text(self.window_months),
+        }
+
     def chart_title(self, chart: str) -> str:
         """The chart's own title, e.g. "Monthly volume of Personal Robbery"."""
-        return _CAPTIONS[chart].format(title=self.title, window=self.windows.current.describe())
+        return _CAPTIONS[chart].format(**self._words())
+
+    def table_caption(self, table: str) -> str:
+        """A table's caption: ``areas`` ("Personal Robbery by NPT, previous and current 12
+        months (...)") or ``significance``."""
+        return _TABLE_CAPTIONS[table].format(**self._words())
+
+    @property
+    def has_projections(self) -> bool:
+        """Whether any projection (a trend or the model) is shown."""
+        return len(self.projections) > 0 or self.ets is not None
+
+    @property
+    def data_note(self) -> str:
+        """What the data cannot do (public-data themes; empty for a force extract)."""
+        return PUBLIC_DATA_NOTE if self.public else ""
+
+    @property
+    def unplaced_note(self) -> str:
+        """How many offences are in no area row, and why (empty when none)."""
+        return areas.unplaced_note(*self.unplaced, self.area_names, self.window_months)
 
     def caption(self, chart: str) -> str:
         """The report's caption: "Figure 1. Monthly volume of Personal Robbery" (numbered as in
@@ -577,6 +746,9 @@ def analyse_theme(
     reference_dir=REFERENCE_DIR,
     first_month=None,
     n_sims: int = 2000,
+    window_months: int = 12,
+    national=None,
+    where: areas.ProcessedAreas | None = None,
 ) -> CrimeTheme:
     """Compute every measure of a crime theme for ``period``.
 
@@ -600,21 +772,41 @@ def analyse_theme(
         First month of the monthly series (default: the data's first month).
     n_sims : int
         Simulated paths for the model forecast's intervals.
+    window_months : int, default 12
+        Length of the previous and current windows (:func:`theme_windows`).
+    national : perfpack.police_uk.NationalRates, optional
+        A comparator computed from a download (:func:`national_comparator`); default the
+        reference table's.
+    where : perfpack.areas.ProcessedAreas, optional
+        The processed folder's areas (:func:`perfpack.areas.processed_areas`): when given, its
+        populations, force population, place, force name and area names are used instead of
+        ``populations``, ``force_population`` and ``place``.
 
     Returns
     -------
     CrimeTheme
         The extra sections (knife, northern share, profile) are filled only when the theme's
-        ``extra_sections`` lists them.
+        ``extra_sections`` lists them. ``ets`` is None and ``backtest`` empty when the monthly
+        series is shorter than :data:`MODEL_MIN_MONTHS`; a trend over more months than the
+        series holds is left out of ``projections`` (:func:`projection_note` says so).
     """
     row = reference.theme(theme, reference_dir)
-    windows = theme_windows(theme, period, reference_dir)
+    windows = theme_windows(theme, period, reference_dir, window_months)
     offences = theme_crimes(crimes, theme)
     lag = int(row["lag_months"])
     monthly = monthly_series(crimes, theme, period, first_month=first_month, lag_months=lag)
     direction = row["target_direction"]
+    names, force_name = NPT_NAMES, f"{place} Police"
+    if where is not None:
+        populations, force_population = where.populations, where.force_population
+        place, force_name, names = where.place, where.force_name, where.names
     if force_population is None:
         force_population = float(populations.sum()) if populations is not None else math.nan
+    if len(monthly) >= MODEL_MIN_MONTHS:
+        ets = projections.ets_forecast(monthly, n_sims=n_sims)
+        backtest = projections.backtest(monthly, n_sims=max(n_sims // 2, 200))
+    else:
+        ets, backtest = None, projections.backtest(monthly.iloc[:0])
     analysis = CrimeTheme(
         theme=theme,
         title=row["title"],
@@ -625,12 +817,23 @@ def analyse_theme(
         headline=headline(offences, windows, row["title"], place),
         monthly=monthly,
         xmr=spc.xmr(monthly, direction),
-        national=national_rate(offences, theme, windows.national, force_population, reference_dir),
+        national=national_rate(
+            offences, theme, windows.national, force_population, reference_dir, national
+        ),
         by_npt=change_by_npt(offences, windows, populations),
         projections=projections.report_projections(monthly),
-        ets=projections.ets_forecast(monthly, n_sims=n_sims),
-        backtest=projections.backtest(monthly, n_sims=max(n_sims // 2, 200)),
+        ets=ets,
+        backtest=backtest,
         force_population=force_population,
+        window_months=window_months,
+        area_names=names,
+        place=place,
+        force_name=force_name,
+        public=row["data_source"] == "police_uk",
+        unplaced=(
+            areas.unplaced_count(offences, DATE_COLUMN, windows.previous, AREA_COLUMN),
+            areas.unplaced_count(offences, DATE_COLUMN, windows.current, AREA_COLUMN),
+        ),
     )
     extras = set(analysis.extra_sections)
     if "knife" in extras:
@@ -645,34 +848,102 @@ def analyse_theme(
 
 def projection_sentence(analysis: CrimeTheme) -> str:
     """The projections in words: each trend's projected total and % change against the
-    current 12 months, and the model's forecast with its 95% interval."""
+    last 12 months, and the model's forecast with its 95% interval (each only when the history
+    supports it: :func:`projection_note`)."""
     parts = []
+    short = len(analysis.monthly) < 12  # no last 12 months to give a % change against
     for row in analysis.projections.itertuples():
         pct = "n/a" if pd.isna(row.pct_change) else f"{round_half_up(row.pct_change):+.0f}%"
-        parts.append(f"the {row.method} projects {row.projected_total:,.0f} offences ({pct})")
+        shown = "" if short else f" ({pct})"
+        parts.append(f"the {row.method} projects {row.projected_total:,.0f} offences{shown}")
+    if short:
+        lead = "With less than 12 months of data there is no year to compare against: "
+    elif analysis.window_months == 12:
+        lead = f"Against {analysis.headline.current:,} offences in the current 12 months, "
+    else:
+        last_year = int(analysis.monthly.iloc[-12:].sum())
+        lead = f"Against {last_year:,} offences in the last 12 months, "
+    text = ""
+    if parts:
+        text = lead + "over the next 12 months " + "; ".join(parts) + "."
     ets = analysis.ets
-    ets_pct = "n/a" if ets.pct_change is None else f"{round_half_up(ets.pct_change):+.0f}%"
-    current = analysis.headline.current
+    if ets is not None:
+        ets_pct = "n/a" if ets.pct_change is None else f"{round_half_up(ets.pct_change):+.0f}%"
+        text += (
+            f" The seasonal model ({ets.model}) forecasts {ets.total:,.0f} ({ets_pct}), "
+            f"with a 95% prediction interval of {ets.lower_95:,.0f} to {ets.upper_95:,.0f}."
+        )
+    return text.strip() or projection_note(analysis)
+
+
+def projection_note(analysis: CrimeTheme) -> str:
+    """What the history is too short for, in words (empty when every projection is shown).
+
+    The report's N-month trend needs N months; the seasonal model and its back-test need
+    :data:`MODEL_MIN_MONTHS` (24); a % change against the last 12 months needs 12.
+    """
+    n = len(analysis.monthly)
+    shown = set(analysis.projections["n_months"])
+    missing = [m for m in projections.REPORT_WINDOWS if m not in shown]
+    left_out = []
+    if missing:
+        lengths = [str(m) for m in missing]
+        joined = (
+            lengths[0] if len(lengths) == 1 else "-, ".join(lengths[:-1]) + "- and " + (lengths[-1])
+        )
+        left_out.append(f"the {joined}-month trend{'s' if len(missing) > 1 else ''}")
+    if analysis.ets is None:
+        left_out.append(
+            f"the seasonal model with its back-test (which needs {MODEL_MIN_MONTHS} months)"
+        )
+    if not left_out and n >= 12:
+        return ""
+    if n:
+        first, last = analysis.monthly.index[0], analysis.monthly.index[-1]
+        held = f"The data hold {months_text(n)} ({first:%B %Y} to {last:%B %Y})"
+    else:
+        held = "The data hold no months"
+    text = held + "."
+    if left_out:
+        plural = len(left_out) > 1 or (len(missing) > 1 and analysis.ets is not None)
+        text += (
+            f" A trend over N months needs N months of history, so {' and '.join(left_out)} "
+            f"{'are' if plural else 'is'} left out."
+        )
+    if n < 12 and len(analysis.projections):
+        text += " With less than 12 months there is no % change against the last 12 months."
+    return text
+
+
+def projection_caption(analysis: CrimeTheme) -> str:
+    """The projection table's caption, naming only what it shows."""
+    if analysis.ets is None:
+        return "Projected total for the next 12 months: the report's trends the data allow"
     return (
-        f"Against {current:,} offences in the current 12 months, over the next 12 months "
-        + "; ".join(parts)
-        + f". The seasonal model ({ets.model}) forecasts {ets.total:,.0f} ({ets_pct}), "
-        f"with a 95% prediction interval of {ets.lower_95:,.0f} to {ets.upper_95:,.0f}."
+        "Projected total for the next 12 months: the report's three trends and a seasonal "
+        "model with its prediction intervals"
     )
 
 
 def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
-    """The projections and the model forecast as a publishable table."""
-    table = projections.projection_table(analysis.monthly, ets=analysis.ets)
+    """The projections and the model forecast (when the history supports it) as a publishable
+    table."""
+    if analysis.ets is not None:
+        table = projections.projection_table(analysis.monthly, ets=analysis.ets)
+    else:
+        table = projections.report_projections(analysis.monthly)[
+            ["method", "projected_total", "pct_change"]
+        ].assign(lower_80=np.nan, upper_80=np.nan, lower_95=np.nan, upper_95=np.nan)
 
     def _fmt(value, pattern="{:,.0f}"):
         return "–" if value is None or pd.isna(value) else pattern.format(value)
 
+    base = "current" if analysis.window_months == 12 else "last"
     return pd.DataFrame(
         {
             "Method": table["method"],
             "Projected total, next 12 months": [_fmt(v) for v in table["projected_total"]],
-            "% change vs current 12 months": [
+            f"% change vs {base} 12 months": [
                 _fmt(None if pd.isna(v) else round_half_up(v), "{:+.0f}%")
                 for v in table["pct_change"]
             ],
@@ -686,6 +957,16 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
             ],
         }
     )
+
+
+#: How the back-test is read (shown above its table).
+BACKTEST_INTRO = (
+    "**Which projection to trust?** Each method was fitted again on the data up to a year ago "
+    "and its projection compared with what then happened in the latest 12 months. The report's "
+    "trend lines take the last 3, 6 or 12 months' straight line and carry it on, so a short run "
+    "of high or low months moves them a long way; the seasonal model allows for the time of "
+    "year."
+)
 
 
 def backtest_display_table(analysis: CrimeTheme) -> pd.DataFrame:
@@ -712,9 +993,12 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
 
     Measures: ``count_previous``, ``count_current``, ``pct_change``, ``change_p_value``,
     ``rate_per_1000``, ``national_rate_per_1000``, ``npts_decreased``, ``projection_3m_pct``,
-    ``projection_6m_pct``, ``projection_12m_pct`` (and ``projection_<n>m_total``),
-    ``ets_total``, ``ets_pct``, ``ets_lower_95``/``ets_upper_95``/``ets_lower_80``/
-    ``ets_upper_80``, ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
+    ``projection_6m_pct``, ``projection_12m_pct`` (and ``projection_<n>m_total``; each only
+    when the history is long enough), ``ets_total``, ``ets_pct``, ``ets_lower_95``/
+    ``ets_upper_95``/``ets_lower_80``/``ets_upper_80`` (only with the model forecast),
+    ``national_forces_counted`` (a comparator computed from a download),
+    ``no_area_count_previous``/``no_area_count_current`` (offences in no area; only when some
+    are), ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
     (group = NPT) ``count_previous``, ``count_current``, ``pct_change``, ``rate_per_1000``,
     ``change_p_value``; and for the extra sections ``knife_count_previous``,
     ``knife_count_current``, ``knife_pct_change``, ``knife_p_value``, ``northern_share``.
@@ -736,10 +1020,16 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add(f"projection_{n_months}m_pct", rows["pct_change"].iloc[0], windows.current)
         book.add(f"projection_{n_months}m_total", rows["projected_total"].iloc[0], windows.current)
     ets = analysis.ets
-    book.add("ets_total", ets.total, windows.current)
-    book.add("ets_pct", ets.pct_change, windows.current)
-    for name in ("lower_80", "upper_80", "lower_95", "upper_95"):
-        book.add(f"ets_{name}", getattr(ets, name), windows.current)
+    if ets is not None:
+        book.add("ets_total", ets.total, windows.current)
+        book.add("ets_pct", ets.pct_change, windows.current)
+        for name in ("lower_80", "upper_80", "lower_95", "upper_95"):
+            book.add(f"ets_{name}", getattr(ets, name), windows.current)
+    if analysis.national.computed and analysis.national.forces_counted:
+        book.add("national_forces_counted", analysis.national.forces_counted, windows.national)
+    if any(analysis.unplaced):
+        book.add("no_area_count_previous", analysis.unplaced[0], windows.previous)
+        book.add("no_area_count_current", analysis.unplaced[1], windows.current)
     for month, value in analysis.monthly.items():
         book.add("monthly_count", value, f"{month}/{month}")
     for row in analysis.by_npt.itertuples():

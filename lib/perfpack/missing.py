@@ -582,6 +582,7 @@ def theme_figures(
     lag_months: int = 0,
     chart_months: int = 36,
     ets=None,
+    window_months: int = 12,
 ) -> pd.DataFrame:
     """Every published missing-persons figure, ready for :meth:`FigureBook.extend`.
 
@@ -601,6 +602,10 @@ def theme_figures(
     ets : perfpack.projections.EtsForecast, optional
         The model forecast shown in the appendix (fitted to the charts' months); its figures are
         added when given.
+    window_months : int, default 12
+        Length of the previous and current windows
+        (``comparison_windows(period, lag_months, n_months=window_months)``). The 2018
+        forecast is compared only when the current window is a calendar year.
 
     Returns
     -------
@@ -625,7 +630,7 @@ def theme_figures(
     """
     from perfpack import projections, stats
 
-    previous, current = comparison_windows(period, lag_months)
+    previous, current = comparison_windows(period, lag_months, n_months=window_months)
     prev_label, cur_label = previous.label, current.label
     rows: list[tuple[str, str, float | None]] = []
 
@@ -686,7 +691,8 @@ def theme_figures(
 
     forecast = forecast_2018(reference_dir)
     year = current.end.year
-    if current.start == pd.Period(f"{year}-01", "M") and year in forecast.index:
+    calendar_year = current.start == pd.Period(f"{year}-01", "M") and current.n_months == 12
+    if calendar_year and year in forecast.index:
         add(f"forecast_{year}", float(forecast[year]))
         add(f"forecast_{year}_difference", n_cur - float(forecast[year]))
 
@@ -1034,6 +1040,12 @@ def _pct1(value: float | None) -> str:
     return format_pct(value, 1)
 
 
+def _span(n_months: int) -> str:
+    from perfpack.areas import months_text
+
+    return months_text(n_months)
+
+
 def period_label(window: Window) -> str:
     """A window for table headings: ``'Jan 2019 to Dec 2019'``."""
     return f"{window.start:%b %Y} to {window.end:%b %Y}"
@@ -1049,15 +1061,16 @@ def episodes_sentence(
     )
 
 
-def individuals_sentence(previous_count: int, current_count: int) -> str:
+def individuals_sentence(previous_count: int, current_count: int, n_months: int = 12) -> str:
     """'548 fewer individuals went missing in the last 12 months (1,943) than in the previous 12
-    months (2,491), a decrease of 22%.'"""
+    months (2,491), a decrease of 22%.' (``n_months``: each window's length)."""
+    span = _span(n_months)
     diff = current_count - previous_count
     change = pct_change(previous_count, current_count)
     if diff == 0:
         return (
-            f"The same number of individuals went missing in the last 12 months as in the "
-            f"previous 12 months ({format_count(current_count)})."
+            f"The same number of individuals went missing in the last {span} as in the "
+            f"previous {span} ({format_count(current_count)})."
         )
     word, movement = ("fewer", "decrease") if diff < 0 else ("more", "increase")
     tail = (
@@ -1066,8 +1079,8 @@ def individuals_sentence(previous_count: int, current_count: int) -> str:
         else f", {'a' if diff < 0 else 'an'} {movement} of {format_pct(abs(change))}"
     )
     return (
-        f"{format_count(abs(diff))} {word} individuals went missing in the last 12 months "
-        f"({format_count(current_count)}) than in the previous 12 months "
+        f"{format_count(abs(diff))} {word} individuals went missing in the last {span} "
+        f"({format_count(current_count)}) than in the previous {span} "
         f"({format_count(previous_count)}){tail}."
     )
 
@@ -1094,34 +1107,37 @@ def children_sentence(
     )
 
 
-def child_share_sentence(child_count: int, total_count: int) -> str:
+def child_share_sentence(child_count: int, total_count: int, n_months: int = 12) -> str:
     """'68% of missing episodes in the last 12 months (2,599 of 3,812) were of children and young
     people under 18.' with a note on the report's wording."""
+    span = _span(n_months)
     if total_count == 0:
-        return "There were no missing episodes in the last 12 months."
+        return f"There were no missing episodes in the last {span}."
     share = child_count / total_count * 100.0
     return (
-        f"{format_pct(share)} of missing episodes in the last 12 months "
+        f"{format_pct(share)} of missing episodes in the last {span} "
         f"({format_count(child_count)} of {format_count(total_count)}) were of children and young "
         'people under 18. (The published report describes this share as "aged 18 or under"; '
         "its figures, like these, are of under-18s.)"
     )
 
 
-def duration_sentence(previous: DurationSummary, current: DurationSummary) -> str:
+def duration_sentence(
+    previous: DurationSummary, current: DurationSummary, n_months: int = 12
+) -> str:
     """How long episodes lasted, both windows, saying how open episodes are counted."""
+    span = _span(n_months)
     parts = []
     change = pct_change(previous.mean_hours, current.mean_hours)
     if change is None or current.mean_hours is None:
         parts.append(
-            f"The average (mean) time missing was {_hours(current.mean_hours)} in the "
-            "last 12 months."
+            f"The average (mean) time missing was {_hours(current.mean_hours)} in the last {span}."
         )
     else:
         word = "shorter" if change < 0 else "longer"
         parts.append(
-            f"The average (mean) time missing was {_hours(current.mean_hours)} in the last 12 "
-            f"months against {_hours(previous.mean_hours)} in the previous 12 months: "
+            f"The average (mean) time missing was {_hours(current.mean_hours)} in the last "
+            f"{span} against {_hours(previous.mean_hours)} in the previous {span}: "
             f"{format_pct(abs(change))} {word}."
         )
     parts.append(
@@ -1130,19 +1146,20 @@ def duration_sentence(previous: DurationSummary, current: DurationSummary) -> st
         f"24 hours ({_pct1(previous.share_found_within_24h)} before)."
     )
     parts.append(
-        f"{format_count(current.open)} episode(s) of the last 12 months "
+        f"{format_count(current.open)} episode(s) of the last {span} "
         f"({format_count(previous.open)} of the previous) had no found time when the data was "
         "taken: they are counted as episodes but are still open, so they are left out of the "
         "mean and median (no duration is made up for them) and counted as not found within 24 "
-        f"hours. {format_count(current.found_after_window)} episode(s) of the last 12 months "
+        f"hours. {format_count(current.found_after_window)} episode(s) of the last {span} "
         f"({format_count(previous.found_after_window)} of the previous) were reported in the "
         "period and found after it ended; they keep their real duration."
     )
     return " ".join(parts)
 
 
-def repeats_sentence(summary: pd.DataFrame) -> str:
+def repeats_sentence(summary: pd.DataFrame, n_months: int = 12) -> str:
     """The repeat measures of both windows in words, from :func:`summary_table`."""
+    span = _span(n_months)
 
     def get(measure):
         return summary.loc[measure, "previous"], summary.loc[measure, "current"]
@@ -1152,8 +1169,8 @@ def repeats_sentence(summary: pd.DataFrame) -> str:
     share = get("Repeat episode share (%)")
     per = get("Episodes per individual")
     return (
-        f"In the last 12 months {format_count(people[1])} individuals went missing twice or more "
-        f"({format_count(people[0])} in the previous 12 months): {_pct1(rate[1])} of "
+        f"In the last {span} {format_count(people[1])} individuals went missing twice or more "
+        f"({format_count(people[0])} in the previous {span}): {_pct1(rate[1])} of "
         f"individuals ({_pct1(rate[0])} before). Their episodes were {_pct1(share[1])} of all "
         f"episodes ({_pct1(share[0])} before), and individuals went missing "
         f"{per[1]:.2f} times each on average ({per[0]:.2f} before)."

@@ -1395,6 +1395,51 @@ class NationalRates:
         }
 
 
+def national_counts(crimes) -> pd.DataFrame:
+    """Record-level crimes -> the compact national table: crimes per force, month, crime type
+    and theme (what :func:`national_rates` needs, a few thousand rows for a national download).
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame or pyarrow.Table
+        Canonical crimes with ``force`` (:func:`read_street`), or at least ``force``, ``month``,
+        ``crime_type`` and ``theme``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``force``, ``month`` (first day of the month), ``crime_type``, ``theme`` (missing
+        outside every theme), ``crimes`` (int, at least 1), sorted by force, month, crime type.
+    """
+    keys = ["force", "month", "crime_type", "theme"]
+    if isinstance(crimes, pa.Table):
+        grouped = (
+            crimes.select(keys)
+            .group_by(keys)
+            .aggregate([([], "count_all")])
+            .rename_columns([*keys, "crimes"])
+            .to_pandas()
+        )
+    else:
+        grouped = (
+            crimes[keys]
+            .groupby(keys, dropna=False, observed=True)
+            .size()
+            .reset_index(name="crimes")
+        )
+    grouped = grouped[grouped["force"].notna()]
+    out = pd.DataFrame(
+        {
+            "force": grouped["force"].astype("str"),
+            "month": pd.to_datetime(grouped["month"]).astype(_NS),
+            "crime_type": grouped["crime_type"].astype("str"),
+            "theme": grouped["theme"].astype("str"),
+            "crimes": grouped["crimes"].astype("int64"),
+        }
+    )
+    return out.sort_values(["force", "month", "crime_type"]).reset_index(drop=True)
+
+
 def national_rates(
     all_forces_crimes: pd.DataFrame,
     populations,
@@ -1410,7 +1455,9 @@ def national_rates(
     Parameters
     ----------
     all_forces_crimes : pandas.DataFrame
-        Canonical crimes with ``force`` (from :func:`read_street` with ``force=None``).
+        Canonical crimes with ``force`` (from :func:`read_street` with ``force=None``), or the
+        same already counted by :func:`national_counts` (a ``crimes`` column: what an ingest
+        stores, :func:`stored_national_rates`).
     populations : pandas.DataFrame or pandas.Series
         :func:`force_populations` output (``force``, ``population``) or a Series by force.
     window : Window, optional
@@ -1429,12 +1476,16 @@ def national_rates(
     """
     if isinstance(populations, pd.DataFrame):
         populations = populations.set_index("force")["population"]
-    crimes = all_forces_crimes
-    months_present = sorted(f"{m:%Y-%m}" for m in pd.to_datetime(crimes["month"].dropna().unique()))
+    if "crimes" in all_forces_crimes.columns:
+        counts = all_forces_crimes
+    else:
+        counts = national_counts(all_forces_crimes)
+    counts = counts[counts["crimes"] > 0]
+    months_present = sorted(f"{m:%Y-%m}" for m in pd.to_datetime(counts["month"].dropna().unique()))
     months = [str(m) for m in window.months()] if window is not None else months_present
     if window is not None:
-        crimes = crimes[window.contains(crimes["month"])]
-    pairs = crimes[["force", "month"]].dropna().drop_duplicates()
+        counts = counts[window.contains(counts["month"])]
+    pairs = counts[["force", "month"]].dropna().drop_duplicates()
     pairs = pairs.assign(label=pairs["month"].dt.strftime("%Y-%m"))
     have = pairs.groupby("force")["label"].agg(set)
     excluded: dict[str, str] = {}
@@ -1445,7 +1496,7 @@ def national_rates(
         gaps = [m for m in months if m not in got]
         pop = populations.get(force, pd.NA)
         if force in NON_TERRITORIAL_FORCES:
-            excluded[force] = "not a territorial force (no resident population)"
+            excluded[force] = "not a territorial force, no resident population"
         elif gaps:
             excluded[force] = f"no records for {', '.join(gaps)}"
         elif pd.isna(pop) or pop <= 0:
@@ -1457,11 +1508,12 @@ def national_rates(
             f"no force has records in every month of {months[0]} to {months[-1]}; "
             "the national rate cannot be computed over that window"
         )
-    counted = crimes[crimes["force"].isin(included)]
+    counted = counts[counts["force"].isin(included)]
     population = int(sum(int(populations[f]) for f in included))
     wanted = list(groups) if groups is not None else sorted(counted["theme"].dropna().unique())
-    rows = [(g, int((counted["theme"] == g).sum())) for g in wanted]
-    rows.append(("all_crime", int((counted["crime_type"] != "Anti-social behaviour").sum())))
+    rows = [(g, int(counted.loc[counted["theme"] == g, "crimes"].sum())) for g in wanted]
+    is_crime = counted["crime_type"] != "Anti-social behaviour"
+    rows.append(("all_crime", int(counted.loc[is_crime, "crimes"].sum())))
     rates = pd.DataFrame(rows, columns=["group", "crimes"])
     rates["population"] = population
     rates["rate_per_1000"] = rates["crimes"] / population * 1000
@@ -1481,6 +1533,135 @@ def national_rates(
     if absent:
         note += f" Absent from the download: {', '.join(absent)}."
     return NationalRates(rates, included, months, excluded, note)
+
+
+def _no_national(months: list[str], note: str, forces: list[str] | None = None) -> NationalRates:
+    empty = pd.DataFrame(
+        {
+            "group": pd.Series(dtype="str"),
+            "crimes": pd.Series(dtype="int64"),
+            "population": pd.Series(dtype="int64"),
+            "rate_per_1000": pd.Series(dtype="float64"),
+        }
+    )
+    return NationalRates(empty, list(forces or []), months, {}, note)
+
+
+def stored_national_rates(
+    processed_dir=None, window: Window | None = None, groups: Iterable[str] | None = None
+) -> NationalRates | None:
+    """The national comparator of a processed data.police.uk download, over ``window``.
+
+    An ingest (:func:`ingest_police_uk`) stores every force's crimes per month, crime type and
+    theme (``national_counts.parquet``) and each force's population
+    (``national_populations.parquet``); this computes :func:`national_rates` from them, so the
+    window can be chosen at run time.
+
+    Parameters
+    ----------
+    processed_dir : path, optional
+        Default ``data/processed``.
+    window : Window, optional
+        The months to count (the force's own rate window); default every month stored.
+    groups : iterable of str, optional
+        Themes to rate (``all_crime`` is always added).
+
+    Returns
+    -------
+    NationalRates or None
+        None when the processed data is not a data.police.uk download (a force extract: its
+        national figures are the reference table's). When there is nothing to compare with, the
+        result holds no rates (``rate()`` is None) and its ``note`` says why: the download holds
+        only this force (:data:`ONLY_THIS_FORCE`), no force has every month of the window, or
+        the national table was not stored.
+    """
+    from perfpack import tables
+
+    folder = tables.processed_dir(processed_dir)
+    manifest = tables.manifest(folder)
+    if manifest.get("data_source") != "police_uk":
+        return None
+    months = [str(m) for m in window.months()] if window is not None else []
+    counts_file, pops_file = folder / NATIONAL_COUNTS_FILE, folder / NATIONAL_POPULATIONS_FILE
+    if not (counts_file.exists() and pops_file.exists()):
+        return _no_national(
+            months,
+            "No national comparator: this processed data has no national table "
+            "(ingest the download again).",
+        )
+    counts = pd.read_parquet(counts_file)
+    populations = pd.read_parquet(pops_file)
+    forces = sorted(str(f) for f in counts["force"].dropna().unique())
+    own = manifest.get("force_slug")
+    if len(forces) < 2 and (own is None or forces in ([], [own])):
+        return _no_national(months, ONLY_THIS_FORCE, forces)
+    try:
+        return national_rates(counts, populations, window, groups)
+    except IncompleteWindowError as problem:
+        return _no_national(months, f"No national comparator: {problem}.")
+
+
+def own_area_table(
+    coverage: CoverageReport,
+    force: str | None = None,
+    npts: Iterable[str] | None = None,
+    reference_dir: Path = REFERENCE_DIR,
+) -> pd.DataFrame:
+    """The areas a force's ``npt`` column holds, with their mid-2019 populations.
+
+    Without an NPT lookup the areas are the force's own local authorities (2011 names, as the
+    LSOA names give them), every one listed even if it had no crime. A local authority's
+    ``population`` is its own (:func:`populations_for`: ``exact``, ``normalised`` or
+    ``renamed``); one merged since 2011 into a bigger authority has none of its own (its rate
+    is not shown) but its ``area_population`` is the 2019 authority's, so the force's population
+    is the sum of ``area_population`` over distinct ``area_code``. With a lookup (``npts``: the
+    NPT names the lookup placed rows in) no NPT population is known.
+
+    Parameters
+    ----------
+    coverage : CoverageReport
+        From :func:`read_street` (its ``own_areas``).
+    force : str, optional
+        The force slug; None takes every force's own areas.
+    npts : iterable of str, optional
+        NPT names when a lookup placed the rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``force``, ``area``, ``population`` (Int64, missing when not its own), ``area_code``,
+        ``area_name`` (the mid-2019 authority), ``area_population`` (Int64), ``match``.
+    """
+    columns = ["force", "area", "population", "area_code", "area_name", "area_population"]
+    columns.append("match")
+    forces = [force] if force is not None else list(coverage.forces)
+    frames = []
+    for slug in forces:
+        if npts is not None:
+            names = sorted({str(n) for n in npts if isinstance(n, str) and n})
+            frame = pd.DataFrame({"area": names})
+            for column in ("area_code", "area_name"):
+                frame[column] = ""
+            frame["population"] = pd.NA
+            frame["area_population"] = pd.NA
+            frame["match"] = "npt lookup"
+        else:
+            pops = populations_for(coverage.own_local_authorities(slug), reference_dir)
+            frame = pops.rename(
+                columns={"local_authority": "area", "population_mid2019": "area_population"}
+            )
+            frame["population"] = frame["area_population"].where(
+                frame["match"].isin(_OWN_POPULATION_MATCHES)
+            )
+        frame.insert(0, "force", slug)
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    table = table[columns]
+    for column in ("population", "area_population"):
+        table[column] = pd.array(table[column], dtype="Int64")
+    for column in ("force", "area", "area_code", "area_name", "match"):
+        table[column] = table[column].astype("str")
+    return table.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1540,6 +1721,14 @@ def ingest_police_uk(
     (``missing_episodes``, and ``stop_searches`` when absent) are removed from
     ``processed_dir`` so no earlier data (e.g. the demo force's) is read as this force's.
 
+    Beside them (never published): ``areas.parquet`` (:func:`own_area_table`: the areas the
+    ``npt`` column holds with their populations), ``national_counts.parquet``
+    (:func:`national_counts` over every force in the download, however many were chosen) and
+    ``national_populations.parquet`` (:func:`force_populations` of every force), from which
+    :func:`stored_national_rates` computes the national comparator for any window at run time.
+    The manifest's ``areas`` says what the areas are (``local_authority`` or ``npt``) and
+    ``national`` which forces and months the national table holds.
+
     Parameters
     ----------
     source : path
@@ -1584,6 +1773,31 @@ def ingest_police_uk(
     else:
         absent["stop_searches"] = "the download has no stop-and-search files for this force"
 
+    # the force's areas, and every force's counts for the national comparator
+    if lookup is None:
+        area_kind, area_table = "local_authority", own_area_table(street.coverage, force)
+    else:
+        npts = street.table.column("npt").drop_null().unique().to_pylist()
+        area_kind = "npt"
+        area_table = own_area_table(street.coverage, force, npts=npts)
+    street_forces = set(all_files.loc[all_files["kind"] == STREET_KIND, "force"])
+    if force is None or street_forces == {force}:
+        everyone = street
+    else:
+        everyone = _load_street(source, None, None, reference_dir, min_share)
+    extras = {
+        AREAS_FILE: area_table,
+        NATIONAL_COUNTS_FILE: national_counts(everyone.table),
+        NATIONAL_POPULATIONS_FILE: force_populations(everyone.coverage, reference_dir),
+    }
+    national_info = {
+        "forces": list(everyone.forces),
+        "months": list(everyone.coverage.months),
+        "note": "national_counts.parquet: crimes per force, month, crime type and theme of "
+        "every force in the download; the comparator is computed for each window at run time",
+    }
+    del everyone
+
     names = street.table.column("reported_by").drop_null().unique().to_pylist()
     display = (
         names[0]
@@ -1606,8 +1820,15 @@ def ingest_police_uk(
         "tables": tables,
         "absent_tables": absent,
         "coverage": coverage,
+        "areas": {
+            "kind": area_kind,
+            "areas": int(len(area_table)),
+            "note": "areas.parquet: the areas of the npt column with mid-2019 populations",
+        },
+        "national": national_info,
     }
-    force_ingest._write_atomically(processed, outputs, manifest)
+    written = {**outputs, **{name.removesuffix(".parquet"): t for name, t in extras.items()}}
+    force_ingest._write_atomically(processed, written, manifest)
     for name in absent:
         stale = processed / f"{name}.parquet"
         if stale.exists():

@@ -19,6 +19,11 @@ Every definition is one function here; the notebook ``04_stop_search`` only call
 
 All rates and shares are in percent (29.1, not 0.291) unless named ``per_1000``; a rate with no
 searches behind it is None, never 0.
+
+The windows are ``window_months`` long (12 by default, as the report); the sentences and headers
+say how long. Public data.police.uk searches (theme ``stop_search_public``) carry no officer's
+team, so the team section is replaced by :data:`NO_TEAM_NOTE`, and their areas are the local
+authorities the reader placed them in (:func:`perfpack.areas.processed_areas`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from perfpack import areas, charts, counts, disclosure, reference
+from perfpack.areas import months_text
 from perfpack.change import change_sentence, format_count, format_pct, pct_change
 from perfpack.contracts import AGE_RANGES
 from perfpack.figures import FigureBook
@@ -55,6 +61,38 @@ AGE_NOT_RECORDED = "Not recorded"
 OFFENSIVE_WEAPONS = "Offensive weapons"
 #: Two-sided 95% normal quantile, as the brief states it.
 Z_95 = 1.96
+
+#: Shown instead of the team tables when the searches carry no team (public data).
+NO_TEAM_NOTE = (
+    "data.police.uk does not publish the searching officer's team, so the searches by team "
+    "(the report's figure 15) cannot be shown for this data."
+)
+#: What the public files can and cannot do, shown at the top of a public-data appendix.
+PUBLIC_DATA_NOTE = (
+    "These searches are data.police.uk's public records. They give no area and no team: each "
+    "search is placed in the local authority of the street crimes published at the same "
+    "anonymised map point, and searches at a point no street crime uses are in no area. No "
+    "national figures are held for the public data, so the national columns are blank."
+)
+
+#: How the team tables are read (shown above them when the searches carry teams).
+TEAM_TABLE_INTRO = (
+    "Ethnicity is as the person searched defined it. *Not known* is every search without a "
+    "stated ethnicity: those where none was recorded (the *of which not recorded* column, which "
+    'the printed report\'s team rows showed as "Ethnicity Not Known") and those where the person '
+    'chose "Not stated". *Other teams* are teams the report does not show separately; with them '
+    "every row adds up to the force total."
+)
+FIVE_GROUPS_INTRO = (
+    'The same searches by the five ethnic groups the government uses (it no longer uses "BAME"):'
+)
+
+
+def data_note(theme: str = THEME) -> str:
+    """:data:`PUBLIC_DATA_NOTE` for a public-data theme (``data_source`` ``police_uk``), else
+    empty."""
+    return PUBLIC_DATA_NOTE if reference.theme(theme)["data_source"] == "police_uk" else ""
+
 
 OUTCOME_MEASURES = {
     "positive_outcome_rate": "Positive outcome rate",
@@ -316,17 +354,19 @@ def outcome_comparison(
     return pd.DataFrame(rows)
 
 
-def outcome_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """:func:`outcome_comparison` formatted to publish (percent to one decimal place)."""
+def outcome_table(comparison: pd.DataFrame, n_months: int = 12) -> pd.DataFrame:
+    """:func:`outcome_comparison` formatted to publish (percent to one decimal place;
+    ``n_months``: each window's length, for the headers)."""
 
     def shown(value, digits=1):
         return "–" if value is None or pd.isna(value) else format_pct(value, digits)
 
+    span = months_text(n_months)
     return pd.DataFrame(
         {
             "Measure": comparison["label"],
-            "Previous 12 months": [shown(v) for v in comparison["previous"]],
-            "Current 12 months": [shown(v) for v in comparison["current"]],
+            f"Previous {span}": [shown(v) for v in comparison["previous"]],
+            f"Current {span}": [shown(v) for v in comparison["current"]],
             "National (year to March 2019)": [shown(v, 0) for v in comparison["national"]],
         }
     )
@@ -425,12 +465,12 @@ def hour_of_day_counts(searches: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def date_only_note(searches: pd.DataFrame) -> str:
+def date_only_note(searches: pd.DataFrame, n_months: int = 12) -> str:
     """The note under the hour-of-day chart saying how many records it leaves out."""
     n_date_only = date_only_count(searches)
     n = len(searches)
     if n_date_only == 0:
-        return "Every search in these 12 months has a recorded time of day."
+        return f"Every search in these {months_text(n_months)} has a recorded time of day."
     return (
         f"{format_count(n_date_only)} of {format_count(n)} searches "
         f"({format_pct(percent(n_date_only, n), 1)}) have a date but no time of day (recorded as "
@@ -631,14 +671,23 @@ def npt_change(
     current_searches: pd.DataFrame,
     previous: Window,
     current: Window,
+    populations: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Figure 11: searches by NPT in both windows with change, rate per 1,000 (mid-2019
-    population) and significance, from :func:`perfpack.areas.change_by_area`."""
+    """Figure 11: searches by NPT (or whatever areas ``npt`` holds) in both windows with change,
+    rate per 1,000 (mid-2019 population) and significance, from
+    :func:`perfpack.areas.change_by_area`. ``populations``: residents per area (default the NPTs
+    of ``data/reference/npts.csv``; :func:`perfpack.areas.area_populations` for any processed
+    data). Searches with no area are in no row (:func:`perfpack.areas.unplaced_count`)."""
     return areas.change_by_area(
         counts.counts_by(previous_searches, DATE_COLUMN, previous, "npt"),
         counts.counts_by(current_searches, DATE_COLUMN, current, "npt"),
-        areas.npt_populations(),
+        areas.npt_populations() if populations is None else populations,
     )
+
+
+def has_teams(searches: pd.DataFrame) -> bool:
+    """Whether any search records the searching officer's team (public data never does)."""
+    return bool(_blank_to_na(searches["team"]).notna().any()) if len(searches) else False
 
 
 def census_area(force_name: str) -> str:
@@ -847,8 +896,10 @@ def national_sentence(theme: str = THEME) -> str:
     return text + " (Home Office, England and Wales)."
 
 
-def outcome_sentence(comparison: pd.DataFrame) -> str:
-    """The report's outcome paragraph from :func:`outcome_comparison`."""
+def outcome_sentence(comparison: pd.DataFrame, n_months: int = 12) -> str:
+    """The report's outcome paragraph from :func:`outcome_comparison` (``n_months``: each
+    window's length)."""
+    span = months_text(n_months)
     rates = comparison.set_index("measure")
 
     def pct(measure, column):
@@ -860,8 +911,8 @@ def outcome_sentence(comparison: pd.DataFrame) -> str:
 
     return (
         f"The positive outcome rate (any outcome other than no further action) was "
-        f"{pct('positive_outcome_rate', 'previous')} in the previous 12 months and "
-        f"{pct('positive_outcome_rate', 'current')} in the current 12 months (national "
+        f"{pct('positive_outcome_rate', 'previous')} in the previous {span} and "
+        f"{pct('positive_outcome_rate', 'current')} in the current {span} (national "
         f"{national('positive_outcome_rate')}). The current arrest rate is "
         f"{pct('arrest_rate', 'current')} (national {national('arrest_rate')}) and community "
         f"(local) resolution {pct('community_resolution_rate', 'current')} (national "
@@ -871,13 +922,14 @@ def outcome_sentence(comparison: pd.DataFrame) -> str:
     )
 
 
-def object_sentence(shares: pd.DataFrame, top: int = 3) -> str:
+def object_sentence(shares: pd.DataFrame, top: int = 3, n_months: int = 12) -> str:
     """The most common objects of search with their shares."""
+    span = months_text(n_months)
     if shares.empty:
-        return "There were no searches in the current 12 months."
+        return f"There were no searches in the current {span}."
     parts = [f"{row.object} ({format_pct(row.share)})" for row in shares.head(top).itertuples()]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"The most common objects of search in the current 12 months were {listed}."
+    return f"The most common objects of search in the current {span} were {listed}."
 
 
 # --------------------------------------------------------------------------------------------
@@ -907,10 +959,11 @@ def monthly_object_chart(monthly: pd.Series, object_of_search: str = OFFENSIVE_W
     return fig, alt
 
 
-def age_chart(ages: pd.DataFrame, threshold: int = 5):
+def age_chart(ages: pd.DataFrame, threshold: int = 5, n_months: int = 12):
     """Figure 13: searches by age range, as bars; a range with 1 to ``threshold - 1``
     searches is drawn without a bar and labelled "<5" (see :mod:`perfpack.disclosure`).
     Returns ``(fig, alt)``."""
+    span = months_text(n_months)
     shown = disclosure.suppress_small(ages, ["searches"], threshold)["searches"]
     hidden = shown.isin([disclosure.primary_mark(threshold), disclosure.SECONDARY_MARK])
     heights = ages["searches"].where(~hidden, 0).to_numpy()
@@ -920,21 +973,22 @@ def age_chart(ages: pd.DataFrame, threshold: int = 5):
         ax.annotate(text, (x, height), ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("Searches")
     ax.set_xlabel("Age range")
-    ax.set_title("Stop searches by age range, last 12 months")
+    ax.set_title(f"Stop searches by age range, last {span}")
     described = "; ".join(f"{a}: {t}" for a, t in zip(ages["age_range"], shown, strict=True))
-    alt = f"Bar chart of stop searches by age range over the last 12 months. {described}."
+    alt = f"Bar chart of stop searches by age range over the last {span}. {described}."
     return fig, alt
 
 
-def hour_chart(hours: pd.DataFrame, n_date_only: int):
+def hour_chart(hours: pd.DataFrame, n_date_only: int, n_months: int = 12):
     """Figure 14: searches by hour of day (date-only records left out). Returns
     ``(fig, alt)``."""
+    span = months_text(n_months)
     fig, ax = charts.new_figure()
     ax.bar(hours["hour"], hours["searches"], color=charts.PALETTE[0])
     ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
     ax.set_xlabel("Hour of day (00 = 00:00 to 00:59); searches with no recorded time left out")
     ax.set_ylabel("Searches")
-    ax.set_title("Stop searches by hour of day, last 12 months")
+    ax.set_title(f"Stop searches by hour of day, last {span}")
     if hours["searches"].sum() > 0:
         busiest = hours.sort_values(["searches", "hour"], ascending=[False, True]).head(3)
         top = ", ".join(
@@ -942,7 +996,7 @@ def hour_chart(hours: pd.DataFrame, n_date_only: int):
             for h, n in zip(busiest["hour"], busiest["searches"], strict=True)
         )
         alt = (
-            f"Bar chart of stop searches by hour of day over the last 12 months, "
+            f"Bar chart of stop searches by hour of day over the last {span}, "
             f"{format_count(hours['searches'].sum())} searches with a recorded time. Busiest "
             f"hours: {top}. {format_count(n_date_only)} date-only searches are not shown."
         )
@@ -955,10 +1009,14 @@ def hour_chart(hours: pd.DataFrame, n_date_only: int):
 # the theme's figures
 
 
-def windows_for(period: str, theme: str = THEME) -> tuple[Window, Window, Window]:
-    """``(previous, current, last_three_months)`` from the theme's reference row (lag)."""
+def windows_for(
+    period: str, theme: str = THEME, window_months: int = 12
+) -> tuple[Window, Window, Window]:
+    """``(previous, current, last_three_months)`` from the theme's reference row (lag);
+    ``window_months`` is the length of the previous and current windows (the last three months
+    stay three)."""
     lag = int(reference.theme(theme)["lag_months"])
-    previous, current = comparison_windows(period, lag)
+    previous, current = comparison_windows(period, lag, n_months=window_months)
     return previous, current, last_months(period, 3, lag)
 
 
@@ -977,6 +1035,8 @@ def theme_figures(
     theme: str = THEME,
     populations: pd.Series | None = None,
     teams=REPORT_TEAMS,
+    window_months: int = 12,
+    area_populations: pd.Series | None = None,
 ) -> FigureBook:
     """Every stop-search figure the appendix publishes, as a :class:`FigureBook`.
 
@@ -992,6 +1052,10 @@ def theme_figures(
         Residents by five groups; default the Staffordshire 2011 Census.
     teams : sequence of str
         The teams shown in figure 15.
+    window_months : int, default 12
+        Length of the previous and current windows.
+    area_populations : Series, optional
+        Residents per area of the ``npt`` column (default the NPTs of ``npts.csv``).
 
     Returns
     -------
@@ -1004,15 +1068,17 @@ def theme_figures(
         ``age_share`` (group = age range); ``hour_count`` (group = hour, date-only left out);
         ``date_only_count``, ``date_only_share``; for the last three months ``team_searches``,
         ``team_share``, ``team_positive_outcome_rate`` (group = team or team|group, both
-        groupings; a suppressed cell's value is blank); ``searches_by_ethnicity``,
+        groupings; a suppressed cell's value is blank; none when no search has a team);
+        ``searches_by_ethnicity``,
         ``share_by_ethnicity``, ``rate_per_1000_by_ethnicity``, ``disparity_ratio``,
         ``disparity_ratio_ci_low``, ``disparity_ratio_ci_high`` (group = ethnic group),
         ``not_stated_share``; ``npt_count_previous``, ``npt_count_current``,
-        ``npt_pct_change``, ``npt_rate_per_1000`` (group = NPT) and ``npts_decreased``.
+        ``npt_pct_change``, ``npt_rate_per_1000`` (group = NPT) and ``npts_decreased``;
+        ``no_area_count_previous``/``no_area_count_current`` when some searches have no area.
     """
     if populations is None:
         populations = census_populations()
-    previous, current, last_three = windows_for(period, theme)
+    previous, current, last_three = windows_for(period, theme, window_months)
     previous_searches = in_window(searches, previous)
     current_searches = in_window(searches, current)
     book = FigureBook(theme)
@@ -1050,7 +1116,7 @@ def theme_figures(
 
     last_three_searches = in_window(searches, last_three)
     seen = set()
-    for grouping in ("report", "five"):
+    for grouping in ("report", "five") if has_teams(searches) else ():
         breakdown = team_breakdown(last_three_searches, grouping, teams)
         for row in breakdown.itertuples():
             group = row.team if row.group == ALL else f"{row.team}|{row.group}"
@@ -1068,13 +1134,20 @@ def theme_figures(
                 group,
             )
 
-    by_npt = npt_change(previous_searches, current_searches, previous, current)
+    by_npt = npt_change(previous_searches, current_searches, previous, current, area_populations)
     for row in by_npt.itertuples():
         book.add("npt_count_previous", row.previous, window=previous, group=row.area)
         book.add("npt_count_current", row.current, window=current, group=row.area)
         book.add("npt_pct_change", row.pct_change, window=current, group=row.area)
         book.add("npt_rate_per_1000", row.rate_per_1000, window=current, group=row.area)
     book.add("npts_decreased", areas.n_decreased(by_npt), window=current)
+    no_area = (
+        areas.unplaced_count(searches, DATE_COLUMN, previous),
+        areas.unplaced_count(searches, DATE_COLUMN, current),
+    )
+    if any(no_area):
+        book.add("no_area_count_previous", no_area[0], window=previous)
+        book.add("no_area_count_current", no_area[1], window=current)
 
     table = disproportionality(current_searches, populations)
     for row in table.itertuples():
