@@ -537,9 +537,9 @@ def test_public_stop_search_appendix(shared_data, tmp_path):
     assert _value(figures, "count_previous") == 3
     assert _value(figures, "count_current") == 6
     assert _value(figures, "pct_change") == pytest.approx(100.0)
-    assert _value(figures, "npt_count_current", "Tamworth") == 3
-    assert _value(figures, "npt_count_current", "Stafford") == 2
-    assert _value(figures, "npt_count_previous", "Stafford") == 2
+    assert _value(figures, "count_current", "Tamworth") == 3
+    assert _value(figures, "count_current", "Stafford") == 2
+    assert _value(figures, "count_previous", "Stafford") == 2
     assert _value(figures, "no_area_count_current") == 1
     # current: 4 of 6 positive (3 arrests, 1 community resolution), 3 arrests
     rates = figures[figures["window"] == "2018-12/2019-01"]

@@ -641,7 +641,7 @@ def test_theme_figures_hand_worked():
     )
     assert value("disparity_ratio", current, "White") == 1
     assert value("not_stated_share", current) == pytest.approx(25.0)
-    assert value("npt_count_current", current, "Stafford") == 4
+    assert value("count_current", current, "Stafford") == 4
     for measure in (
         "team_positive_outcome_rate",
         "team_share",

@@ -49,6 +49,16 @@ def format_pct(value: float | None, ndigits: int = 0) -> str:
     return f"{rounded:.{ndigits}f}%"
 
 
+def movement(previous: float, current: float) -> str:
+    """The verb phrase of the report's sentences: 'has decreased by 11%', 'has increased'
+    (from 0, where there is no percentage) or 'has not changed'."""
+    word = change_word(previous, current)
+    if word == "not changed":
+        return "has not changed"
+    pct = pct_change(previous, current)
+    return f"has {word}" if pct is None else f"has {word} by {format_pct(abs(pct))}"
+
+
 def change_sentence(
     subject: str,
     previous: int,
@@ -61,16 +71,9 @@ def change_sentence(
     """The report's headline sentence, e.g. 'The number of Personal Robbery offences in
     Staffordshire has decreased by 11% from 855 offences in the period 1st January 2018 to
     31st December 2018 compared to 764 in the period 1st January 2019 to 31st December 2019.'"""
-    word = change_word(previous, current)
-    pct = pct_change(previous, current)
-    if word == "not changed":
-        movement = "has not changed"
-    elif pct is None:
-        movement = f"has {word}"
-    else:
-        movement = f"has {word} by {format_pct(abs(pct))}"
     return (
-        f"The number of {subject} {noun} in {place} {movement} from {format_count(previous)} "
+        f"The number of {subject} {noun} in {place} {movement(previous, current)} from "
+        f"{format_count(previous)} "
         f"{noun} in the period {previous_window.describe()} compared to {format_count(current)} "
         f"in the period {current_window.describe()}."
     )

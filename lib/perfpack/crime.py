@@ -131,15 +131,16 @@ def theme_windows(
     Returns
     -------
     ThemeWindows
-        The rate window is the current window for a public-data theme (``data_source``
-        ``police_uk``) or when ``rate_window_lag_months`` is blank; otherwise the 12 months
+        The rate window is the current window when the theme's ``rate_window_lag_months`` is
+        blank (the public-data themes, whose comparator is computed from the same download over
+        the same months); otherwise the 12 months
         ending that many months before the period (the published national rate's span, kept
         at 12 whatever ``window_months`` is, so the force's rate stays comparable with it).
     """
     row = reference.theme(theme, reference_dir)
     previous, current = comparison_windows(period, int(row["lag_months"]), n_months=window_months)
     rate_lag = row["rate_window_lag_months"]
-    if row["data_source"] == "police_uk" or pd.isna(rate_lag):
+    if pd.isna(rate_lag):
         national = current
     else:
         national = window_ending(parse_period(period) - int(rate_lag), 12)

@@ -51,9 +51,9 @@ from scipy import stats as scipy_stats
 from perfpack import counts, disclosure, reference
 from perfpack.change import (
     change_sentence,
-    change_word,
     format_count,
     format_pct,
+    movement,
     pct_change,
     round_half_up,
 )
@@ -1072,11 +1072,11 @@ def individuals_sentence(previous_count: int, current_count: int, n_months: int 
             f"The same number of individuals went missing in the last {span} as in the "
             f"previous {span} ({format_count(current_count)})."
         )
-    word, movement = ("fewer", "decrease") if diff < 0 else ("more", "increase")
+    word, direction = ("fewer", "decrease") if diff < 0 else ("more", "increase")
     tail = (
         ""
         if change is None
-        else f", {'a' if diff < 0 else 'an'} {movement} of {format_pct(abs(change))}"
+        else f", {'a' if diff < 0 else 'an'} {direction} of {format_pct(abs(change))}"
     )
     return (
         f"{format_count(abs(diff))} {word} individuals went missing in the last {span} "
@@ -1091,17 +1091,10 @@ def children_sentence(
     """The report's sentence for child episodes: 'The number of missing episodes where the
     missing person is a child or young person under 18 has decreased by 22% from 3,330 in the
     period ... compared to 2,599 in the period ...'."""
-    word = change_word(previous_count, current_count)
-    change = pct_change(previous_count, current_count)
-    if word == "not changed":
-        movement = "has not changed"
-    elif change is None:
-        movement = f"has {word}"
-    else:
-        movement = f"has {word} by {format_pct(abs(change))}"
     return (
         "The number of missing episodes where the missing person is a child or young person "
-        f"under 18 {movement} from {format_count(previous_count)} in the period "
+        f"under 18 {movement(previous_count, current_count)} from "
+        f"{format_count(previous_count)} in the period "
         f"{previous.describe()} compared to {format_count(current_count)} in the period "
         f"{current.describe()}."
     )

@@ -36,6 +36,7 @@ KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
 EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
 # publishable folder, in reports/executed/<period>/
 FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
+REMOVE_TAG = "remove-from-report"  # cells for analysts only, left out of the appendix
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,15 @@ def _month_list(months: list[str]) -> str:
 
 def _html_exporter():
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name="perfpack", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
+    )
+    # a notebook's own intro for analysts (e.g. the shared crime notebook's generic title) is
+    # tagged remove-from-report and left out of the appendix
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}, enabled=True), enabled=True
     )
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True

@@ -34,7 +34,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from perfpack import areas, charts, counts, disclosure, reference
+from perfpack import areas, charts, counts, disclosure, reference, stats
 from perfpack.areas import months_text
 from perfpack.change import change_sentence, format_count, format_pct, pct_change
 from perfpack.contracts import AGE_RANGES
@@ -1063,7 +1063,8 @@ def theme_figures(
         Measures (percentages in percent): ``count_previous``, ``count_current``,
         ``pct_change``; ``positive_outcome_rate``, ``arrest_rate``,
         ``community_resolution_rate``, ``find_rate`` (both windows); ``object_count`` and
-        ``object_share`` (group = object); ``monthly_searches`` and
+        ``object_share`` (group = object); ``change_p_value`` (exact Poisson test of the
+        change, force and per area); ``monthly_count`` and
         ``monthly_offensive_weapon_searches`` (window = one month); ``age_count``,
         ``age_share`` (group = age range); ``hour_count`` (group = hour, date-only left out);
         ``date_only_count``, ``date_only_share``; for the last three months ``team_searches``,
@@ -1072,8 +1073,8 @@ def theme_figures(
         ``searches_by_ethnicity``,
         ``share_by_ethnicity``, ``rate_per_1000_by_ethnicity``, ``disparity_ratio``,
         ``disparity_ratio_ci_low``, ``disparity_ratio_ci_high`` (group = ethnic group),
-        ``not_stated_share``; ``npt_count_previous``, ``npt_count_current``,
-        ``npt_pct_change``, ``npt_rate_per_1000`` (group = NPT) and ``npts_decreased``;
+        ``not_stated_share``; ``count_previous``, ``count_current``, ``pct_change``,
+        ``rate_per_1000`` (group = NPT, the names every theme uses) and ``npts_decreased``;
         ``no_area_count_previous``/``no_area_count_current`` when some searches have no area.
     """
     if populations is None:
@@ -1087,6 +1088,9 @@ def theme_figures(
     book.add("count_previous", n_previous, window=previous)
     book.add("count_current", n_current, window=current)
     book.add("pct_change", pct_change(n_previous, n_current), window=current)
+    book.add(
+        "change_p_value", stats.poisson_change_test(n_previous, n_current).p_value, window=current
+    )
 
     for window, frame in ((previous, previous_searches), (current, current_searches)):
         for row in outcome_rates(frame).itertuples():
@@ -1100,7 +1104,7 @@ def theme_figures(
     weapons = monthly_searches(searches, previous, current, OFFENSIVE_WEAPONS)
     for month in monthly.index:
         label = f"{month}/{month}"
-        book.add("monthly_searches", monthly[month], window=label)
+        book.add("monthly_count", monthly[month], window=label)
         book.add("monthly_offensive_weapon_searches", weapons[month], window=label)
 
     ages = age_breakdown(current_searches)
@@ -1136,10 +1140,11 @@ def theme_figures(
 
     by_npt = npt_change(previous_searches, current_searches, previous, current, area_populations)
     for row in by_npt.itertuples():
-        book.add("npt_count_previous", row.previous, window=previous, group=row.area)
-        book.add("npt_count_current", row.current, window=current, group=row.area)
-        book.add("npt_pct_change", row.pct_change, window=current, group=row.area)
-        book.add("npt_rate_per_1000", row.rate_per_1000, window=current, group=row.area)
+        book.add("count_previous", row.previous, window=previous, group=row.area)
+        book.add("count_current", row.current, window=current, group=row.area)
+        book.add("pct_change", row.pct_change, window=current, group=row.area)
+        book.add("rate_per_1000", row.rate_per_1000, window=current, group=row.area)
+        book.add("change_p_value", row.p_value, window=current, group=row.area)
     book.add("npts_decreased", areas.n_decreased(by_npt), window=current)
     no_area = (
         areas.unplaced_count(searches, DATE_COLUMN, previous),
