@@ -97,6 +97,7 @@ def index_html(
     """The overview page. ``skipped``: ``(title, reason)`` for report themes this data cannot
     give; ``coverage``: what a public download covers (its ``summary`` sentences are shown)."""
     rows = contents_rows(figs, results)
+    window_months = int(record.get("parameters", {}).get("window_months", 12))
     data_source = record.get("data_source", "force")
     matter = reference.table("front_matter")
     matter = matter[matter["data_source"] == data_source]
@@ -120,9 +121,9 @@ def index_html(
         "</header>",
         "<main>",
         _coverage(coverage),
-        _contents_table(rows),
+        _contents_table(rows, window_months),
         _skipped(skipped),
-        _exceptions(rows),
+        _exceptions(rows, window_months),
         _commentary(rows, period, annotations_dir),
         _other_pages(results),
         _actions_table(results) if data_source == "force" else "",
@@ -158,12 +159,13 @@ def _skipped(skipped) -> str:
     return f"<p>Themes of the published report this data cannot give:</p><ul>{items}</ul>"
 
 
-def _contents_table(rows: list[dict]) -> str:
+def _contents_table(rows: list[dict], window_months: int = 12) -> str:
     """The contents table, grouped as the report groups its themes (section, then heading)."""
     head = (
         "<table><caption>Contents and performance overview</caption><thead><tr>"
         "<th scope='col'>Theme</th><th scope='col'>Target</th>"
-        "<th scope='col'>Previous 12 months</th><th scope='col'>Current 12 months</th>"
+        f"<th scope='col'>Previous {window_months} months</th>"
+        f"<th scope='col'>Current {window_months} months</th>"
         "<th scope='col'>Change</th><th scope='col'>Significance</th>"
         "<th scope='col'>12-month projection</th><th scope='col'>SPC signal</th>"
         "<th scope='col'>Exception for review</th></tr></thead>"
@@ -199,7 +201,7 @@ def _exception_cell(theme_review) -> str:
     return "<strong>Yes</strong>: " + html.escape("; ".join(theme_review.reasons))
 
 
-def _exceptions(rows: list[dict]) -> str:
+def _exceptions(rows: list[dict], window_months: int = 12) -> str:
     flagged = [r for r in rows if r["review"].exception]
     items = (
         "".join(
@@ -211,7 +213,8 @@ def _exceptions(rows: list[dict]) -> str:
     )
     return (
         "<h2>Performance exceptions for review</h2>"
-        f"<p><em>The rule:</em> {html.escape(review.EXCEPTION_RULE)}</p><ul>{items}</ul>"
+        f"<p><em>The rule:</em> {html.escape(review.exception_rule(window_months))}</p>"
+        f"<ul>{items}</ul>"
     )
 
 

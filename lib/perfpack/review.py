@@ -13,13 +13,17 @@ from perfpack import spc
 RECENT_MONTHS = 3
 SIGNIFICANCE = 0.05
 
-EXCEPTION_RULE = (
-    "A theme is a performance exception for review when either (a) any of its latest "
-    f"{RECENT_MONTHS} monthly points shows special-cause variation in the direction of concern on "
-    'its SPC chart (NHS "Making Data Count" rules, concern judged against the theme\'s target '
-    "direction), or (b) the change between the previous and current 12 months is statistically "
-    f"significant (exact Poisson test, p < {SIGNIFICANCE}) and against the target direction."
-)
+
+def exception_rule(window_months: int = 12) -> str:
+    """The rule in words, as the overview prints it."""
+    return (
+        "A theme is a performance exception for review when either (a) any of its latest "
+        f"{RECENT_MONTHS} monthly points shows special-cause variation in the direction of concern "
+        'on its SPC chart (NHS "Making Data Count" rules, concern judged against the theme\'s '
+        "target direction), or (b) the change between the previous and current "
+        f"{window_months} months is statistically significant (exact Poisson test, "
+        f"p < {SIGNIFICANCE}) and against the target direction."
+    )
 
 
 @dataclass
