@@ -2,7 +2,7 @@
 
 import pytest
 
-from perfpack.change import change_sentence, format_pct, pct_change, round_half_up
+from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
 from perfpack.windows import comparison_windows
 
 
@@ -19,6 +19,8 @@ from perfpack.windows import comparison_windows
         (200, 205, "3%"),  # exactly 2.5% rounds half up, not to even
         (200, 195, "-3%"),  # and -2.5% rounds away from zero
         (8, 9, "13%"),  # 12.5% -> 13%
+        (200, 229, "15%"),  # exactly 14.5%: (229-200)/200*100 is 14.499999999999998 in floats
+        (200, 171, "-15%"),  # exactly -14.5%
         (10, 10, "0%"),
     ],
 )
@@ -61,3 +63,11 @@ def test_sentence_for_an_increase_and_no_change():
     assert "has increased by 59% from 3,797 searches" in text
     assert "1st December 2018 to 30th November 2019" in text
     assert "has not changed" in change_sentence("X", 5, 5, previous, current)
+
+
+@pytest.mark.parametrize(
+    "part, whole, shown",
+    [(29, 200, "15%"), (2599, 3812, "68%"), (1, 8, "13%"), (0, 5, "0%"), (5, 0, "n/a")],
+)
+def test_percent_of_whole(part, whole, shown):
+    assert format_pct(percent(part, whole)) == shown

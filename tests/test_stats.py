@@ -126,10 +126,45 @@ def test_funnel_limits_reject_bad_population(population):
     [
         (4, "within"),
         (7, "within"),  # 7 < 7.878
-        (8, "above 95%"),  # above 7.878, not above 10.96 (99.8%)
+        (9, "above 95%"),  # P(X >= 9) = 0.021 < 0.025; 8 is within (P(X >= 8) = 0.051)
         (12, "above 99.8%"),
         (0, "below 95%"),  # 0 < 0.091; the 99.8% lower limit is 0
     ],
 )
 def test_funnel_position(count, position):
     assert stats.funnel_position(count, 4000, 1.0) == position
+
+
+@pytest.mark.parametrize(
+    "count, position",
+    [
+        # expected 4 events (population 4,000 at 1 per 1,000). P(X >= 8) = 0.0511: within 95%
+        (8, "within"),
+        # P(X >= 9) = 0.0214 < 0.025: above the 95% limit; P(X >= 10) = 0.0081 > 0.001
+        (9, "above 95%"),
+        (10, "above 95%"),
+        # P(X >= 12) = 0.00092 < 0.001: above the 99.8% limit
+        (12, "above 99.8%"),
+        # P(X <= 0) = exp(-4) = 0.0183 < 0.025: below 95%
+        (0, "below 95%"),
+        (1, "within"),  # P(X <= 1) = 5 exp(-4) = 0.0916
+    ],
+)
+def test_funnel_position_uses_exact_poisson_tails(count, position):
+    assert stats.funnel_position(count, 4000, 1.0) == position
+
+
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.0496, "p = 0.050"),
+        (0.0504, "p = 0.050"),
+        (0.054, "p = 0.054"),
+        (0.03, "p = 0.03"),
+        (0.2, "p = 0.20"),
+        (0.004, "p = 0.004"),
+        (0.0004, "p < 0.001"),
+    ],
+)
+def test_p_values_near_the_threshold_keep_a_third_decimal(p, text):
+    assert stats.format_p_value(p) == text

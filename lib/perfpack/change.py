@@ -16,15 +16,24 @@ def round_half_up(value: float, ndigits: int = 0) -> float:
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def percent(part: float, whole: float) -> float | None:
+    """``part`` as a percentage of ``whole``; None when ``whole`` is 0.
+
+    Multiplies before dividing: with whole counts, ``part * 100`` is exact, so the one division
+    gives the exact value whenever it can be held (29 of 200 is 14.5, which rounds to 15%), where
+    ``part / whole * 100`` rounds twice and gives 14.499999999999998 (shown as 14%)."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return part * 100.0 / whole
+
+
 def pct_change(previous: float, current: float) -> float | None:
     """Change from ``previous`` to ``current`` as a percentage of ``previous``.
 
     None when ``previous`` is 0 (a change from nothing has no percentage)."""
     if previous is None or current is None:
         return None
-    if previous == 0:
-        return None
-    return (current - previous) / previous * 100.0
+    return percent(current - previous, previous)
 
 
 def change_word(previous: float, current: float) -> str:

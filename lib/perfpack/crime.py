@@ -28,7 +28,7 @@ import pandas as pd
 
 from perfpack import areas, charts, counts, projections, reference, spc, stats
 from perfpack.areas import NPT_NAMES, AreaNames, months_text
-from perfpack.change import change_sentence, format_pct, pct_change, round_half_up
+from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
 from perfpack.figures import FigureBook
 from perfpack.paths import REFERENCE_DIR
 from perfpack.windows import Window, comparison_windows, parse_period, window_ending
@@ -639,7 +639,7 @@ def area_share(offences: pd.DataFrame, window: Window, area_names) -> float | No
     rows = counts.in_window(offences, DATE_COLUMN, window)
     if rows.empty:
         return None
-    return float(rows[AREA_COLUMN].isin(list(area_names)).sum()) / len(rows) * 100.0
+    return percent(int(rows[AREA_COLUMN].isin(list(area_names)).sum()), len(rows))
 
 
 # --------------------------------------------------------------------------------------------

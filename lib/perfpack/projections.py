@@ -396,7 +396,7 @@ def backtest(monthly: pd.Series, as_of=None, horizon: int = 12, n_sims: int = 10
     table = pd.DataFrame(rows, columns=["method", "projected_total"])
     table["actual_total"] = actual
     table["error"] = table["projected_total"] - actual
-    table["abs_pct_error"] = table["error"].abs() / actual * 100.0 if actual > 0 else np.nan
+    table["abs_pct_error"] = table["error"].abs() * 100.0 / actual if actual > 0 else np.nan
     is_model = table["method"].str.startswith("Model: ")
     table["lower_95"] = np.where(is_model, ets.lower_95, np.nan)
     table["upper_95"] = np.where(is_model, ets.upper_95, np.nan)

@@ -33,11 +33,13 @@ def format_p_value(p_value: float) -> str:
     Returns
     -------
     str
-        The value with the precision a reader needs (two decimals, three below 0.01).
+        The value with the precision a reader needs (two decimals; three below 0.01 and
+        within 0.005 of the 0.05 threshold).
     """
     if p_value < 0.001:
         return "p < 0.001"
-    if p_value < 0.01:
+    if p_value < 0.01 or abs(p_value - ALPHA) < 0.005:
+        # three decimals near the threshold, so "p = 0.05" never stands beside a verdict
         return f"p = {p_value:.3f}"
     return f"p = {p_value:.2f}"
 
@@ -229,20 +231,26 @@ def funnel_position(
     z: tuple[float, ...] = (1.96, 3.09),
 ) -> str:
     """Where an area sits on the funnel: ``'within'``, ``'above 95%'``, ``'above 99.8%'``,
-    ``'below 95%'`` or ``'below 99.8%'`` (exact Poisson limits, see :func:`funnel_limits`).
+    ``'below 95%'`` or ``'below 99.8%'``.
 
-    The count is compared with the limits as counts, so an area exactly on a limit is within.
+    Judged by exact Poisson tail probabilities of the count given the area's expected count
+    (force rate x population): above the 95% limit when P(X >= count) < 0.025, the 99.8% limit
+    when it is < 0.001 (likewise below with P(X <= count)). The funnel's drawn lines are the
+    smoothed limits of :func:`funnel_limits`, so a point can sit a hair outside a line and still
+    be within by this exact test.
     """
     if population is None or pd.isna(population) or population <= 0:
         return "no population"
-    limits = funnel_limits(population, overall_rate_per_1000, z=z).iloc[0]
-    rate = rate_per_1000(count, population)
+    expected = overall_rate_per_1000 * population / 1000.0
+    upper_tail = float(scipy_stats.poisson.sf(count - 1, expected))  # P(X >= count)
+    lower_tail = float(scipy_stats.poisson.cdf(count, expected))  # P(X <= count)
     labels = {1.96: "95%", 3.09: "99.8%"}
     position = "within"
     for multiple in sorted(z):
         label = labels.get(multiple, f"z={multiple:g}")
-        if rate > limits[f"upper_{multiple:g}"] + 1e-12:
+        tail = float(scipy_stats.norm.sf(multiple))
+        if upper_tail < tail:
             position = f"above {label}"
-        elif rate < limits[f"lower_{multiple:g}"] - 1e-12:
+        elif lower_tail < tail:
             position = f"below {label}"
     return position
