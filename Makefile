@@ -55,7 +55,8 @@ PUBLIC_REPORTS := reports/police-uk/$(or $(FORCE),all)
 report: $(STAMP) ## Build reports/PERIOD/ (the demo force unless data/raw holds your own extracts)
 	@test -n "$(FORCE)" -a -n "$(DATA)" || { echo "error: SOURCE=police-uk needs FORCE=<slug> and DATA=<zip or folder>" >&2; exit 2; }
 	$(BIN)/perfpack ingest --source police-uk --force $(FORCE) --data $(DATA) --processed $(PUBLIC_PROCESSED)
-	$(BIN)/perfpack run $(PERIOD) --processed $(PUBLIC_PROCESSED) --reports $(PUBLIC_REPORTS) $(RUN_OPTIONS)
+	$(BIN)/perfpack run $(PERIOD) --processed $(PUBLIC_PROCESSED) --reports $(PUBLIC_REPORTS) \
+	  --annotations annotations/police-uk/$(or $(FORCE),all) $(RUN_OPTIONS)
 else
 report: data/processed/manifest.json ## Build reports/PERIOD/ (the demo force unless data/raw holds your own extracts)
 	$(BIN)/perfpack run $(PERIOD) $(RUN_OPTIONS)
