@@ -3,6 +3,8 @@ the report's published figures for the cost and the forecast, and the reference 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -408,7 +410,7 @@ def test_theme_figures_hand_worked():
     assert value("mean_duration_hours", prev) == pytest.approx(20.0)  # open one left out
     assert value("mean_duration_hours") == pytest.approx(10.0)
     assert value("mean_duration_pct_change") == pytest.approx(-50.0)
-    assert value("open_episodes", prev) == 1
+    assert pd.isna(value("open_episodes", prev))  # 1 open episode: hidden (1 to 4)
     assert value("repeat_individuals", prev) == 1
     assert value("repeat_individuals") == 0
     assert value("repeat_episode_share", prev) == pytest.approx(50.0)
@@ -543,7 +545,24 @@ def test_age_band(age, band):
 def test_case_studies_are_anonymous_timelines():
     table = episodes(
         [
-            # Z: 3 episodes (most) -> Case A; turns 18 between episodes 2 and 3
+            # Y1: 6 episodes (most) -> Case A; an adult, so no return interviews are due
+            *[
+                {
+                    "person_id": "Y1",
+                    "reported_at": f"{day} 09:00",
+                    "found_at": f"{day} 12:00",
+                    "age": 70,
+                }
+                for day in (
+                    "2019-05-01",
+                    "2019-05-11",  # 10 days: 1 week
+                    "2019-05-12",  # 1 day: under 1 week
+                    "2019-05-30",  # 18 days: 2 weeks
+                    "2019-07-01",  # 32 days: 4 weeks
+                    "2019-12-30",  # 182 days = 5.98 months: 5 months
+                )
+            ],
+            # Z9: 5 episodes -> Case B; turns 18 between episodes 2 and 3
             {
                 "person_id": "Z9",
                 "reported_at": "2018-11-20 10:00",
@@ -555,55 +574,92 @@ def test_case_studies_are_anonymous_timelines():
             },
             {
                 "person_id": "Z9",
-                "reported_at": "2019-01-05 22:00",
+                "reported_at": "2019-01-05 22:00",  # 46 days after 20 Nov: 6 weeks
                 "found_at": "2019-01-07 08:00",
                 "age": 17,
                 "rhi_date": "2019-01-20",
             },
+            # 27 days: 3 weeks; no found time
             {"person_id": "Z9", "reported_at": "2019-02-01 09:00", "found_at": None, "age": 18},
-            # Y: 2 episodes -> Case B
+            # 3 days: under 1 week
             {
-                "person_id": "Y1",
-                "reported_at": "2019-05-01 09:00",
-                "found_at": "2019-05-01 12:00",
-                "age": 70,
+                "person_id": "Z9",
+                "reported_at": "2019-02-04 09:00",
+                "age": 18,
+                "found_at": "2019-02-04 10:00",
             },
+            # 117 days = 3.84 months: 3 months
             {
-                "person_id": "Y1",
-                "reported_at": "2019-05-11 09:00",
-                "found_at": "2019-05-12 12:00",
-                "age": 70,
+                "person_id": "Z9",
+                "reported_at": "2019-06-01 09:00",
+                "age": 18,
+                "found_at": "2019-06-01 10:00",
             },
-            # X: 1 episode -> not a repeat, never a case
-            {"person_id": "X1", "reported_at": "2019-06-01 09:00"},
+            # X1: 4 episodes -> fewer than 5, never a case
+            *[{"person_id": "X1", "reported_at": f"2019-0{m}-01 09:00"} for m in (1, 2, 3, 4)],
         ]
     )
     timeline = missing.case_studies(table, PREVIOUS, CURRENT, n=5)
-    assert timeline["case"].tolist() == ["Case A"] * 3 + ["Case B"] * 2
+    assert timeline["case"].tolist() == ["Case A"] * 6 + ["Case B"] * 5
     a = timeline[timeline["case"] == "Case A"]
-    assert a["day"].tolist() == [0, 46, 73]  # 20 Nov -> 5 Jan = 46 days; -> 1 Feb = 73
-    assert a["days_since_previous"].tolist()[1:] == [46, 27]
-    assert pd.isna(a["days_since_previous"].iloc[0])
-    assert a["window"].tolist() == ["previous", "current", "current"]
-    assert a["age_band"].tolist() == ["16-17", "16-17", "18-24"]
-    assert a["duration"].tolist() == ["under 6 hours", "1 to 3 days", "still open"]
-    assert a["return_interview"].tolist() == ["within 72 hours", "later", "not applicable"]
+    assert a["gap"].tolist() == ["–", "1 week", "under 1 week", "2 weeks", "4 weeks", "5 months"]
+    b = timeline[timeline["case"] == "Case B"]
+    assert b["gap"].tolist() == ["–", "6 weeks", "3 weeks", "under 1 week", "3 months"]
+    assert pd.isna(b["gap_weeks"].iloc[0])
+    assert b["gap_weeks"].tolist()[1:3] == [6.0, 3.0]
+    # one age band, the first episode's: turning 18 is not shown
+    assert b["age_band"].tolist() == ["16-17"] * 5
+    assert b["duration"].tolist()[:3] == ["under 6 hours", "1 to 3 days", "still open"]
+    assert b["return_interview"].tolist()[:3] == ["within 72 hours", "later", "not applicable"]
     text = timeline.to_string()
-    for secret in ("Z9", "Y1", "X1", "CH77", "E00", "2018", "2019"):
+    for secret in ("Z9", "Y1", "X1", "CH77", "E00", "2018", "2019", "18-24"):
         assert secret not in text
     overview = missing.case_overview(timeline)
-    assert overview.loc["Case A", "episodes_previous"] == 1
-    assert overview.loc["Case A", "episodes_current"] == 2
-    assert overview.loc["Case A", "interviews_within_72h"] == "1 of 2"
-    assert overview.loc["Case B", "interviews_within_72h"] == "not applicable"
-    assert overview.loc["Case B", "median_days_between"] == 10
+    assert overview.loc["Case A"].tolist() == [
+        "65 and over",
+        "5 to 9",
+        "2 weeks",
+        "not applicable",
+        "Family home",
+    ]
+    # gaps 0, 3, 6 weeks and 3 months: the shorter middle one is 3 weeks; 1 of 2 interviews
+    assert overview.loc["Case B"].tolist() == [
+        "16-17",
+        "5 to 9",
+        "3 weeks",
+        "half or more",
+        "Family home, Care home",
+    ]
     assert len(missing.case_studies(table, PREVIOUS, CURRENT, n=1)["case"].unique()) == 1
     shown = missing.display_timeline(timeline)
-    assert shown["Days since previous"].tolist()[:3] == ["–", "46", "27"]
-    assert shown["Period"].tolist()[:2] == ["previous 12 months", "last 12 months"]
+    assert shown.columns.tolist() == [
+        "Case",
+        "Episode",
+        "Gap since previous episode",
+        "Risk grade",
+        "Looked after",
+        "Went missing from",
+        "Time missing",
+        "Return interview",
+    ]
     cases = missing.display_case_overview(overview, PREVIOUS, CURRENT)
     assert cases["Case"].tolist() == ["Case A", "Case B"]
-    assert cases["Median days between episodes"].tolist() == ["36.5", "10"]
+    assert cases["Typical gap between episodes"].tolist() == ["2 weeks", "3 weeks"]
+
+
+@pytest.mark.parametrize(
+    "within, children, words",
+    [
+        (0, 0, "not applicable"),
+        (0, 3, "none"),
+        (1, 3, "fewer than half"),
+        (1, 2, "half or more"),
+        (2, 3, "half or more"),
+        (3, 3, "all"),
+    ],
+)
+def test_interview_words(within, children, words):
+    assert missing.interview_words(within, children) == words
 
 
 def test_vulnerability_profile_hand_worked():
@@ -746,8 +802,16 @@ def test_duration_sentence_says_how_open_episodes_count():
     text = missing.duration_sentence(prev, cur)
     assert "23.3 hours in the last 12 months against 25.0 hours" in text
     assert "7% shorter" in text  # 23.25 / 25 = 0.93
-    assert "2 episode(s)" in text and "left out of the mean and median" in text
+    # 2 and 1 open are counts of 1 to 4: not given
+    assert "Fewer than 5 episodes of the last 12 months (fewer than 5 of the previous)" in text
+    assert "left out of the mean and median" in text
     assert "not found within 24 hours" in text
+    many = missing.duration_sentence(
+        missing.DurationSummary(100, 100, 0, 25.0, 8.0, 80.0, 0),
+        missing.DurationSummary(100, 93, 7, 23.25, 7.0, 70.0, 12),
+    )
+    assert "7 episodes of the last 12 months (0 of the previous) had no found time" in many
+    assert "12 episodes of the last 12 months (0 of the previous) were reported" in many
 
 
 def test_display_summary_formats():
@@ -902,9 +966,19 @@ def test_charts_have_alt_text():
     fig, alt = missing.cohort_repeat_chart(summary, PREVIOUS, CURRENT)
     assert "Everyone else: 0.0% then 50.0%" in alt
     plt.close(fig)
-    timeline = missing.case_studies(table, PREVIOUS, CURRENT, n=2)
-    fig, alt = missing.case_timeline_chart(timeline)
-    assert "Case A: 1 episodes in the previous 12 months and 2 in the last 12" in alt
+    # no one with 5 episodes: no case study, and the alt text says so
+    fig, alt = missing.case_timeline_chart(missing.case_studies(table, PREVIOUS, CURRENT, n=2))
+    assert "No one went missing 5 times or more" in alt
+    plt.close(fig)
+    # the review's case: 9 episodes; gaps sorted 0, 1, 5 weeks, 2, 3, 3, 5, 6 months -> the
+    # shorter middle one is 2 months; interviews within 72 hours after episodes 1, 3, 5, 7, 9
+    fig, alt = missing.case_timeline_chart(
+        missing.case_studies(review_case(), PREVIOUS, CURRENT, n=2)
+    )
+    assert (
+        "Case A: 5 to 9 episodes, aged 12-15 at the first, typical gap 2 months, children's "
+        "return interviews within 72 hours: half or more." in alt
+    )
     plt.close(fig)
 
 
@@ -921,3 +995,196 @@ def test_case_studies_with_no_repeaters():
     fig, alt = missing.case_timeline_chart(timeline)
     assert alt
     plt.close(fig)
+
+
+# --- disclosure review: the reviewer's inputs, by hand ----------------------------------------
+
+# The reviewer's Case A: a looked-after child in a care home, first missing on 13 January 2018
+# aged 15, 16 by the episode 132 days later (the 16th birthday between days 121 and 132), still
+# going missing in December 2019. Gaps in days: 38, 83, 11, 99, 118, 6, 158, 193 (706 in all).
+REVIEW_CASE_DATES = [
+    ("2018-01-13 10:00", 15),
+    ("2018-02-20 10:00", 15),
+    ("2018-05-14 10:00", 15),  # day 121
+    ("2018-05-25 10:00", 16),  # day 132: turned 16 in between
+    ("2018-09-01 10:00", 16),
+    ("2018-12-28 10:00", 16),
+    ("2019-01-03 10:00", 16),  # across 1 January: the old "Period" label flipped here
+    ("2019-06-10 10:00", 17),
+    ("2019-12-20 10:00", 17),
+]
+
+
+def review_case() -> pd.DataFrame:
+    care = {"looked_after": True, "location_type": "Care home", "location_id": "CH01"}
+    return episodes(
+        [
+            {
+                **care,
+                "person_id": "KID",
+                "reported_at": reported,
+                "found_at": reported[:11] + "18:00",
+                "age": age,
+                "rhi_date": reported[:10] if i % 2 == 0 else None,
+            }
+            for i, (reported, age) in enumerate(REVIEW_CASE_DATES)
+        ]
+    )
+
+
+def _published_case_text(timeline: pd.DataFrame) -> str:
+    import matplotlib.pyplot as plt
+
+    shown = missing.display_timeline(timeline)
+    cases = missing.display_case_overview(missing.case_overview(timeline), PREVIOUS, CURRENT)
+    fig, alt = missing.case_timeline_chart(timeline)
+    plt.close(fig)
+    return "\n".join([shown.to_csv(index=False), cases.to_csv(index=False), alt])
+
+
+def _gap_lower_bound_days(text: str) -> float:
+    """The fewest days a published gap can be (what an attacker adds up)."""
+    if text in ("–", "under 1 week"):
+        return 0.0
+    number, unit = text.split()
+    if unit.startswith("week"):
+        return 7.0 * int(number)
+    assert unit.startswith("month"), text
+    return float(math.ceil(int(number) * 365.25 / 12))  # whole days, at least k months
+
+
+def test_case_studies_pin_no_date_and_no_birthday():
+    timeline = missing.case_studies(review_case(), PREVIOUS, CURRENT, n=5)
+    shown = missing.display_timeline(timeline)
+    text = _published_case_text(timeline)
+    # no window per episode (the switch of window on 1 January pinned day 0 to a date)
+    assert not {"Period", "Day"} & set(shown.columns)
+    for word in ("previous 12 months", "last 12 months", "period", "current", "day"):
+        assert word not in text.lower(), word
+    # gaps in weeks or months, not a running day count: 38 days -> 5 weeks, 83 -> 2 months...
+    assert shown["Gap since previous episode"].tolist() == [
+        "–",
+        "5 weeks",
+        "2 months",
+        "1 week",
+        "3 months",
+        "3 months",
+        "under 1 week",
+        "5 months",
+        "6 months",
+    ]
+    # one age band per case, at the first episode: the 16th birthday leaves no trace
+    assert "12-15" in text and "16-17" not in text
+    # the attack: the first episode is no earlier than 1 Jan 2018 and the last no later than
+    # 31 Dec 2019, so day 0 lies in [1 Jan 2018, 31 Dec 2019 - shortest possible span]. With day
+    # counts that was 24 days; with the published gaps it is more than three months
+    # (at least 35 + 61 + 7 + 92 + 92 + 0 + 153 + 183 = 623 days; 730 - 623 = 107 days)
+    shortest = sum(_gap_lower_bound_days(t) for t in shown["Gap since previous episode"])
+    assert shortest == 623
+    assert 730 - shortest == 107
+    # the episode total is banded, never split by window
+    cases = missing.display_case_overview(missing.case_overview(timeline), PREVIOUS, CURRENT)
+    assert cases.columns.tolist() == [
+        "Case",
+        "Age band at first episode",
+        "Episodes, Jan 2018 to Dec 2019",
+        "Typical gap between episodes",
+        "Return interviews within 72 hours",
+        "Places gone missing from",
+    ]
+    assert cases.iloc[0].tolist()[:3] == ["Case A", "12-15", "5 to 9"]
+
+
+@pytest.mark.parametrize(
+    "n_episodes, band",
+    [
+        (5, "5 to 9"),
+        (9, "5 to 9"),
+        (10, "10 to 19"),
+        (29, "20 to 29"),
+        (30, "30 or more"),
+        (57, "30 or more"),
+    ],
+)
+def test_episode_total_band(n_episodes, band):
+    assert missing.episode_total_band(n_episodes) == band
+
+
+@pytest.mark.parametrize(
+    "days, text, weeks",
+    [
+        (0, "under 1 week", 0.0),
+        (6, "under 1 week", 0.0),
+        (7, "1 week", 1.0),
+        (13, "1 week", 1.0),
+        (14, "2 weeks", 2.0),
+        (62, "8 weeks", 8.0),  # the last gap given in weeks
+        (63, "2 months", 2 * 365.25 / 12 / 7),  # 9 weeks on: whole months, rounded down
+        (91, "2 months", 2 * 365.25 / 12 / 7),
+        (92, "3 months", 3 * 365.25 / 12 / 7),
+        (400, "13 months", 13 * 365.25 / 12 / 7),
+    ],
+)
+def test_gap_as_published(days, text, weeks):
+    assert missing.gap_text(days) == text
+    assert missing.gap_weeks(days) == pytest.approx(weeks)
+
+
+def test_case_studies_need_five_episodes():
+    # 4 episodes over two years is a count of 1-4: not a case study
+    rows = [{"person_id": "F", "reported_at": f"2019-0{m}-01"} for m in (1, 2, 3, 4)]
+    assert missing.case_studies(episodes(rows), PREVIOUS, CURRENT).empty
+    rows.append({"person_id": "F", "reported_at": "2019-05-01"})
+    assert missing.case_studies(episodes(rows), PREVIOUS, CURRENT)["case"].nunique() == 1
+
+
+def test_profile_hides_change_beside_hidden_count():
+    # High risk: previous 3, current 12 -> "<5 | 12 | 300%" gave previous = 12 / 4 = 3
+    rows = [{"risk_grade": "High", "reported_at": "2018-06-01"}] * 3
+    rows += [{"risk_grade": "High", "reported_at": "2019-06-01"}] * 12
+    shown = missing.display_profile(
+        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    ).set_index("Measure")
+    assert shown.loc["Episodes graded High risk"].tolist() == ["<5", "12", "–"]
+    # care homes: 0 -> 0, no change to show; a shown pair keeps its change
+    rows += [{"location_type": "Hospital", "reported_at": d} for d in ["2018-03-01"] * 10]
+    rows += [{"location_type": "Hospital", "reported_at": d} for d in ["2019-03-01"] * 5]
+    shown = missing.display_profile(
+        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    ).set_index("Measure")
+    assert shown.loc["Episodes from hospitals"].tolist() == ["10", "5", "-50%"]
+
+
+OPEN_ROWS = [
+    # 2018: 6 found; 2019: 7 episodes, 2 still open (no found time), 1 found after 2019 ended
+    *[
+        {"reported_at": f"2018-0{m}-01 10:00", "found_at": f"2018-0{m}-01 12:00"}
+        for m in range(1, 7)
+    ],
+    *[
+        {"reported_at": f"2019-0{m}-01 10:00", "found_at": f"2019-0{m}-01 12:00"}
+        for m in range(1, 5)
+    ],
+    {"reported_at": "2019-07-01 10:00", "found_at": None},
+    {"reported_at": "2019-08-01 10:00", "found_at": None},
+    {"reported_at": "2019-12-31 22:00", "found_at": "2020-01-01 02:00"},
+]
+
+
+def test_open_episodes_of_one_to_four_are_hidden():
+    table = episodes(OPEN_ROWS)
+    summary = missing.summary_table(table, PREVIOUS, CURRENT)
+    shown = missing.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
+    # previous 0 open (shown), current 2 (hidden), and no change beside a hidden count
+    assert shown.loc["Still open (no found time)"].tolist() == ["0", "<5", "–"]
+    figs = missing.theme_figures(table, "2019-12", cost_per_episode=100)
+    opened = figs[figs["measure"] == "open_episodes"].set_index("window")["value"]
+    assert opened[PREVIOUS.label] == 0
+    assert pd.isna(opened[CURRENT.label])
+    text = missing.duration_sentence(
+        missing.duration_summary(table, PREVIOUS), missing.duration_summary(table, CURRENT)
+    )
+    # 2 open and 1 found after the window: both counts of 1-4, so neither is given
+    assert "fewer than 5 episodes of the last 12 months (0 of the previous)" in text.lower()
+    assert "2 episodes" not in text and "1 episode" not in text
+    assert "had no found time" in text and "no duration is made up for them" in text

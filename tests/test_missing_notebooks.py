@@ -135,7 +135,8 @@ def test_duration_page_18(theme_run):
     assert current < figure(figures, "mean_duration_hours", PREVIOUS)
     assert round_half_up(figure(figures, "mean_duration_pct_change")) == -7
     assert "7% shorter" in text
-    assert figure(figures, "open_episodes") >= 1  # counted, not dropped
+    # counted, not dropped (a count of 1 to 4 would be published blank)
+    assert figure(figures, "open_episodes") >= 1
     assert "no duration is made up for them" in text
 
 
@@ -194,7 +195,7 @@ def test_deep_dive_cohorts(deep_run):
     assert figure(figures, "cohort_repeat_rate_p_value", CURRENT, CARE_HOME_CHILDREN) < 0.05
     assert figure(figures, "cohort_episodes", CURRENT, "All episodes") == 3812
     assert "Fisher's exact test" in text
-    assert "Case A" in text and "Days since previous" in text
+    assert "Case A" in text and "Gap since previous episode" in text
     share = figure(figures, "concentration_top10_share", CURRENT, "all")
     assert 10 < share < 100
 
@@ -237,3 +238,38 @@ def test_published_pages_hold_no_ids(demo_processed, theme_run, deep_run):
         tokens = set(re.findall(r"[A-Za-z0-9_-]+", text))
         assert not (tokens & ids)
         assert "DEMO-P-" not in text and "DEMO-MP-" not in text
+
+
+@pytest.mark.slow
+def test_case_studies_publish_no_dates_birthdays_or_windows(deep_run):
+    _, text = deep_run
+    tables = _published_tables(text)
+    listing = [t for t in tables if "Gap since previous episode" in t[0]]
+    overview = [t for t in tables if "Age band at first episode" in t[0]]
+    assert len(listing) == 1 and len(overview) == 1
+    headers, cells = listing[0]
+    assert not {"Period", "Day", "Days since previous", "Age band"} & set(headers)
+    gaps = cells[headers.index("Gap since previous episode") :: len(headers)]
+    assert gaps and all(re.fullmatch(r"–|under 1 week|[1-8] weeks?|\d+ months", g) for g in gaps), (
+        gaps
+    )
+    headers, cells = overview[0]
+    assert "Episodes, Jan 2018 to Dec 2019" in headers
+    bands = cells[headers.index("Episodes, Jan 2018 to Dec 2019") :: len(headers)]
+    assert set(bands) <= {"5 to 9", "10 to 19", "20 to 29", "30 or more"}, bands
+    case_text = "\n".join(" ".join(t[0] + t[1]) for t in listing + overview)
+    for words in ("previous 12 months", "last 12 months", "day 0"):
+        assert words not in case_text
+
+
+@pytest.mark.slow
+def test_no_change_beside_a_hidden_count(theme_run):
+    _, text = theme_run
+    for headers, cells in _published_tables(text):
+        if "Measure" not in headers or "Change" not in headers:
+            continue
+        width = len(headers)
+        for start in range(0, len(cells), width):
+            row = cells[start : start + width]
+            if any(c in {"<5", "[c]"} for c in row):
+                assert row[headers.index("Change")] == "–", row

@@ -32,9 +32,11 @@ The deep dive (action 019): every episode is in one **cohort** (:func:`cohort_of
 missing from care homes, other looked-after children, adults missing from hospitals, everyone
 else); a cohort's repeat rate change is tested with **Fisher's exact test**
 (:func:`repeat_rate_test`); **concentration** is the share of episodes from the most frequent 10%
-of individuals; **case studies** are anonymised timelines (:func:`case_studies`: "Case A", days
-from the first episode, age bands, no ids or dates). Published counts of 1-4 are hidden with
-:mod:`perfpack.disclosure`.
+of individuals; **case studies** are anonymised timelines (:func:`case_studies`: "Case A", people
+with 5 or more episodes, gaps between episodes in whole weeks or months, one age band per case at
+its first episode, the episode total banded; no ids, dates, day counts or windows). Published
+counts of 1-4 are hidden with :mod:`perfpack.disclosure`, and a change or rate is never shown
+beside a hidden count.
 """
 
 from __future__ import annotations
@@ -66,6 +68,21 @@ CHILD_AGE = 18
 REPEAT_MIN_EPISODES = 2
 RHI_HOURS = 72
 FOUND_WITHIN_HOURS = 24
+#: Counts from 1 to ``SMALL_COUNT - 1`` are never published (:mod:`perfpack.disclosure`).
+SMALL_COUNT = 5
+
+
+def is_small_count(n) -> bool:
+    """True for a count that is published hidden: 1 to 4 (0 is shown, a missing value is not
+    small)."""
+    return n is not None and not pd.isna(n) and 1 <= n < SMALL_COUNT
+
+
+def count_or_hidden(n, capital: bool = False) -> str:
+    """A count for a sentence: ``"1,234"``, or ``"fewer than 5"`` for 1 to 4."""
+    text = f"fewer than {SMALL_COUNT}" if is_small_count(n) else format_count(n)
+    return text[:1].upper() + text[1:] if capital else text
+
 
 # ---------------------------------------------------------------------------------------------
 # episodes, individuals, children
@@ -616,7 +633,8 @@ def theme_figures(
         ``individuals_pct_change``, ``child_episodes_previous``, ``child_episodes_current``,
         ``child_episodes_pct_change``, ``child_share``, ``mean_duration_hours`` (both windows),
         ``median_duration_hours`` (both), ``mean_duration_pct_change``,
-        ``found_within_24h_share`` (both), ``open_episodes`` (both), ``repeat_individuals``
+        ``found_within_24h_share`` (both), ``open_episodes`` (both; blank when 1 to 4),
+        ``repeat_individuals``
         (both), ``repeat_rate`` (both), ``repeat_episode_share`` (both),
         ``episodes_per_individual`` (both), ``rhi_72h_share`` (both); ``monthly_count``
         (episodes, the SPC chart's points), ``monthly_individuals``, ``monthly_child_episodes``
@@ -660,7 +678,7 @@ def theme_figures(
         add("mean_duration_hours", d.mean_hours, window_label)
         add("median_duration_hours", d.median_hours, window_label)
         add("found_within_24h_share", d.share_found_within_24h, window_label)
-        add("open_episodes", d.open, window_label)
+        add("open_episodes", math.nan if is_small_count(d.open) else d.open, window_label)
     add("mean_duration_pct_change", pct_change(d_prev.mean_hours, d_cur.mean_hours))
 
     for window in (previous, current):
@@ -903,39 +921,108 @@ def _case_label(i: int) -> str:
     return "Case " + (letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26])
 
 
+#: A case study is a person with at least this many episodes over the two windows, so that no
+#: case's listing shows a count of 1 to 4 (the threshold of :mod:`perfpack.disclosure`).
+CASE_MIN_EPISODES = 5
+#: Episode totals of a case as published (never the exact total, never split by window).
+EPISODE_TOTAL_BANDS = ((5, 10, "5 to 9"), (10, 20, "10 to 19"), (20, 30, "20 to 29"))
+EPISODE_TOTAL_TOP = 30
+#: Gaps shorter than this many weeks are published in whole weeks; longer ones in whole months.
+GAP_WEEKS_LIMIT = 9
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def episode_total_band(n_episodes: int) -> str:
+    """A case's number of episodes as published: ``"5 to 9"``, ``"10 to 19"``, ``"20 to 29"``
+    or ``"30 or more"`` (``"fewer than 5"`` below the case-study minimum, which no case has)."""
+    n = int(n_episodes)
+    if n >= EPISODE_TOTAL_TOP:
+        return f"{EPISODE_TOTAL_TOP} or more"
+    for low, high, label in EPISODE_TOTAL_BANDS:
+        if low <= n < high:
+            return label
+    return f"fewer than {CASE_MIN_EPISODES}"
+
+
+def _gap_parts(days: float) -> tuple[str, int]:
+    """``("week", k)`` or ``("month", k)``: a gap of ``days`` rounded down to the unit shown."""
+    if days < 7 * GAP_WEEKS_LIMIT:
+        return "week", int(days // 7)
+    return "month", int(math.floor(days / DAYS_PER_MONTH + 1e-9))
+
+
+def gap_text(days) -> str:
+    """A gap between two episodes as published, rounded down: ``"under 1 week"``, ``"1 week"``,
+    ..., ``"8 weeks"``, then whole months from 9 weeks on (``"2 months"``, ...); ``"–"`` when there
+    is no previous episode (``days`` missing).
+
+    Never a day count: whole weeks and months leave the date of a case's first episode unknown
+    within the two years, where days let a reader pin it (see :func:`case_studies`).
+    """
+    if days is None or pd.isna(days):
+        return "–"
+    unit, k = _gap_parts(float(days))
+    if unit == "week":
+        return "under 1 week" if k == 0 else f"{k} week{'s' if k != 1 else ''}"
+    return f"{k} months"
+
+
+def gap_weeks(days) -> float:
+    """The gap :func:`gap_text` publishes, in weeks (for the chart): whole weeks below 9 weeks,
+    whole months (of 365.25 / 12 days) beyond; NaN when there is no previous episode."""
+    if days is None or pd.isna(days):
+        return math.nan
+    unit, k = _gap_parts(float(days))
+    return float(k) if unit == "week" else k * DAYS_PER_MONTH / 7.0
+
+
 def case_studies(
     episodes: pd.DataFrame, previous: Window, current: Window, n: int = 5
 ) -> pd.DataFrame:
     """Anonymised timelines for the ``n`` people with most episodes across both windows.
 
-    Chosen among repeat individuals (2+ episodes over the two windows), most episodes first
-    (ties in a fixed order that is not shown). No id, date or age from the data is returned:
+    Chosen among people with :data:`CASE_MIN_EPISODES` (5) or more episodes over the two
+    windows, most episodes first (ties in a fixed order that is not shown). Nothing returned
+    pins a person, a date or a birthday:
 
     - people are labelled "Case A", "Case B", ... in that order;
-    - time is days since the person's first episode in the two windows ("day 0");
-    - age is an age band (:func:`age_band`) at each episode;
+    - no episode says which window it fell in, and time is given only as the gap since the
+      previous episode, rounded down to whole weeks (whole months from 9 weeks on:
+      :func:`gap_text`). A running day count let a reader place day 0 between the first day of
+      the previous window and the last day of the current one minus the case's span, often to
+      within days; rounded gaps widen that by the rounding of every gap;
+    - age is one band per case, the band at the first episode (:func:`age_band`): a band that
+      changed between two episodes would place a birthday between them;
     - duration is a band (:func:`duration_band`), "still open" when there is no found time.
+
+    Parameters
+    ----------
+    episodes : DataFrame
+        The canonical table (or one cohort's episodes).
+    previous, current : Window
+        The comparison windows; episodes in either count.
+    n : int, default 5
+        How many cases at most.
 
     Returns
     -------
     DataFrame
-        One row per episode: ``case``, ``episode`` (1, 2, ...), ``window`` ("previous" or
-        "current"), ``day``, ``days_since_previous`` (Int64, blank for the first),
-        ``age_band``, ``risk_grade``, ``looked_after`` ("yes"/"no"), ``location_type``,
-        ``duration``, ``return_interview`` (children: "within 72 hours", "later", "none";
-        adults: "not applicable").
+        One row per episode, in order: ``case``, ``episode`` (1, 2, ...), ``gap`` (text,
+        ``"–"`` for the first), ``gap_weeks`` (the published gap in weeks, NaN for the first),
+        ``age_band`` (the case's band at its first episode, on every row), ``risk_grade``,
+        ``looked_after`` ("yes"/"no"), ``location_type``, ``duration``, ``return_interview``
+        (children: "within 72 hours", "later", "none"; adults: "not applicable").
     """
     span = Window(previous.start, current.end)
     rows = episodes_in_window(episodes, span)
     per_person = rows["person_id"].value_counts()
-    per_person = per_person[per_person >= REPEAT_MIN_EPISODES]
+    per_person = per_person[per_person >= CASE_MIN_EPISODES]
     order = sorted(per_person.index, key=lambda p: (-per_person[p], str(p)))[: max(int(n), 0)]
     columns = [
         "case",
         "episode",
-        "window",
-        "day",
-        "days_since_previous",
+        "gap",
+        "gap_weeks",
         "age_band",
         "risk_grade",
         "looked_after",
@@ -945,9 +1032,8 @@ def case_studies(
     ]
     frames = []
     for i, person in enumerate(order):
-        part = rows[rows["person_id"] == person].sort_values("reported_at")
-        start = part["reported_at"].iloc[0].normalize()
-        days = (part["reported_at"].dt.normalize() - start).dt.days.astype(int)
+        part = rows[rows["person_id"] == person].sort_values("reported_at", kind="stable")
+        days = part["reported_at"].dt.normalize().diff().dt.days.to_numpy()  # NaN first
         is_open = part["found_at"].isna()
         hours = (part["found_at"] - part["reported_at"]).dt.total_seconds() / 3600.0
         child = is_child_episode(part)
@@ -962,14 +1048,9 @@ def case_studies(
                 {
                     "case": _case_label(i),
                     "episode": np.arange(1, len(part) + 1),
-                    "window": np.where(
-                        current.contains(part["reported_at"]), "current", "previous"
-                    ),
-                    "day": days.to_numpy(),
-                    "days_since_previous": pd.array(
-                        [pd.NA, *np.diff(days.to_numpy()).tolist()], dtype="Int64"
-                    ),
-                    "age_band": age_band(part["age"]).to_numpy(),
+                    "gap": [gap_text(d) for d in days],
+                    "gap_weeks": [gap_weeks(d) for d in days],
+                    "age_band": age_band(part["age"]).iloc[0],
                     "risk_grade": part["risk_grade"].astype("str").to_numpy(),
                     "looked_after": np.where(
                         part["looked_after"].fillna(False).astype(bool), "yes", "no"
@@ -985,42 +1066,48 @@ def case_studies(
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+def interview_words(within: int, child_episodes: int) -> str:
+    """Children's return interviews within 72 hours for one case, in words, not counts:
+    ``"all"``, ``"half or more"``, ``"fewer than half"``, ``"none"`` (of the case's child
+    episodes), or ``"not applicable"`` with no child episode."""
+    if child_episodes <= 0:
+        return "not applicable"
+    if within >= child_episodes:
+        return "all"
+    if within == 0:
+        return "none"
+    return "half or more" if 2 * within >= child_episodes else "fewer than half"
+
+
 def case_overview(timeline: pd.DataFrame) -> pd.DataFrame:
-    """One row per case from :func:`case_studies`: episodes in each window, median days between
-    episodes, children's interviews within 72 hours, and the cohorts' places seen.
+    """One row per case from :func:`case_studies`, as it may be published.
 
     Returns
     -------
     DataFrame
-        Index ``case``; columns ``episodes_previous``, ``episodes_current``,
-        ``median_days_between``, ``interviews_within_72h`` (of child episodes, "k of m", or
-        "not applicable"), ``places`` (location types, most frequent first).
+        Index ``case``; columns ``age_band`` (at the first episode), ``episodes`` (banded:
+        :func:`episode_total_band`, both windows together, never split by window),
+        ``typical_gap`` (the median gap as published; with an even number of gaps the shorter
+        of the middle two, so it is always a gap the timeline shows), ``interviews_within_72h``
+        (:func:`interview_words`) and ``places`` (location types, most frequent first).
     """
     rows = []
     for case, part in timeline.groupby("case", sort=False):
-        gaps = part["days_since_previous"].dropna()
+        gaps = part.loc[part["gap_weeks"].notna(), ["gap", "gap_weeks"]]
+        gaps = gaps.sort_values("gap_weeks", kind="stable")
         children = part[part["return_interview"] != "not applicable"]
         within = int((children["return_interview"] == "within 72 hours").sum())
         rows.append(
             {
                 "case": case,
-                "episodes_previous": int((part["window"] == "previous").sum()),
-                "episodes_current": int((part["window"] == "current").sum()),
-                "median_days_between": float(gaps.median()) if len(gaps) else None,
-                "interviews_within_72h": (
-                    f"{within} of {len(children)}" if len(children) else "not applicable"
-                ),
+                "age_band": part["age_band"].iloc[0],
+                "episodes": episode_total_band(len(part)),
+                "typical_gap": gaps["gap"].iloc[(len(gaps) - 1) // 2] if len(gaps) else "–",
+                "interviews_within_72h": interview_words(within, len(children)),
                 "places": ", ".join(part["location_type"].value_counts().index),
             }
         )
-    columns = [
-        "case",
-        "episodes_previous",
-        "episodes_current",
-        "median_days_between",
-        "interviews_within_72h",
-        "places",
-    ]
+    columns = ["case", "age_band", "episodes", "typical_gap", "interviews_within_72h", "places"]
     return pd.DataFrame(rows, columns=columns).set_index("case")
 
 
@@ -1118,7 +1205,11 @@ def child_share_sentence(child_count: int, total_count: int, n_months: int = 12)
 def duration_sentence(
     previous: DurationSummary, current: DurationSummary, n_months: int = 12
 ) -> str:
-    """How long episodes lasted, both windows, saying how open episodes are counted."""
+    """How long episodes lasted, both windows, saying how open episodes are counted.
+
+    The counts of open episodes and of episodes found after the window are small by nature:
+    from 1 to 4 they are given as "fewer than 5" (:func:`count_or_hidden`).
+    """
     span = _span(n_months)
     parts = []
     change = pct_change(previous.mean_hours, current.mean_hours)
@@ -1139,13 +1230,13 @@ def duration_sentence(
         f"24 hours ({_pct1(previous.share_found_within_24h)} before)."
     )
     parts.append(
-        f"{format_count(current.open)} episode(s) of the last {span} "
-        f"({format_count(previous.open)} of the previous) had no found time when the data was "
-        "taken: they are counted as episodes but are still open, so they are left out of the "
+        f"{count_or_hidden(current.open, capital=True)} episodes of the last {span} "
+        f"({count_or_hidden(previous.open)} of the previous) had no found time when the data "
+        "was taken: they are counted as episodes but are still open, so they are left out of the "
         "mean and median (no duration is made up for them) and counted as not found within 24 "
-        f"hours. {format_count(current.found_after_window)} episode(s) of the last {span} "
-        f"({format_count(previous.found_after_window)} of the previous) were reported in the "
-        "period and found after it ended; they keep their real duration."
+        f"hours. {count_or_hidden(current.found_after_window, capital=True)} episodes of the "
+        f"last {span} ({count_or_hidden(previous.found_after_window)} of the previous) were "
+        "reported in the period and found after it ended; they keep their real duration."
     )
     return " ".join(parts)
 
@@ -1226,12 +1317,33 @@ def concentration_sentence(previous_share: float | None, current_share: float | 
 # tables as published
 
 
+#: Rows of :func:`summary_table` that are small by nature, so hidden from 1 to 4 (the other
+#: counts are force totals in the thousands).
+SUMMARY_SMALL_COUNTS = ("Still open (no found time)",)
+
+
 def display_summary(summary: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
     """:func:`summary_table` formatted for publication: counts with separators, percentages to
-    one decimal (their change in percentage points), hours to one decimal."""
+    one decimal (their change in percentage points), hours to one decimal.
+
+    The open-episode count (:data:`SUMMARY_SMALL_COUNTS`) is shown as "<5" from 1 to 4, and its
+    change as "–" when either window's count is hidden (a change beside a hidden count gives it
+    away: 3 -> 12 is +300%).
+    """
     rows = []
     for measure, row in summary.iterrows():
-        if "(%" in measure:
+        if measure in SUMMARY_SMALL_COUNTS:
+
+            def fmt(v):
+                if v is None or pd.isna(v):
+                    return "n/a"
+                return (
+                    disclosure.primary_mark(SMALL_COUNT) if is_small_count(v) else (format_count(v))
+                )
+
+            hidden = is_small_count(row["previous"]) or is_small_count(row["current"])
+            change = "–" if hidden or pd.isna(row["pct_change"]) else format_pct(row["pct_change"])
+        elif "(%" in measure:
             fmt = _pct1
             if pd.notna(row["previous"]) and pd.notna(row["current"]):
                 change = f"{round_half_up(row['current'] - row['previous'], 1):+.1f} points"
@@ -1280,17 +1392,25 @@ def display_counts(
 
 def display_profile(profile: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
     """:func:`vulnerability_profile` as published (counts 1-4 hidden, no secondary suppression:
-    the rows overlap and add up to nothing)."""
+    the rows overlap and add up to nothing). A row's change is "–" when either of its counts is
+    hidden: "<5 | 12 | +300%" would give the hidden count (12 / 4 = 3)."""
     counts_rows = profile.drop(index=[m for m in profile.index if m.endswith("(%)")])
-    shown = disclosure.suppress_small(
-        counts_rows.reset_index(), ["previous", "current"], secondary=False
+    mask = disclosure.suppression_mask(
+        counts_rows.reset_index(), ["previous", "current"], threshold=SMALL_COUNT, secondary=False
     )
+    shown = disclosure.suppress_small(
+        counts_rows.reset_index(), ["previous", "current"], threshold=SMALL_COUNT, secondary=False
+    )
+    hidden = (mask != "").any(axis=1).to_numpy()
     out = pd.DataFrame(
         {
             "Measure": shown["measure"],
             period_label(previous): shown["previous"],
             period_label(current): shown["current"],
-            "Change": [format_pct(v) if pd.notna(v) else "–" for v in counts_rows["pct_change"]],
+            "Change": [
+                "–" if h or pd.isna(v) else format_pct(v)
+                for h, v in zip(hidden, counts_rows["pct_change"], strict=True)
+            ],
         }
     )
     for measure in profile.index:
@@ -1593,64 +1713,100 @@ def cohort_repeat_chart(summary: pd.DataFrame, previous: Window, current: Window
 
 
 def case_timeline_chart(timeline: pd.DataFrame):
-    """Each case's episodes as points along days since their first episode (day 0), one row per
-    case, marked by window; children's return interviews within 72 hours ringed.
+    """One panel per case: for each episode after the first, the gap since the previous one in
+    weeks as published (:func:`gap_weeks`: whole weeks, whole months from 9 weeks on), coloured
+    by the child's return interview. No running time axis and no window: nothing places an
+    episode on a date.
 
     Returns
     -------
     (matplotlib.figure.Figure, str)
+        The chart and its alt text (each case's banded episode total, age band at the first
+        episode and typical gap).
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
     from perfpack import charts
 
+    charts.setup_style()
     cases = list(dict.fromkeys(timeline["case"]))
-    fig, ax = charts.new_figure(figsize=(9, 0.6 * max(len(cases), 1) + 1.6))
-    y = {case: i for i, case in enumerate(cases)}
-    styles = {
-        "previous": (charts.NEUTRAL_COLOUR, "o", "previous 12 months"),
-        "current": (charts.IMPROVEMENT_COLOUR, "s", "last 12 months"),
-    }
-    for window, (colour, marker, label) in styles.items():
-        part = timeline[timeline["window"] == window]
-        if len(part):
-            ax.scatter(
-                part["day"],
-                part["case"].map(y),
-                color=colour,
-                marker=marker,
-                s=36,
-                label=f"Episode, {label}",
-                zorder=3,
-            )
-    ringed = timeline[timeline["return_interview"] == "within 72 hours"]
-    if len(ringed):
-        ax.scatter(
-            ringed["day"],
-            ringed["case"].map(y),
-            facecolors="none",
-            edgecolors=charts.CONCERN_COLOUR,
-            s=120,
-            linewidths=1.4,
-            label="Return interview within 72 hours",
-            zorder=4,
+    fig, axes = plt.subplots(
+        max(len(cases), 1),
+        1,
+        figsize=(9, 1.5 * max(len(cases), 1) + 1.4),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    styles = (
+        ("within 72 hours", charts.IMPROVEMENT_COLOUR, "o", "Child, return interview in 72 hours"),
+        ("later", charts.CONCERN_COLOUR, "s", "Child, no return interview in 72 hours"),
+        ("none", charts.CONCERN_COLOUR, "s", "Child, no return interview in 72 hours"),
+        ("not applicable", charts.NEUTRAL_COLOUR, "^", "Adult (no return interview due)"),
+    )
+    overview = case_overview(timeline)
+    handles = {}
+    for ax, case in zip(axes[:, 0], cases, strict=False):
+        part = timeline[(timeline["case"] == case) & timeline["gap_weeks"].notna()]
+        ax.vlines(part["episode"], 0, part["gap_weeks"], color="#c8c8c8", linewidth=1, zorder=2)
+        for value, colour, marker, label in styles:
+            points = part[part["return_interview"] == value]
+            if len(points):
+                handles[label] = ax.scatter(
+                    points["episode"],
+                    points["gap_weeks"],
+                    color=colour,
+                    marker=marker,
+                    s=30,
+                    zorder=3,
+                    label=label,
+                )
+        row = overview.loc[case]
+        ax.set_title(
+            f"{case}: {row['episodes']} episodes, aged {row['age_band']} at the first",
+            loc="left",
+            fontsize="small",
         )
-    ax.set_yticks(range(len(cases)), cases)
-    ax.invert_yaxis()
-    ax.set_xlabel("Days since the case's first episode (day 0)")
-    ax.set_title("Case studies: episodes over time")
+        ax.set_xlim(
+            0.5, max(float(timeline.loc[timeline["case"] == case, "episode"].max()), 2) + 0.5
+        )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if cases:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+        top = float(timeline["gap_weeks"].max()) if timeline["gap_weeks"].notna().any() else 1.0
+        axes[0, 0].set_ylim(0, max(top, 1.0) * 1.1)  # shared by every panel
+        axes[-1, 0].set_xlabel("Episode, in order (the first has no gap)")
+        fig.supylabel("Weeks since the previous episode", fontsize="small")
+        fig.suptitle("Case studies: time between episodes", x=0.02, ha="left", fontweight="bold")
+        fig.legend(
+            list(handles.values()),
+            list(handles),
+            loc="outside lower center",
+            frameon=False,
+            fontsize="small",
+            ncols=min(len(handles), 3),
+        )
     else:
-        ax.text(0.5, 0.5, "No one went missing twice or more", transform=ax.transAxes, ha="center")
-    fig.tight_layout()
+        ax = axes[0, 0]
+        ax.text(
+            0.5,
+            0.5,
+            f"No one went missing {CASE_MIN_EPISODES} times or more",
+            transform=ax.transAxes,
+            ha="center",
+        )
+        ax.set_axis_off()
     described = "; ".join(
-        f"{case}: {int((part['window'] == 'previous').sum())} episodes in the previous 12 months "
-        f"and {int((part['window'] == 'current').sum())} in the last 12, over "
-        f"{int(part['day'].max())} days"
-        for case, part in timeline.groupby("case", sort=False)
+        f"{case}: {row['episodes']} episodes, aged {row['age_band']} at the first, typical gap "
+        f"{row['typical_gap']}, children's return interviews within 72 hours: "
+        f"{row['interviews_within_72h']}"
+        for case, row in overview.iterrows()
     )
     alt = (
-        f"Timeline dot chart, one row per case study, episodes placed by days since the "
-        f"case's first episode. {described or 'No one went missing twice or more'}."
+        "Dot charts, one panel per case study: for each episode after the first, the time since "
+        "the previous episode in weeks (whole weeks under 9 weeks, whole months after), marked "
+        "by whether a child had a return interview within 72 hours. "
+        f"{described or f'No one went missing {CASE_MIN_EPISODES} times or more'}."
     )
     return fig, alt
 
@@ -1685,16 +1841,16 @@ def projection_display_table(monthly: pd.Series, ets=None) -> pd.DataFrame:
 
 
 def display_case_overview(overview: pd.DataFrame, previous: Window, current: Window):
-    """:func:`case_overview` as published, with readable headings."""
+    """:func:`case_overview` as published, with readable headings (the episode total is for the
+    two windows together: ``"Episodes, Jan 2018 to Dec 2019"``)."""
     frame = overview.reset_index()
+    both = period_label(Window(previous.start, current.end))
     return pd.DataFrame(
         {
             "Case": frame["case"],
-            f"Episodes, {period_label(previous)}": frame["episodes_previous"].map(format_count),
-            f"Episodes, {period_label(current)}": frame["episodes_current"].map(format_count),
-            "Median days between episodes": [
-                "–" if v is None or pd.isna(v) else f"{v:g}" for v in frame["median_days_between"]
-            ],
+            "Age band at first episode": frame["age_band"],
+            f"Episodes, {both}": frame["episodes"],
+            "Typical gap between episodes": frame["typical_gap"],
             "Return interviews within 72 hours": frame["interviews_within_72h"],
             "Places gone missing from": frame["places"],
         }
@@ -1702,19 +1858,13 @@ def display_case_overview(overview: pd.DataFrame, previous: Window, current: Win
 
 
 def display_timeline(timeline: pd.DataFrame) -> pd.DataFrame:
-    """:func:`case_studies` as published, with readable headings ("–" for no previous episode)."""
+    """:func:`case_studies` as published, one row per episode: the gap since the previous
+    episode in weeks or months ("–" for the first), no window, day count or age."""
     return pd.DataFrame(
         {
             "Case": timeline["case"],
             "Episode": timeline["episode"].astype(int).astype("str"),
-            "Period": timeline["window"].map(
-                {"previous": "previous 12 months", "current": "last 12 months"}
-            ),
-            "Day": timeline["day"].astype(int).astype("str"),
-            "Days since previous": [
-                "–" if pd.isna(v) else str(int(v)) for v in timeline["days_since_previous"]
-            ],
-            "Age band": timeline["age_band"],
+            "Gap since previous episode": timeline["gap"],
             "Risk grade": timeline["risk_grade"],
             "Looked after": timeline["looked_after"],
             "Went missing from": timeline["location_type"],
