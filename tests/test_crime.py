@@ -219,7 +219,9 @@ def test_knife_and_northern_share(robbery):
     assert robbery.northern_share == pytest.approx(75.0)
     # the three NPTs the report names, as marked in data/reference/npts.csv
     assert set(robbery.northern_npts) == {
-        "Stoke-on-Trent North", "Stoke-on-Trent South", "Newcastle-under-Lyme"
+        "Stoke-on-Trent North",
+        "Stoke-on-Trent South",
+        "Newcastle-under-Lyme",
     }
 
 

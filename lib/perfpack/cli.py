@@ -68,6 +68,7 @@ def _cmd_run(args) -> int:
             only=only,
             progress=not args.quiet,
             window_months=args.window_months,
+            pdf=not args.no_pdf,
         )
     except (runner.BatchError, ValueError) as problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--window-months", type=int, help="length of the comparison windows (default 12)"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--no-pdf", action="store_true", help="skip report.pdf (quicker)")
     run.set_defaults(func=_cmd_run)
     return parser
 

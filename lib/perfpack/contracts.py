@@ -68,8 +68,12 @@ CRIMES = Contract(
         ),
         Column("npt", "choice", True, "Neighbourhood Policing Team.", allowed_from=("npts", "npt")),
         Column("lsoa_code", "text", False, "2011 LSOA code, e.g. E01029368."),
-        Column("knife_flag", "flag", True, "Y if a knife or sharp instrument was used or threatened."),
-        Column("victim_age", "int", False, "Victim's age in years at the offence.", bounds=(0, 120)),
+        Column(
+            "knife_flag", "flag", True, "Y if a knife or sharp instrument was used or threatened."
+        ),
+        Column(
+            "victim_age", "int", False, "Victim's age in years at the offence.", bounds=(0, 120)
+        ),
         Column("victim_sex", "choice", False, "Victim's sex.", allowed=SEXES),
         Column("suspect_age", "int", False, "Suspect's age in years.", bounds=(0, 120)),
         Column("suspect_sex", "choice", False, "Suspect's sex.", allowed=SEXES),
@@ -113,12 +117,21 @@ STOP_SEARCHES = Contract(
             True,
             "Date and time of the search; a time of exactly 00:00 is treated as date-only.",
         ),
-        Column("Part of a policing operation", "bool", False, "Whether the search was part of an operation."),
+        Column(
+            "Part of a policing operation",
+            "bool",
+            False,
+            "Whether the search was part of an operation.",
+        ),
         Column("Policing operation", "text", False, "Operation name (not published)."),
-        Column("Latitude", "number", False, "Approximate latitude (data.police.uk anonymised point)."),
+        Column(
+            "Latitude", "number", False, "Approximate latitude (data.police.uk anonymised point)."
+        ),
         Column("Longitude", "number", False, "Approximate longitude."),
         Column("Gender", "choice", False, "Gender of the person searched.", allowed=SEXES),
-        Column("Age range", "choice", False, "Age range of the person searched.", allowed=AGE_RANGES),
+        Column(
+            "Age range", "choice", False, "Age range of the person searched.", allowed=AGE_RANGES
+        ),
         Column(
             "Self-defined ethnicity",
             "choice",
@@ -133,8 +146,16 @@ STOP_SEARCHES = Contract(
             "Ethnicity as perceived by the officer.",
             allowed=OFFICER_ETHNICITIES,
         ),
-        Column("Legislation", "text", False, "Power used, e.g. Misuse of Drugs Act 1971 (section 23)."),
-        Column("Object of search", "choice", True, "What the officer was looking for.", allowed=OBJECTS_OF_SEARCH),
+        Column(
+            "Legislation", "text", False, "Power used, e.g. Misuse of Drugs Act 1971 (section 23)."
+        ),
+        Column(
+            "Object of search",
+            "choice",
+            True,
+            "What the officer was looking for.",
+            allowed=OBJECTS_OF_SEARCH,
+        ),
         Column(
             "Outcome",
             "choice",
@@ -154,8 +175,19 @@ STOP_SEARCHES = Contract(
             False,
             "True when more than outer clothing was removed.",
         ),
-        Column("NPT", "choice", True, "Neighbourhood Policing Team the search took place in.", allowed_from=("npts", "npt")),
-        Column("Team", "text", True, "The searching officer's team (Response, Neighbourhood, Tactical, ...)."),
+        Column(
+            "NPT",
+            "choice",
+            True,
+            "Neighbourhood Policing Team the search took place in.",
+            allowed_from=("npts", "npt"),
+        ),
+        Column(
+            "Team",
+            "text",
+            True,
+            "The searching officer's team (Response, Neighbourhood, Tactical, ...).",
+        ),
     ),
 )
 
@@ -176,13 +208,35 @@ MISSING_EPISODES = Contract(
     period_column="reported_at",
     columns=(
         Column("episode_id", "text", True, "Missing episode reference, unique within the extract."),
-        Column("person_id", "text", True, "Pseudonymous person id, the same for every episode of one person."),
+        Column(
+            "person_id",
+            "text",
+            True,
+            "Pseudonymous person id, the same for every episode of one person.",
+        ),
         Column("reported_at", "datetime", True, "When the person was reported missing."),
-        Column("found_at", "datetime", False, "When the person was found or returned (blank: still missing)."),
+        Column(
+            "found_at",
+            "datetime",
+            False,
+            "When the person was found or returned (blank: still missing).",
+        ),
         Column("age", "int", True, "Age in years when reported missing.", bounds=(0, 120)),
-        Column("risk_grade", "choice", True, "Risk grade at the time of the report.", allowed=RISK_GRADES),
+        Column(
+            "risk_grade",
+            "choice",
+            True,
+            "Risk grade at the time of the report.",
+            allowed=RISK_GRADES,
+        ),
         Column("looked_after_child", "flag", True, "Y if the person is a looked-after child."),
-        Column("location_type", "choice", True, "Type of place the person went missing from.", allowed=LOCATION_TYPES),
+        Column(
+            "location_type",
+            "choice",
+            True,
+            "Type of place the person went missing from.",
+            allowed=LOCATION_TYPES,
+        ),
         Column(
             "location_id",
             "text",

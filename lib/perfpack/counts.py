@@ -27,8 +27,9 @@ def monthly_counts(frame: pd.DataFrame, date_column: str, window: Window) -> pd.
     return counts.astype(int)
 
 
-def counts_by(frame: pd.DataFrame, date_column: str, window: Window, by: str,
-              categories=None) -> pd.Series:
+def counts_by(
+    frame: pd.DataFrame, date_column: str, window: Window, by: str, categories=None
+) -> pd.Series:
     """Rows per value of ``by`` inside ``window``; ``categories`` (if given) fixes the index so a
     group with no rows shows 0 instead of vanishing."""
     rows = in_window(frame, date_column, window)

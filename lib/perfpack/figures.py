@@ -41,7 +41,9 @@ class FigureBook:
         self.theme = theme
         self._rows: list[dict] = []
 
-    def add(self, measure: str, value, window: Window | str | None = None, group: str | None = None):
+    def add(
+        self, measure: str, value, window: Window | str | None = None, group: str | None = None
+    ):
         """Record one figure and return the value, so a notebook can record and show in one step."""
         label = window.label if isinstance(window, Window) else (window or "")
         self._rows.append(

@@ -21,7 +21,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 
 def resolve(path: str | os.PathLike | None, default: Path) -> Path:
-    """Return ``path`` as an absolute Path, or ``default`` when it is blank (notebook parameters)."""
+    """``path`` as an absolute Path, or ``default`` when it is blank (notebook parameters)."""
     if path is None or str(path).strip() == "":
         return default
     return Path(path).expanduser().resolve()

@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+PRINT_WORKERS = 2
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Flags for a headless Chromium on a machine without a display or outside network (the
 #: background-networking flags stop it trying to reach Google's services at start-up).
@@ -70,9 +72,16 @@ def build_pdf(
     report_dir = Path(report_dir)
     writer = PdfWriter()
     with tempfile.TemporaryDirectory(prefix="perfpack-pdf-") as tmp:
-        for i, page in enumerate(pages):
-            part = Path(tmp) / f"{i:03d}.pdf"
-            print_page(report_dir / page, part, chromium)
+        parts = [Path(tmp) / f"{i:03d}.pdf" for i in range(len(pages))]
+        # one Chromium per page (it prints one URL per run), PRINT_WORKERS at a time
+        with ThreadPoolExecutor(max_workers=PRINT_WORKERS) as pool:
+            printing = [
+                pool.submit(print_page, report_dir / page, part, chromium)
+                for page, part in zip(pages, parts, strict=True)
+            ]
+            for job in printing:
+                job.result()  # re-raise a page's PdfError here
+        for part in parts:
             writer.append(str(part))
         target = report_dir / output
         partial = target.with_name(f".{target.name}.tmp")

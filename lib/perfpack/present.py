@@ -43,8 +43,9 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, index: bool = Fa
     body = frame.to_html(index=index, border=0, classes="perfpack-table", na_rep="–", escape=True)
     if caption:
         # insert the caption right after the opening tag, whatever attributes pandas gives it
-        body = re.sub(r"(<table[^>]*>)", rf"\1<caption>{html.escape(caption)}</caption>", body,
-                      count=1)
+        body = re.sub(
+            r"(<table[^>]*>)", rf"\1<caption>{html.escape(caption)}</caption>", body, count=1
+        )
     return body
 
 

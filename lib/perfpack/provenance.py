@@ -12,8 +12,18 @@ from pathlib import Path
 from perfpack.paths import PROJECT_ROOT
 
 PACKAGES = (
-    "perfpack", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
-    "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow",
+    "perfpack",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pyarrow",
 )
 
 
@@ -54,9 +64,7 @@ def package_versions() -> dict:
 
 def build(period: str, parameters: dict, data_manifest: dict, processed_dir: Path) -> dict:
     """The provenance record written to ``reports/<period>/provenance.json``."""
-    processed = {
-        p.name: sha256_file(p) for p in sorted(Path(processed_dir).glob("*.parquet"))
-    }
+    processed = {p.name: sha256_file(p) for p in sorted(Path(processed_dir).glob("*.parquet"))}
     return {
         "period": period,
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -79,9 +87,7 @@ def footer_html(record: dict) -> str:
     inputs = ", ".join(
         f"{i.get('file')} (sha256 {str(i.get('sha256'))[:12]}…)" for i in record.get("inputs", [])
     )
-    synthetic = (
-        " <strong>Synthetic demonstration data.</strong>" if record.get("synthetic") else ""
-    )
+    synthetic = " <strong>Synthetic demonstration data.</strong>" if record.get("synthetic") else ""
     return (
         '<footer class="perfpack-footer">'
         f"Produced by perfpack {html.escape(str(record['packages'].get('perfpack')))} at commit "

@@ -4,7 +4,7 @@ that say where the figures come from. Themes are data here, not code."""
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ def source_lines(name: str, reference_dir: Path = REFERENCE_DIR) -> list[str]:
     return [line.lstrip("# ").rstrip() for line in text.splitlines() if line.startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(name: str, reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     return read_reference_csv(reference_dir / f"{name}.csv")
 
@@ -46,9 +46,7 @@ def themes(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     """The themes table, indexed by theme slug, with integer lags and a list of extra sections."""
     frame = table("themes", reference_dir)
     frame["lag_months"] = frame["lag_months"].astype(int)
-    frame["rate_window_lag_months"] = pd.to_numeric(frame["rate_window_lag_months"]).astype(
-        "Int64"
-    )
+    frame["rate_window_lag_months"] = pd.to_numeric(frame["rate_window_lag_months"]).astype("Int64")
     frame["report_order"] = frame["report_order"].astype(int)
     frame["extra_sections"] = frame["extra_sections"].map(
         lambda s: [part for part in s.split(";") if part]

@@ -429,6 +429,7 @@ def run_batch(
     only: list[str] | None = None,
     progress: bool = True,
     window_months: int | None = None,
+    pdf: bool = True,
 ) -> BatchResult:
     """Run the batch for ``period`` and publish ``reports/<period>/``.
 
@@ -514,7 +515,8 @@ def run_batch(
             ),
             encoding="utf-8",
         )
-        notes.extend(_make_pdf(staging, results))
+        if pdf:
+            notes.extend(_make_pdf(staging, results))
         executed_final.parent.mkdir(parents=True, exist_ok=True)
         _swap_into_place(staging / EXECUTED_DIR, executed_final)
         _swap_into_place(staging, final)

@@ -37,7 +37,9 @@ def manifest(path: str | Path | None = None) -> dict:
     """What ingest recorded about the processed data: force, synthetic flag, inputs and periods."""
     file = processed_dir(path) / MANIFEST_NAME
     if not file.exists():
-        raise MissingTableError(f"{file} does not exist: run `make ingest` (or `perfpack ingest`) first")
+        raise MissingTableError(
+            f"{file} does not exist: run `make ingest` (or `perfpack ingest`) first"
+        )
     return json.loads(file.read_text(encoding="utf-8"))
 
 

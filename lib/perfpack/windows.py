@@ -16,7 +16,7 @@ _PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def parse_period(period: str) -> pd.Period:
-    """``'2019-12'`` -> ``Period('2019-12', 'M')``; anything else is a ValueError saying the form."""
+    """``'2019-12'`` -> ``Period('2019-12', 'M')``; anything else: a ValueError naming the form."""
     text = str(period).strip()
     if not _PERIOD_PATTERN.match(text):
         raise ValueError(f"period {period!r} is not a month written YYYY-MM (e.g. 2019-12)")
@@ -66,9 +66,7 @@ class Window:
     def describe(self) -> str:
         """The report's wording: '1st January 2019 to 31st December 2019'."""
         first, last = self.first_day, self.last_day
-        return (
-            f"{ordinal(first.day)} {first:%B %Y} to {ordinal(last.day)} {last:%B %Y}"
-        )
+        return f"{ordinal(first.day)} {first:%B %Y} to {ordinal(last.day)} {last:%B %Y}"
 
     def contains(self, timestamps: pd.Series) -> pd.Series:
         """Boolean mask: which datetimes fall on or after the first day and before the day after
@@ -88,7 +86,9 @@ def window_ending(end: pd.Period | str, n_months: int = 12) -> Window:
     return Window(end - (n_months - 1), end)
 
 
-def comparison_windows(period: str, lag_months: int = 0, n_months: int = 12) -> tuple[Window, Window]:
+def comparison_windows(
+    period: str, lag_months: int = 0, n_months: int = 12
+) -> tuple[Window, Window]:
     """``(previous, current)``: the ``n_months`` ending ``lag_months`` before ``period``, and the
     ``n_months`` before that. For 2019-12 with no lag: 2018-01/2018-12 and 2019-01/2019-12."""
     if lag_months < 0:
