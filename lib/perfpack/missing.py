@@ -57,6 +57,7 @@ from perfpack.change import (
     format_pct,
     movement,
     pct_change,
+    percent,
     round_half_up,
 )
 from perfpack.paths import REFERENCE_DIR
@@ -143,7 +144,7 @@ def child_share(episodes: pd.DataFrame, window: Window) -> float | None:
     total = episode_count(episodes, window)
     if total == 0:
         return None
-    return child_episode_count(episodes, window) / total * 100.0
+    return percent(child_episode_count(episodes, window), total)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def repeat_rate(episodes: pd.DataFrame, window: Window) -> float | None:
     individuals = individual_count(episodes, window)
     if individuals == 0:
         return None
-    return repeat_individual_count(episodes, window) / individuals * 100.0
+    return percent(repeat_individual_count(episodes, window), individuals)
 
 
 def repeat_episode_share(episodes: pd.DataFrame, window: Window) -> float | None:
@@ -224,7 +225,7 @@ def repeat_episode_share(episodes: pd.DataFrame, window: Window) -> float | None
     total = int(per_person.sum())
     if total == 0:
         return None
-    return int(per_person[per_person >= REPEAT_MIN_EPISODES].sum()) / total * 100.0
+    return percent(int(per_person[per_person >= REPEAT_MIN_EPISODES].sum()), total)
 
 
 def episodes_per_individual(episodes: pd.DataFrame, window: Window) -> float | None:
@@ -250,7 +251,7 @@ def concentration(
         return None
     n_top = max(1, math.ceil(top_fraction * len(per_person) - 1e-9))
     ordered = np.sort(per_person.to_numpy())[::-1]
-    return float(ordered[:n_top].sum()) / float(ordered.sum()) * 100.0
+    return percent(float(ordered[:n_top].sum()), float(ordered.sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +348,7 @@ def duration_summary(
         open=int(table["open"].sum()),
         mean_hours=float(found.mean()) if len(found) else None,
         median_hours=float(found.median()) if len(found) else None,
-        share_found_within_24h=within / n * 100.0 if n else None,
+        share_found_within_24h=percent(within, n),
         found_after_window=int((table["found_after_window"] & ~table["open"]).sum()),
     )
 
@@ -382,7 +383,7 @@ def rhi_72h_share(episodes: pd.DataFrame, window: Window) -> float | None:
     returned = returned_children(episodes, window)
     if returned.empty:
         return None
-    return float(rhi_within_72h(returned).mean() * 100.0)
+    return percent(int(rhi_within_72h(returned).sum()), len(returned))
 
 
 def counts_by_column(
@@ -402,7 +403,7 @@ def counts_by_column(
     table = pd.concat({"previous": prev, "current": cur}, axis=1).fillna(0).astype(int)
     for name in ("previous", "current"):
         total = table[name].sum()
-        table[f"{name}_share"] = table[name] / total * 100.0 if total else np.nan
+        table[f"{name}_share"] = table[name] * 100.0 / total if total else np.nan
     table["pct_change"] = [
         pct_change(p, c) for p, c in zip(table["previous"], table["current"], strict=True)
     ]
@@ -542,7 +543,7 @@ def forecast_vs_actual(
     table = pd.DataFrame({"forecast_2018": forecast.astype(int)}, index=forecast.index)
     table["actual"] = pd.array(actual, dtype="Int64")
     table["difference"] = table["actual"] - table["forecast_2018"]
-    table["pct_of_forecast"] = table["actual"].astype("Float64") / table["forecast_2018"] * 100.0
+    table["pct_of_forecast"] = table["actual"].astype("Float64") * 100.0 / table["forecast_2018"]
     return table
 
 
@@ -1193,7 +1194,7 @@ def child_share_sentence(child_count: int, total_count: int, n_months: int = 12)
     span = _span(n_months)
     if total_count == 0:
         return f"There were no missing episodes in the last {span}."
-    share = child_count / total_count * 100.0
+    share = percent(child_count, total_count)
     return (
         f"{format_pct(share)} of missing episodes in the last {span} "
         f"({format_count(child_count)} of {format_count(total_count)}) were of children and young "
@@ -1272,7 +1273,7 @@ def forecast_sentence(forecast: pd.DataFrame, year: int) -> str:
     return (
         f"The demand forecast made in 2018 expected {format_count(predicted)} missing episodes in "
         f"{year}; the year ended with {format_count(actual)}, {format_count(abs(diff))} "
-        f"({format_pct(abs(diff) / predicted * 100)}) {side} the forecast."
+        f"({format_pct(percent(abs(diff), predicted))}) {side} the forecast."
     )
 
 
