@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +160,140 @@ def test_along(along, expected):
 def test_along_must_be_known():
     with pytest.raises(ValueError, match="along"):
         disclosure.suppress_small(_table([[1, 2]], ("a", "b")), ["a", "b"], along="diagonal")
+
+
+# ---------------------------------------------------------------- linked tables
+
+
+def _linked(counts: dict, relations, **options) -> dict:
+    states = disclosure.linked_suppression(pd.Series(counts), relations, **options)
+    return {cell: state for cell, state in states.items() if state}
+
+
+# The review's input: Response has Asian 10, Black 10, Mixed 2, Other 0, White 6, Not stated
+# 20; BAME (22) is published in one table and the five groups in another.
+REVIEW_ROW = {"All": 48, "BAME": 22, "Asian": 10, "Black": 10, "Mixed": 2, "Other": 0,
+              "White": 6, "Not stated": 20}  # fmt: skip
+REVIEW_SUMS = [
+    ("All", ["BAME", "White", "Not stated"]),
+    ("BAME", ["Asian", "Black", "Mixed", "Other"]),
+]
+
+
+@pytest.mark.parametrize(
+    "counts, relations, options, expected",
+    [
+        # the review's row: Mixed (2) is alone among hidden cells in BAME = A + B + M + O, so
+        # the cheapest other part goes too; Asian and Black tie at 10, Asian comes first.
+        # Then Asian + Mixed = 12 with Asian >= 5: Mixed could be 1 to 4.
+        (REVIEW_ROW, REVIEW_SUMS, {}, {"Mixed": "primary", "Asian": "secondary"}),
+        # ... and with Asian costly to hide, Black goes instead
+        (
+            REVIEW_ROW,
+            REVIEW_SUMS,
+            {"priority": pd.Series({"Asian": 5})},
+            {"Mixed": "primary", "Black": "secondary"},
+        ),
+        # two "<5" that must add up to 8 are both 4: a third cell (12) is hidden
+        (
+            {"T": 20, "a": 4, "b": 4, "c": 12},
+            [("T", ["a", "b", "c"])],
+            {},
+            {"a": "primary", "b": "primary", "c": "secondary"},
+        ),
+        # 6 = a + b with a "<5" and b "[c]" (so at least 5): a is 1. Hiding b is not enough;
+        # hiding the total is (a + 5 is then unknown)
+        ({"T": 6, "a": 1, "b": 5}, [("T", ["a", "b"])], {}, {"a": "primary", "T": "secondary"}),
+        # a total equal to its one small part is small itself; zeros are never hidden
+        ({"T": 3, "a": 3, "b": 0}, [("T", ["a", "b"])], {}, {"a": "primary", "T": "primary"}),
+        # a withheld part (never published, 10) keeps the small one unknown: nothing more
+        (
+            {"NK": 13, "NR": 3, "chose": 10},
+            [("NK", ["NR", "chose"])],
+            {"withheld": ["chose"]},
+            {"NR": "primary", "chose": "withheld"},
+        ),
+        # ... but a small withheld part (2) is protected: NK 32 - NR 30 would give it away
+        (
+            {"NK": 32, "NR": 30, "chose": 2},
+            [("NK", ["NR", "chose"])],
+            {"withheld": ["chose"]},
+            {"NR": "secondary", "chose": "withheld"},
+        ),
+        # a withheld x of at most 4 (its reader's bound) and a "<5" y adding to 8: both 4,
+        # so the total goes; without the bound x could be anything and y anything from 1 to 4
+        (
+            {"T": 8, "x": 4, "y": 4},
+            [("T", ["x", "y"])],
+            {"withheld": ["x"], "upper": pd.Series({"x": 4})},
+            {"x": "withheld", "y": "primary", "T": "secondary"},
+        ),
+        (
+            {"T": 8, "x": 4, "y": 4},
+            [("T", ["x", "y"])],
+            {"withheld": ["x"]},
+            {"x": "withheld", "y": "primary"},
+        ),  # fmt: skip
+        # a total known from elsewhere is never hidden, even when small
+        (
+            {"T": 4, "a": 3, "b": 1},
+            [("T", ["a", "b"])],
+            {"known": ["T"]},
+            {"a": "primary", "b": "primary"},
+        ),  # fmt: skip
+        # nothing small: nothing hidden
+        ({"T": 30, "a": 10, "b": 20}, [("T", ["a", "b"])], {}, {}),
+    ],
+)
+def test_linked_suppression(counts, relations, options, expected):
+    assert _linked(counts, relations, **options) == expected
+
+
+def test_linked_suppression_rejects_sums_that_do_not_hold():
+    with pytest.raises(ValueError, match="sum"):
+        disclosure.linked_suppression(pd.Series({"T": 5, "a": 1, "b": 1}), [("T", ["a", "b"])])
+    with pytest.raises(ValueError, match="counts"):
+        disclosure.linked_suppression(pd.Series({"T": 1.5, "a": 1.5}), [("T", ["a"])])
+
+
+def _every_table(marks: dict, limit: int):
+    """Every 2x2 table (body cells 0..limit, margins their sums) a reader could hold given the
+    published ``marks`` (a number, "<5" meaning 1-4, or "[c]" meaning 5 or more)."""
+    body = np.array(list(itertools.product(range(limit + 1), repeat=4)))
+    a, b, c, d = body.T
+    cells = {"a": a, "b": b, "c": c, "d": d, "r0": a + b, "r1": c + d, "c0": a + c,
+             "c1": b + d, "t": a + b + c + d}  # fmt: skip
+    keep = np.ones(len(body), dtype=bool)
+    for name, mark in marks.items():
+        if mark == "<5":
+            keep &= (cells[name] >= 1) & (cells[name] <= 4)
+        elif mark == C:
+            keep &= cells[name] >= 5
+        else:
+            keep &= cells[name] == mark
+    return {name: values[keep] for name, values in cells.items()}
+
+
+def test_linked_suppression_leaves_every_small_count_two_values_or_more():
+    # brute force, independent of the linear programme: 2x2 tables with row, column and grand
+    # totals, every body cell up to 12; for each published version, list every table a reader
+    # could believe and check each "<5" cell can still take two values
+    rng = np.random.default_rng(7)
+    relations = [("r0", ["a", "b"]), ("r1", ["c", "d"]), ("c0", ["a", "c"]),
+                 ("c1", ["b", "d"]), ("t", ["r0", "r1"])]  # fmt: skip
+    checked = 0
+    for _ in range(30):
+        a, b, c, d = (int(v) for v in rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12], size=4))
+        counts = {"a": a, "b": b, "c": c, "d": d, "r0": a + b, "r1": c + d, "c0": a + c,
+                  "c1": b + d, "t": a + b + c + d}  # fmt: skip
+        states = disclosure.linked_suppression(pd.Series(counts), relations)
+        marks = {
+            name: {"": counts[name], "primary": "<5", "secondary": C}[state]
+            for name, state in states.items()
+        }
+        possible = _every_table(marks, 16)  # room above the largest count (12)
+        for name, state in states.items():
+            if state == "primary":
+                assert len(set(possible[name])) >= 2, (counts, marks, name)
+                checked += 1
+    assert checked > 15

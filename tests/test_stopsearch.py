@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -434,10 +435,22 @@ def test_small_counts_are_hidden_with_their_rates():
     table = ss.team_table(breakdown).set_index("Team")
     assert table.loc["Tactical", "BAME"] == "<5"
     assert table.loc["Tactical", "Positive outcomes BAME"] == "<5"
-    # 13 BAME in the force total less Response's 10 would give Tactical's 3 away
+    # Tactical's 3 is 23 - its 20 White, and 13 BAME in the force total less Response's 10.
+    # Worked on paper: Tactical White goes; Response BAME goes, and with it Response White
+    # (20 - White) and, in the five-group table, Response Black (BAME = Black there) and the
+    # force's Black (all of it Response's). The force's BAME and White stay: 13 = 3 + R with
+    # R at least 5 leaves Tactical anything from 1 to 4 (and Response's White is 7 more).
+    assert table.loc["Tactical", "White"] == "[c]"
     assert table.loc["Response", "BAME"] == "[c]"
+    assert table.loc["Response", "White"] == "[c]"
     assert table.loc["Force total", "BAME"] == "13 / 30.2%"
+    assert table.loc["Force total", "White"] == "30 / 69.8%"
+    five = ss.team_table(ss.team_breakdown(make_searches(rows), grouping="five")).set_index("Team")
+    assert five.loc["Response", "Black"] == "[c]"
+    assert five.loc["Force total", "Black"] == "[c]"
+    assert five.loc["Tactical", "Mixed"] == "<5"
     assert table.loc["Neighbourhood", "Positive outcomes"] == "–"  # no searches: no rate
+    assert table.loc["Neighbourhood", "BAME"] == "0"  # no searches: no share either
 
 
 def test_a_rate_resting_on_few_positive_outcomes_is_hidden():
@@ -454,11 +467,196 @@ def test_a_rate_resting_on_few_positive_outcomes_is_hidden():
     table = ss.team_table(breakdown).set_index("Team")
     assert table.loc["Neighbourhood", "Asian"] == "10 / 45.5%"
     assert table.loc["Neighbourhood", "Positive outcomes Asian"] == "[c]"
-    assert table.loc["Neighbourhood", "Positive outcomes White"] == "50.00%"
+    # all 36.36% of 22 is 8 positive and White 50% of 12 is 6: Asian's 2 would be 8 - 6, so
+    # one more rate goes. Worked on paper: the White rate (cheaper than the team's) in the
+    # team's row and in the force's (which is the same); 8 = 2 + W with W at least 5 leaves
+    # the Asian count anything from 1 to 3.
+    assert table.loc["Neighbourhood", "Positive outcomes White"] == "[c]"
+    assert table.loc["Force total", "Positive outcomes White"] == "[c]"
     assert table.loc["Neighbourhood", "Positive outcomes"] == "36.36%"  # 8 of 22
     cell = breakdown.set_index(["team", "group"]).loc[("Neighbourhood", "Asian")]
     assert cell["rate_suppressed"] and cell["suppressed"] == ""
     assert "1 to 4 positive outcomes" in ss.team_table_note()
+
+
+def _searches_with_positives(team: str, plan: list[tuple[int, int, str | None]]) -> list[dict]:
+    """Rows for ``team``: ``(searches, of which positive, self-defined ethnicity)`` each."""
+    rows = []
+    for n, n_positive, ethnicity in plan:
+        for i in range(n):
+            outcome = "Arrest" if i < n_positive else NFA
+            rows.append({"team": team, "self_defined_ethnicity": ethnicity, "outcome": outcome})
+    return rows
+
+
+# The review's input (finding 2): Response has Asian 10, Black 10, Mixed 2, Other 0, White 6 and
+# 20 with no ethnicity; 14 of the 48 had a positive outcome: 6 BAME (all Asian), 2 White, 6
+# of the 20. No other team searched, so the force total row is Response's again.
+REVIEW_PLAN = [(10, 6, INDIAN), (10, 0, CARIBBEAN), (2, 0, MIXED_WBC), (6, 2, WHITE_BRITISH),
+               (20, 6, None)]  # fmt: skip
+LAST3 = "2019-09/2019-11"
+#: The sums a reader of the two team tables knows, per team row: All = BAME + White + Not known,
+#: BAME = Asian + Black + Mixed + Other, Not known = Not recorded + those who chose "Not
+#: stated" (never published); and each column's teams add up to the force total.
+READER_GROUPS = ["", "BAME", "White", "Not known", "Asian", "Black", "Mixed", "Other",
+                 "Not recorded", "chose"]  # fmt: skip
+
+
+def _reader_works_out(figures: pd.DataFrame, measure: str, cell: str) -> bool:
+    """Whether the published team figures (``team_searches``, or positive outcomes as
+    ``team_positive_outcome_rate`` x ``team_searches``) fix ``cell`` ("team|group") by adding
+    and subtracting, worked by least squares on the reader's equations (independent of the
+    code's linear programme)."""
+    rows = figures[figures["window"] == LAST3]
+
+    def published(name, group):
+        chosen = rows[(rows["measure"] == name) & (rows["group"] == group)]["value"]
+        return float(chosen.iloc[0]) if len(chosen) else math.nan
+
+    teams = sorted({g.split("|")[0] for g in rows["group"]} - {"Force total"})
+    every = [*teams, "Force total"]
+    names = [f"{t}|{g}" if g else t for t in every for g in READER_GROUPS]
+    values = {}
+    for name in names:
+        group = name.split("|")[1] if "|" in name else ""
+        if group == "chose":
+            values[name] = math.nan
+            continue
+        aliases = [name] + (
+            [name.replace("Not known", "Not stated")] if "Not known" in name else []
+        )
+        n = min((published("team_searches", a) for a in aliases), key=math.isnan)
+        if measure == "team_searches":
+            values[name] = n
+        else:
+            rate = min(
+                (published("team_positive_outcome_rate", a) for a in aliases), key=math.isnan
+            )
+            values[name] = (
+                round(rate * n / 100) if not (math.isnan(rate) or math.isnan(n)) else math.nan
+            )
+    index = {name: i for i, name in enumerate(names)}
+    equations = []
+
+    def equation(total, parts):
+        row = np.zeros(len(names))
+        row[index[total]] = 1
+        for part in parts:
+            row[index[part]] -= 1
+        equations.append(row)
+
+    for t in every:
+        equation(t, [f"{t}|BAME", f"{t}|White", f"{t}|Not known"])
+        equation(f"{t}|BAME", [f"{t}|{g}" for g in ("Asian", "Black", "Mixed", "Other")])
+        equation(f"{t}|Not known", [f"{t}|Not recorded", f"{t}|chose"])
+    for g in READER_GROUPS:
+        suffix = f"|{g}" if g else ""
+        equation(f"Force total{suffix}", [f"{t}{suffix}" for t in teams])
+    matrix = np.array(equations)
+    unknown = [i for i, name in enumerate(names) if math.isnan(values[name])]
+    if index[cell] not in unknown:
+        return True
+    sub = matrix[:, unknown]
+    target = np.zeros(len(unknown))
+    target[unknown.index(index[cell])] = 1
+    return np.linalg.matrix_rank(np.vstack([sub, target])) == np.linalg.matrix_rank(sub)
+
+
+def test_review_input_mixed_cannot_be_worked_out_across_the_two_tables():
+    searches = make_searches(_searches_with_positives("Response", REVIEW_PLAN))
+    report = ss.team_table(ss.team_breakdown(searches, "report")).set_index("Team")
+    five = ss.team_table(ss.team_breakdown(searches, "five")).set_index("Team")
+    for team in ("Response", "Force total"):
+        # Mixed (2) is hidden; before, BAME 22 - Asian 10 - Black 10 - Other 0 gave it back.
+        # Worked on paper: one of Asian and Black must go too; hiding both rows' Asian (or
+        # Black) together is the cheapest, and Asian is tried last when showing cells again.
+        assert five.loc[team, "Mixed"] == "<5"
+        assert five.loc[team, "Asian"] == "[c]"
+        assert five.loc[team, "Black"] == "10 / 20.8%"
+        assert report.loc[team, "BAME"] == "22 / 45.8%"
+        # White (6) is in both tables and shown in both (it was "[c]" in one and 6 in the other)
+        assert report.loc[team, "White"] == five.loc[team, "White"] == "6 / 12.5%"
+    figures = ss.theme_figures(searches, "2019-12").to_frame()
+    for team in ("Response", "Force total"):
+        assert not _reader_works_out(figures, "team_searches", f"{team}|Mixed")
+        assert not _reader_works_out(figures, "team_searches", f"{team}|Asian")
+    # the sums the reader uses are right: BAME, all counts shown, is worked out
+    assert _reader_works_out(figures, "team_searches", "Response|BAME")
+
+
+def test_review_input_white_positive_outcomes_cannot_be_worked_out():
+    searches = make_searches(_searches_with_positives("Response", REVIEW_PLAN))
+    report = ss.team_table(ss.team_breakdown(searches, "report")).set_index("Team")
+    five = ss.team_table(ss.team_breakdown(searches, "five")).set_index("Team")
+    for team in ("Response", "Force total"):
+        # White's 2 positive outcomes are hidden; before, 14 (29.17% of 48) - 6 (27.27% of 22)
+        # - 6 (30% of 20) gave them back. Worked on paper: the Not known rate goes too (the
+        # cheapest in that sum); 8 = 2 + NK with NK at least 6 (its blank part, 6, is
+        # published) leaves White 1 or 2.
+        assert report.loc[team, "Positive outcomes White"] == "[c]"
+        assert five.loc[team, "Positive outcomes White"] == "[c]"
+        assert report.loc[team, "Positive outcomes Not known"] == "[c]"
+        assert five.loc[team, "Positive outcomes Not stated"] == "[c]"
+        assert report.loc[team, "Positive outcomes"] == "29.17%"
+        assert report.loc[team, "Positive outcomes BAME"] == "27.27%"
+        # a hidden count's rate is hidden with it
+        assert five.loc[team, "Positive outcomes Mixed"] == "<5"
+        assert five.loc[team, "Positive outcomes Asian"] == "[c]"
+    figures = ss.theme_figures(searches, "2019-12").to_frame()
+    rates = figures[figures["measure"] == "team_positive_outcome_rate"].set_index("group")
+    for group in ("Response|White", "Response|Not known", "Response|Not stated", "Response|Mixed"):
+        assert math.isnan(rates.loc[group, "value"]), group
+    for team in ("Response", "Force total"):
+        assert not _reader_works_out(figures, "positive", f"{team}|White")
+    assert _reader_works_out(figures, "positive", "Response|BAME")
+
+
+def test_share_is_hidden_when_the_team_total_is():
+    # "Dogs" (another team) made 3 searches, all White: "Other teams" is 3 in the All and the
+    # White columns, both hidden. Worked on paper: Response (40 = 10 + 30), Neighbourhood
+    # (60 = 20 + 40) and Tactical (30 = 12 BAME + 18 White) each give White from the total, so
+    # one team must lose both: Tactical, the smallest. Its BAME 12 is then shown without its
+    # share, since "12 / 40.0%" would give the 30 back; T + D = 33 with D 1 to 4.
+    rows = (
+        [{"team": "Dogs"}] * 3
+        + [{"team": "Tactical", "self_defined_ethnicity": CARIBBEAN}] * 12
+        + [{"team": "Tactical"}] * 18
+        + [{"team": "Response", "self_defined_ethnicity": CARIBBEAN}] * 10
+        + [{"team": "Response"}] * 30
+        + [{"team": "Neighbourhood", "self_defined_ethnicity": CARIBBEAN}] * 20
+        + [{"team": "Neighbourhood"}] * 40
+    )
+    breakdown = ss.team_breakdown(make_searches(rows), "report")
+    table = ss.team_table(breakdown).set_index("Team")
+    assert table.loc["Other teams", "Searches"] == table.loc["Other teams", "White"] == "<5"
+    assert table.loc["Tactical", "Searches"] == table.loc["Tactical", "White"] == "[c]"
+    assert table.loc["Tactical", "BAME"] == "12"
+    assert table.loc["Response", "BAME"] == "10 / 25.0%"
+    cells = breakdown.set_index(["team", "group"])
+    assert cells.loc[("Tactical", "BAME"), "share_suppressed"]
+    figures = ss.theme_figures(make_searches(rows), "2019-12").to_frame()
+    shares = figures[figures["measure"] == "team_share"].set_index("group")["value"]
+    assert shares[[g for g in shares.index if g.startswith("Tactical|")]].isna().all()
+    assert shares["Response|BAME"] == pytest.approx(25.0)
+
+
+def test_team_sentence_leaves_out_a_hidden_rate():
+    rows = _searches_with_positives("Response", [(20, 3, WHITE_BRITISH)])
+    breakdown = ss.team_breakdown(make_searches(rows), "report")
+    # 3 positive outcomes of 20: the rate (15%) would give them away
+    assert ss.team_sentence(breakdown) == (
+        "Response made the most searches in the last three months (20 of 20)."
+    )
+    rows = _searches_with_positives("Response", [(20, 6, WHITE_BRITISH)])
+    assert "with a 30.0% positive outcome rate" in ss.team_sentence(
+        ss.team_breakdown(make_searches(rows), "report")
+    )
+    # 3 searches in all: the team's count is hidden, and the sentence gives no number
+    rows = _searches_with_positives("Response", [(3, 1, WHITE_BRITISH)])
+    assert ss.team_sentence(ss.team_breakdown(make_searches(rows), "report")) == (
+        "Response made the most searches in the last three months (the number is hidden to "
+        "protect small counts)."
+    )
 
 
 def test_team_row_names_other_teams():
@@ -566,9 +764,43 @@ def test_disproportionality_hand_worked():
     assert table.loc["Not stated", "share"] == pytest.approx(100 * 10 / 312)
     assert pd.isna(table.loc["Not stated", "rate_per_1000"])
     assert table.loc["All", "rate_per_1000"] == pytest.approx(312 / 120_000 * 1000)
+    # Mixed (2) is hidden and, with it, its share, rate, ratio and interval (1/2 + 1/200 in the
+    # interval's width would give the 2 back); 312 - 300 - 0 - 0 would too, so Not stated (10,
+    # the cheapest: no rate) goes as well: 12 = M + N with N at least 5 leaves M 1 to 4
+    assert table["suppressed"].to_dict() == {
+        "Asian": "", "Black": "", "Mixed": "primary", "Other": "", "White": "",
+        "Not stated": "secondary", "All": "",
+    }  # fmt: skip
+    assert table["ratio_suppressed"].tolist() == [False, False, True, False, False, False, False]
     shown = ss.disproportionality_table(table.reset_index())
     assert shown.loc[0, "95% interval"] == "3.93 to 6.36"
     assert shown.loc[0, "Disparity ratio vs White"] == "5.00"
+    mixed = shown.set_index("Ethnic group (self-defined)").loc["Mixed"]
+    assert mixed.tolist() == ["<5", "<5", "4,000", "<5", "[c]", "[c]"]
+    not_stated = shown.set_index("Ethnic group (self-defined)").loc["Not stated"]
+    assert not_stated.tolist() == ["[c]", "[c]", "–", "–", "–", "–"]
+    assert "<5" in ss.disproportionality_note(table.reset_index())
+
+
+def test_disproportionality_hides_every_ratio_when_white_is_hidden():
+    # 3 White searches (1 to 4) and 40 Asian: every ratio is against White, and Asian's
+    # (40 / 39,098) / (W / 1,032,327) would give W back, so every ratio and interval goes.
+    # 43 - 40 would give White back too: Asian (the only other non-zero count) is hidden.
+    rows = [{"self_defined_ethnicity": WHITE_BRITISH}] * 3 + [
+        {"self_defined_ethnicity": INDIAN}
+    ] * 40
+    table = ss.disproportionality(make_searches(rows), ss.census_populations())
+    assert table["suppressed"].tolist() == ["secondary", "", "", "", "primary", "", ""]
+    assert table["ratio_suppressed"].tolist() == [True, True, True, True, True, False, False]
+    shown = ss.disproportionality_table(table)
+    assert shown["Disparity ratio vs White"].tolist()[:5] == ["[c]"] * 5
+    assert shown["Searches"].tolist() == ["[c]", "0", "0", "0", "<5", "0", "43"]
+    assert (
+        ss.disproportionality_note(
+            ss.disproportionality(make_searches(rows * 5), ss.census_populations())
+        )
+        == ""
+    )
 
 
 # ---------------------------------------------------------------- the theme's figures
@@ -635,12 +867,14 @@ def test_theme_figures_hand_worked():
     # the last three months hold two Tactical searches: counts of 1-4 are not published
     assert math.isnan(value("team_searches", last3, "Tactical"))
     assert value("team_searches", last3, "Response") == 0
-    assert value("rate_per_1000_by_ethnicity", current, "White") == pytest.approx(
-        3 / 1_032_327 * 1000,
-        abs=1e-6,  # figures hold 6 decimals
-    )
-    assert value("disparity_ratio", current, "White") == 1
-    assert value("not_stated_share", current) == pytest.approx(25.0)
+    # the current window holds 3 White searches and 1 with no ethnicity, 4 in all (published):
+    # both small, so neither count nor anything built on it is published
+    for measure in ("searches_by_ethnicity", "share_by_ethnicity", "rate_per_1000_by_ethnicity"):
+        assert math.isnan(value(measure, current, "White")), measure
+    assert math.isnan(value("disparity_ratio", current, "White"))
+    assert math.isnan(value("not_stated_share", current))
+    assert value("searches_by_ethnicity", current, "All") == 4
+    assert value("searches_by_ethnicity", current, "Black") == 0
     assert value("count_current", current, "Stafford") == 4
     for measure in (
         "team_positive_outcome_rate",
@@ -651,6 +885,68 @@ def test_theme_figures_hand_worked():
     ):
         assert (figures["measure"] == measure).any(), measure
     assert set(figures["theme"]) == {"stop_search"}
+
+
+def test_theme_figures_hide_ethnicity_figures_with_their_counts():
+    # current window: 20 White, 2 Mixed, 6 with no ethnicity (28, published as the volume).
+    # Mixed (2) is hidden; 28 - 20 would give it back with Not stated, so Not stated (6, the
+    # cheapest: it has no rate) goes too; 8 = M + N with N at least 5 leaves M 1 to 3.
+    rows = (
+        [{"self_defined_ethnicity": WHITE_BRITISH}] * 20
+        + [{"self_defined_ethnicity": MIXED_WBC}] * 2
+        + [{"self_defined_ethnicity": None}] * 6
+    )
+    figures = ss.theme_figures(make_searches(rows), "2019-12").to_frame()
+    current = figures[figures["window"] == "2018-12/2019-11"]
+
+    def value(measure, group=""):
+        chosen = current[(current["measure"] == measure) & (current["group"] == group)]
+        assert len(chosen) == 1, (measure, group)
+        return chosen["value"].iloc[0]
+
+    for measure in (
+        "searches_by_ethnicity",
+        "share_by_ethnicity",
+        "rate_per_1000_by_ethnicity",
+        "disparity_ratio",
+        "disparity_ratio_ci_low",
+        "disparity_ratio_ci_high",
+    ):
+        assert math.isnan(value(measure, "Mixed")), measure
+    assert math.isnan(value("searches_by_ethnicity", "Not stated"))
+    assert math.isnan(value("not_stated_share"))
+    assert value("searches_by_ethnicity", "White") == 20
+    assert value("share_by_ethnicity", "White") == pytest.approx(100 * 20 / 28, abs=1e-6)
+    assert value("rate_per_1000_by_ethnicity", "White") == pytest.approx(
+        20 / 1_032_327 * 1000, abs=1e-6
+    )
+    assert value("disparity_ratio", "White") == 1
+    assert value("disparity_ratio", "Asian") == 0  # no Asian searches: shown, nothing hidden
+
+
+def test_age_suppression_protects_against_the_published_total():
+    # 7 under 10, 3 aged 10-17, 4 aged 18-24, 30 aged 25-34, none older, none unrecorded:
+    # 3 and 4 are hidden; 3 + 4 = 44 - 7 - 30 with both 1 to 4 leaves 3+4 (or 4+3): fine
+    searches = make_searches(
+        [{"age_range": "under 10"}] * 7
+        + [{"age_range": "10-17"}] * 3
+        + [{"age_range": "18-24"}] * 4
+        + [{"age_range": "25-34"}] * 30
+    )
+    states = ss.age_suppression(ss.age_breakdown(searches))
+    assert states.tolist() == ["", "primary", "primary", "", "", ""]
+    # 1 and 4 would add up to 5: a "<5" pair adding to 5 could be 1+4, 2+3, ...: fine; but
+    # 4 and 4 (8) are both 4, so the smallest other count (7) goes too
+    searches = make_searches(
+        [{"age_range": "under 10"}] * 7
+        + [{"age_range": "10-17"}] * 4
+        + [{"age_range": "18-24"}] * 4
+        + [{"age_range": "25-34"}] * 30
+    )
+    states = ss.age_suppression(ss.age_breakdown(searches))
+    assert states.tolist() == ["secondary", "primary", "primary", "", "", ""]
+    fig, alt = ss.age_chart(ss.age_breakdown(searches))
+    assert "under 10: [c]; 10-17: <5; 18-24: <5; 25-34: 30" in alt
 
 
 def test_charts_have_alt_text():

@@ -220,3 +220,23 @@ def test_commentary_and_no_record_level_output(demo_run, demo_processed):
     sample = ids.sample(min(len(ids), 300), random_state=1)
     leaked = [i for i in sample if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
     assert not leaked, f"record ids in the appendix: {leaked[:5]}"
+
+
+@pytest.mark.slow
+def test_no_hidden_team_figure_can_be_worked_out(demo_run):
+    # the demo's last three months hide small counts in the five-group table (Response has 3
+    # Black searches; "Other teams" 4 Black and 4 Other); no hidden count or positive outcome
+    # count may follow from the published ones by adding and subtracting across both tables
+    from tests.test_stopsearch import _reader_works_out
+
+    figures, text = demo_run
+    window = figures[figures["window"] == LAST_THREE]
+    hidden = window[window["value"].isna()]
+    searches = hidden[hidden["measure"] == "team_searches"]["group"].tolist()
+    rates = hidden[hidden["measure"] == "team_positive_outcome_rate"]["group"].tolist()
+    assert "Response|Black" in searches and rates
+    for group in searches:
+        assert not _reader_works_out(figures, "team_searches", group), group
+    for group in rates:
+        assert not _reader_works_out(figures, "positive", group), group
+    assert "The two team tables are treated as one" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
 from perfpack.windows import Window
 
 
@@ -22,9 +24,9 @@ def percent(part: float, whole: float) -> float | None:
     Multiplies before dividing: with whole counts, ``part * 100`` is exact, so the one division
     gives the exact value whenever it can be held (29 of 200 is 14.5, which rounds to 15%), where
     ``part / whole * 100`` rounds twice and gives 14.499999999999998 (shown as 14%)."""
-    if part is None or whole is None or whole == 0:
+    if part is None or whole is None or pd.isna(whole) or whole == 0:
         return None
-    return part * 100.0 / whole
+    return float(part) * 100.0 / float(whole)
 
 
 def pct_change(previous: float, current: float) -> float | None:

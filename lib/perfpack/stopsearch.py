@@ -20,6 +20,13 @@ Every definition is one function here; the notebook ``04_stop_search`` only call
 All rates and shares are in percent (29.1, not 0.291) unless named ``per_1000``; a rate with no
 searches behind it is None, never 0.
 
+Small counts (1 to 4) are never published, nor anything that gives one back
+(:func:`perfpack.disclosure.linked_suppression`): the two team tables are suppressed together
+(BAME is Asian + Black + Mixed + Other), a positive outcome rate is treated as the count of
+positive outcomes it gives with its searches, and the force-level counts by ethnic group and by
+age range are suppressed against their published total, their shares, rates, disparity ratios
+and intervals hidden with them.
+
 The windows are ``window_months`` long (12 by default, as the report); the sentences and headers
 say how long. Public data.police.uk searches (theme ``stop_search_public``) carry no officer's
 team, so the team section is replaced by :data:`NO_TEAM_NOTE`, and their areas are the local
@@ -36,7 +43,7 @@ import pandas as pd
 
 from perfpack import areas, charts, counts, disclosure, reference, stats
 from perfpack.areas import months_text
-from perfpack.change import change_sentence, format_count, format_pct, pct_change
+from perfpack.change import change_sentence, format_count, format_pct, pct_change, percent
 from perfpack.contracts import AGE_RANGES
 from perfpack.figures import FigureBook
 from perfpack.windows import Window, comparison_windows, last_months
@@ -119,13 +126,6 @@ def _map_known(values: pd.Series, mapping: dict, what: str) -> pd.Series:
     if unknown:
         raise ValueError(f"unknown {what}: {', '.join(repr(v) for v in unknown)}")
     return text.map(mapping).astype("str")
-
-
-def percent(part: float, whole: float) -> float | None:
-    """``part / whole * 100``; None when ``whole`` is 0 (no searches, no rate)."""
-    if whole is None or whole == 0 or pd.isna(whole):
-        return None
-    return float(part) / float(whole) * 100.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,6 +439,47 @@ def age_breakdown(searches: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def suppression_with_total(
+    counts: pd.Series, threshold: int = 5, priority: pd.Series | None = None
+) -> pd.Series:
+    """Which of ``counts`` to hide when their total is published (the breakdown of a window's
+    searches, whose count the appendix gives).
+
+    Parameters
+    ----------
+    counts : Series
+        The counts of one breakdown (by age range, by ethnic group), adding up to the total.
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are hidden, and further counts so that none of them
+        can be worked out from the total (:func:`perfpack.disclosure.linked_suppression`).
+    priority : Series, optional
+        Cost of hiding each count (lower is hidden first; default the smallest first).
+
+    Returns
+    -------
+    Series of str
+        ``""``, ``"primary"`` or ``"secondary"`` per count, same index.
+    """
+    total = "(every search)"  # a label no breakdown uses
+    cells = pd.concat([counts, pd.Series({total: int(counts.sum())})])
+    cost = pd.Series(0.0, index=cells.index) if priority is None else priority.copy()
+    cost[total] = float(cost.max()) + 1.0 if len(cost) else 1.0
+    states = disclosure.linked_suppression(
+        cells, [(total, list(counts.index))], threshold, priority=cost, known=[total]
+    )
+    return states.drop(total)
+
+
+def age_suppression(ages: pd.DataFrame, threshold: int = 5) -> pd.Series:
+    """For :func:`age_breakdown`: which age ranges to hide (``""``, ``"primary"`` or
+    ``"secondary"``, one per row). The ranges add up to every search in the window, which the
+    appendix publishes, so no hidden range can be worked out from the others."""
+    counts = pd.Series(ages["searches"].to_numpy(), index=list(ages["age_range"]))
+    return pd.Series(
+        suppression_with_total(counts, threshold).to_numpy(), index=ages.index, dtype="str"
+    )
+
+
 def date_only_count(searches: pd.DataFrame) -> int:
     """How many searches have no time of day (date-only records)."""
     return int(is_date_only(searches["time_known"]).sum())
@@ -481,11 +522,187 @@ def date_only_note(searches: pd.DataFrame, n_months: int = 12) -> str:
 # --------------------------------------------------------------------------------------------
 # teams by ethnicity (figure 15)
 
+#: The cells of the joint team table: every group of both groupings once ("Not known" and
+#: "Not stated" are the same searches), and the searches whose person chose "Not stated",
+#: which are never published but tie "Not known" to "of which not recorded".
+_JOINT_GROUPS = (ALL, "BAME", WHITE, NOT_KNOWN, "Asian", "Black", "Mixed", "Other", NOT_RECORDED)
+_CHOSE_NOT_STATED = "chose not stated"
+#: Cost of hiding a cell of each group (lower is hidden first): the five-group detail goes
+#: before the report's own columns, which carry its published figures.
+_HIDING_COST = {
+    "Asian": 0.0,
+    "Black": 0.0,
+    "Mixed": 0.0,
+    "Other": 0.0,
+    _CHOSE_NOT_STATED: 0.0,
+    NOT_RECORDED: 1.0,
+    NOT_KNOWN: 2.0,
+    "BAME": 3.0,
+    WHITE: 3.0,
+    ALL: 4.0,
+}
+
+
+def team_counts(searches: pd.DataFrame, teams=REPORT_TEAMS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Searches and positive outcomes by team and every ethnic group of both groupings.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Searches and positive outcomes, one row per team of ``teams``, then "Other teams"
+        (only when some search is by another team or none), then "Force total"; columns "All",
+        "BAME", "White", "Not known" (also the five groups' "Not stated"), "Asian", "Black",
+        "Mixed", "Other", "Not recorded" (blank ethnicity) and "chose not stated" (Not known
+        less Not recorded: never published).
+    """
+    ethnicity = searches["self_defined_ethnicity"]
+    frame = pd.DataFrame(
+        {
+            "team": team_row(searches["team"], teams).to_numpy(),
+            "five": ethnic_group(ethnicity).to_numpy(),
+            "report": report_ethnic_group(ethnicity).to_numpy(),
+            "blank": is_ethnicity_not_recorded(ethnicity).to_numpy(),
+            "positive": is_positive_outcome(searches["outcome"]).to_numpy(),
+        }
+    )
+    row_order = list(teams)
+    if (frame["team"] == OTHER_TEAMS).any():
+        row_order.append(OTHER_TEAMS)
+
+    def count_table(values: pd.DataFrame) -> pd.DataFrame:
+        chosen = {
+            ALL: np.ones(len(values), dtype=bool),
+            "BAME": values["report"] == "BAME",
+            WHITE: values["report"] == WHITE,
+            NOT_KNOWN: values["report"] == NOT_KNOWN,
+            **{group: values["five"] == group for group in FIVE_GROUPS if group != WHITE},
+            NOT_RECORDED: values["blank"],
+            _CHOSE_NOT_STATED: (values["report"] == NOT_KNOWN) & ~values["blank"],
+        }
+        table = pd.DataFrame(index=row_order)
+        for name, flag in chosen.items():
+            picked = values[np.asarray(flag, dtype=bool)]
+            table[name] = picked.groupby("team").size().reindex(row_order, fill_value=0)
+        table.loc[FORCE_TOTAL] = table.sum(axis=0)
+        return table.astype(int)
+
+    return count_table(frame), count_table(frame[frame["positive"]])
+
+
+def _team_relations(rows: list[str]) -> list[tuple]:
+    """The sums a reader knows between the team cells: each row's groups add up to its team
+    (both groupings), BAME is Asian + Black + Mixed + Other, Not known is Not recorded plus
+    those who chose not to state, and every column's teams add up to the force total."""
+    teams = [r for r in rows if r != FORCE_TOTAL]
+    relations = []
+    for team in rows:
+        relations.append(((team, ALL), [(team, "BAME"), (team, WHITE), (team, NOT_KNOWN)]))
+        relations.append(((team, "BAME"), [(team, g) for g in FIVE_GROUPS if g != WHITE]))
+        relations.append(((team, NOT_KNOWN), [(team, NOT_RECORDED), (team, _CHOSE_NOT_STATED)]))
+    for group in [*_JOINT_GROUPS, _CHOSE_NOT_STATED]:
+        relations.append(((FORCE_TOTAL, group), [(team, group) for team in teams]))
+    return relations
+
+
+def team_suppression(
+    searched: pd.DataFrame, positives: pd.DataFrame, threshold: int = 5
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which team cells and which positive outcome rates to hide, both groupings at once.
+
+    Both team tables are published, and their cells are tied by sums across them (BAME is
+    Asian + Black + Mixed + Other; White and Not known are in both), so they are suppressed
+    as one set of cells with :func:`perfpack.disclosure.linked_suppression`. The positive
+    outcomes are a second set with the same sums: a rate shown beside its count gives its
+    positive outcomes away (28.27% of 237 is 67), so a rate is published only when the
+    positive outcomes it rests on may be; those behind a hidden count are never published.
+
+    Parameters
+    ----------
+    searched, positives : DataFrame
+        From :func:`team_counts`.
+    threshold : int
+        Counts from 1 to ``threshold - 1`` (searches or positive outcomes) must not be shown or
+        worked out.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The states of the searches and of the positive outcomes, shaped like the inputs:
+        ``""`` shown, ``"primary"``, ``"secondary"`` or ``"withheld"`` (never published: the
+        "chose not stated" column, and the positive outcomes behind a hidden count).
+    """
+    key = (
+        tuple(searched.index),
+        tuple(searched.columns),
+        searched.to_numpy().tobytes(),
+        positives.to_numpy().tobytes(),
+        threshold,
+    )
+    if key not in _TEAM_STATES:  # both groupings and the figures ask for the same tables
+        if len(_TEAM_STATES) >= 8:
+            _TEAM_STATES.clear()
+        _TEAM_STATES[key] = _team_states(searched, positives, threshold)
+    search_states, positive_states = _TEAM_STATES[key]
+    return search_states.copy(), positive_states.copy()
+
+
+_TEAM_STATES: dict = {}
+
+
+def _team_states(
+    searched: pd.DataFrame, positives: pd.DataFrame, threshold: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = list(searched.index)
+    columns = [*_JOINT_GROUPS, _CHOSE_NOT_STATED]
+    cells = [(team, group) for team in rows for group in columns]
+    relations = _team_relations(rows)
+
+    def cost(team, group):
+        extra = 5.0 if team == FORCE_TOTAL else (-0.5 if team == OTHER_TEAMS else 0.0)
+        return _HIDING_COST[group] + extra
+
+    priority = pd.Series([cost(*c) for c in cells], index=pd.Index(cells, tupleize_cols=False))
+
+    def as_series(table: pd.DataFrame) -> pd.Series:
+        return pd.Series(
+            [int(table.loc[team, group]) for team, group in cells], index=priority.index
+        )
+
+    def as_frame(states: pd.Series) -> pd.DataFrame:
+        out = pd.DataFrame(index=rows, columns=columns, dtype="str")
+        for (team, group), state in states.items():
+            out.loc[team, group] = state
+        return out
+
+    unpublished = [(team, _CHOSE_NOT_STATED) for team in rows]
+    # the force's searches in the three months are the sum of three published monthly counts
+    search_states = disclosure.linked_suppression(
+        as_series(searched),
+        relations,
+        threshold,
+        withheld=unpublished,
+        priority=priority,
+        known=[(FORCE_TOTAL, ALL)],
+    )
+    hidden = [cell for cell, state in search_states.items() if state]
+    searches_n = as_series(searched)
+    reader_limit = searches_n.astype("float64").where(search_states == "", np.inf)
+    reader_limit[search_states == "primary"] = threshold - 1
+    positive_states = disclosure.linked_suppression(
+        as_series(positives),
+        relations,
+        threshold,
+        withheld=hidden,
+        priority=priority,
+        upper=reader_limit,
+    )
+    return as_frame(search_states), as_frame(positive_states)
+
 
 def team_breakdown(
     searches: pd.DataFrame, grouping: str = "report", teams=REPORT_TEAMS, threshold: int = 5
 ) -> pd.DataFrame:
-    """Searches and positive outcomes by team and ethnic group, with small counts marked.
+    """Searches and positive outcomes by team and ethnic group, with what must be hidden.
 
     Parameters
     ----------
@@ -499,8 +716,10 @@ def team_breakdown(
         The teams shown as rows; any other team is "Other teams" (a row only when it has
         searches). The last row is "Force total".
     threshold : int
-        Counts from 1 to ``threshold - 1`` are marked for suppression (see
-        :mod:`perfpack.disclosure`), and so are the rates and shares built on them.
+        Counts from 1 to ``threshold - 1`` are hidden, and so is whatever would let one be
+        worked out, in this grouping or the other (:func:`team_suppression`): the two tables
+        are suppressed together, so a cell in both (White, Not known / Not stated, All) has
+        the same state in each.
 
     Returns
     -------
@@ -508,71 +727,39 @@ def team_breakdown(
         One row per team and group, group "All" first: ``team``, ``group``, ``searches``,
         ``positive``, ``share`` (percent of the team's searches), ``positive_rate`` (percent),
         ``suppressed`` ("" shown, "primary" or "secondary": the count and everything built on
-        it) and ``rate_suppressed`` (the rate is hidden: its count is, or it rests on 1 to
-        ``threshold - 1`` positive outcomes, which the rate and the count would give away).
+        it), ``rate_suppressed`` (the rate is hidden: its count is, or it rests on 1 to
+        ``threshold - 1`` positive outcomes, or it would let such a number be worked out) and
+        ``share_suppressed`` (the share is hidden: its count is, or the team's total is, which
+        a count and its share would give away).
     """
     if grouping == "report":
-        group_of = report_ethnic_group(searches["self_defined_ethnicity"])
-        additive = list(REPORT_GROUPS)
-        nested = {NOT_RECORDED: is_ethnicity_not_recorded(searches["self_defined_ethnicity"])}
+        groups = {g: g for g in (ALL, *REPORT_GROUPS, NOT_RECORDED)}
     elif grouping == "five":
-        group_of = ethnic_group(searches["self_defined_ethnicity"])
-        additive = [*FIVE_GROUPS, NOT_STATED]
-        nested = {}
+        groups = {g: g for g in (ALL, *FIVE_GROUPS)} | {NOT_STATED: NOT_KNOWN}
     else:
         raise ValueError("grouping is 'report' or 'five'")
 
-    rows_of = team_row(searches["team"], teams)
-    row_order = list(teams)
-    if (rows_of == OTHER_TEAMS).any():
-        row_order.append(OTHER_TEAMS)
-    positive = is_positive_outcome(searches["outcome"]).to_numpy()
-
-    frame = pd.DataFrame(
-        {"team": rows_of.to_numpy(), "group": group_of.to_numpy(), "positive": positive}
-    )
-    for name, flag in nested.items():
-        frame[name] = flag.to_numpy()
-
-    def count_table(values: pd.DataFrame) -> pd.DataFrame:
-        by_team = pd.DataFrame(index=row_order)
-        by_team[ALL] = values.groupby("team").size().reindex(row_order, fill_value=0)
-        for group in additive:
-            chosen = values[values["group"] == group]
-            by_team[group] = chosen.groupby("team").size().reindex(row_order, fill_value=0)
-        for name in nested:
-            chosen = values[values[name]]
-            by_team[name] = chosen.groupby("team").size().reindex(row_order, fill_value=0)
-        by_team.loc[FORCE_TOTAL] = by_team.sum(axis=0)
-        return by_team.astype(int)
-
-    searched = count_table(frame)
-    positives = count_table(frame[frame["positive"]])
-
-    mask = disclosure.suppression_mask(
-        searched, [ALL, *additive], threshold, total_row=FORCE_TOTAL, total_column=ALL
-    )
-    for name in nested:
-        mask[name] = disclosure.suppression_mask(
-            searched, [name], threshold, total_row=FORCE_TOTAL
-        )[name]
+    searched, positives = team_counts(searches, teams)
+    search_states, positive_states = team_suppression(searched, positives, threshold)
 
     rows = []
     for team in searched.index:
         team_total = searched.loc[team, ALL]
-        for group in [ALL, *additive, *nested]:
-            n = int(searched.loc[team, group])
+        total_hidden = bool(search_states.loc[team, ALL])
+        for group, cell in groups.items():
+            n = int(searched.loc[team, cell])
+            state = search_states.loc[team, cell]
             rows.append(
                 {
                     "team": team,
                     "group": group,
                     "searches": n,
-                    "positive": int(positives.loc[team, group]),
+                    "positive": int(positives.loc[team, cell]),
                     "share": percent(n, team_total),
-                    "positive_rate": percent(positives.loc[team, group], n),
-                    "suppressed": mask.loc[team, group],
-                    "rate_suppressed": bool(mask.loc[team, group])
-                    or 1 <= positives.loc[team, group] < threshold,
+                    "positive_rate": percent(positives.loc[team, cell], n),
+                    "suppressed": state,
+                    "rate_suppressed": bool(state) or bool(positive_states.loc[team, cell]),
+                    "share_suppressed": bool(state) or total_hidden,
                 }
             )
     return pd.DataFrame(rows)
@@ -597,8 +784,10 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         ``Team``, ``Searches``, then per group ``"<group>"`` as ``"37 / 15.6%"``, then
         ``Positive outcomes`` and ``Positive outcomes <group>`` as ``"28.27%"``. The
         "Not recorded" column (report grouping) is headed "of which not recorded (blank)".
-        Hidden counts show as "<5" or "[c]" (:mod:`perfpack.disclosure`); a rate resting on a
-        hidden count or on 1 to 4 positive outcomes shows as "[c]" (or the count's mark).
+        Hidden counts show as "<5" or "[c]" (:mod:`perfpack.disclosure`), and their rates with
+        the same mark; a count whose team total is hidden is shown without its share; a rate
+        hidden for its positive outcomes (1 to 4, or needed to protect such a number) shows as
+        "[c]".
     """
 
     def label(group: str) -> str:
@@ -619,6 +808,8 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
             cell = cells.loc[group]
             if cell["suppressed"]:
                 row[label(group)] = _mark(cell["suppressed"], threshold)
+            elif cell["share_suppressed"] or pd.isna(cell["share"]):
+                row[label(group)] = format_count(cell["searches"])
             else:
                 row[label(group)] = (
                     f"{format_count(cell['searches'])} / {format_pct(cell['share'], 1)}"
@@ -641,25 +832,35 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
 def team_table_note(threshold: int = 5) -> str:
     """The footnote of the team tables: how small counts and the rates on them are hidden."""
     return (
-        f"{disclosure.suppression_note(threshold)} A positive outcome rate is hidden with its "
-        f'count, and shown as "{disclosure.SECONDARY_MARK}" when it rests on 1 to '
-        f"{threshold - 1} positive outcomes."
+        f"{disclosure.suppression_note(threshold)} The two team tables are treated as one, since "
+        "BAME is Asian, Black, Mixed and Other together. A positive outcome rate is hidden with "
+        f'its count, and shown as "{disclosure.SECONDARY_MARK}" when it rests on 1 to '
+        f"{threshold - 1} positive outcomes or would let such a number be worked out from the "
+        "other rates."
     )
 
 
 def team_sentence(breakdown: pd.DataFrame) -> str:
-    """Which team made the most searches, and its positive outcome rate."""
+    """Which team made the most searches, and its positive outcome rate (each left out when
+    the team tables hide it)."""
     teams = breakdown[(breakdown["group"] == ALL) & ~breakdown["team"].isin([FORCE_TOTAL])]
     teams = teams[teams["team"] != OTHER_TEAMS]
     if teams.empty or teams["searches"].max() == 0:
         return "No searches were recorded for the teams shown in the last three months."
     top = teams.sort_values("searches", ascending=False).iloc[0]
     total = breakdown[(breakdown["team"] == FORCE_TOTAL) & (breakdown["group"] == ALL)].iloc[0]
-    return (
+    if top["suppressed"] or total["suppressed"]:
+        return (
+            f"{top['team']} made the most searches in the last three months (the number is "
+            "hidden to protect small counts)."
+        )
+    text = (
         f"{top['team']} made the most searches in the last three months "
-        f"({format_count(top['searches'])} of {format_count(total['searches'])}), with a "
-        f"{format_pct(top['positive_rate'], 1)} positive outcome rate."
+        f"({format_count(top['searches'])} of {format_count(total['searches'])})"
     )
+    if top["rate_suppressed"]:
+        return text + "."
+    return text + f", with a {format_pct(top['positive_rate'], 1)} positive outcome rate."
 
 
 # --------------------------------------------------------------------------------------------
@@ -764,7 +965,9 @@ def rate_ratio_ci(
     return ratio, ratio * math.exp(-spread), ratio * math.exp(spread)
 
 
-def disproportionality(searches: pd.DataFrame, populations: pd.Series) -> pd.DataFrame:
+def disproportionality(
+    searches: pd.DataFrame, populations: pd.Series, threshold: int = 5
+) -> pd.DataFrame:
     """Searches per 1,000 residents by ethnic group and the disparity ratio against White.
 
     Parameters
@@ -780,8 +983,15 @@ def disproportionality(searches: pd.DataFrame, populations: pd.Series) -> pd.Dat
         One row per group of :data:`FIVE_GROUPS`, then "Not stated" and "All":
         ``group``, ``searches``, ``share`` (percent of all searches, so the not-stated share is
         shown, never dropped), ``population``, ``rate_per_1000``, ``disparity_ratio``,
-        ``ci_low``, ``ci_high`` (95%). White's ratio is 1 by definition (no interval); Not
-        stated has no population and so no rate. "All" uses every search over every resident.
+        ``ci_low``, ``ci_high`` (95%), ``suppressed`` and ``ratio_suppressed``. White's ratio is
+        1 by definition (no interval); Not stated has no population and so no rate. "All" uses
+        every search over every resident. The numbers are never blanked here; what may be
+        published is in ``suppressed`` (the count: ``""``, ``"primary"`` for 1 to
+        ``threshold - 1``, ``"secondary"`` so that the groups' total, every search, cannot give
+        a hidden one away; its share and rate go with it, since either times a published number
+        gives the count back) and ``ratio_suppressed`` (the ratio and its interval are hidden
+        when the group's count or White's is: the ratio is ``(a / pop_a) / (b / pop_b)`` and
+        the interval's width ``sqrt(1/a + 1/b)``, so either would give a hidden count back).
     """
     groups = ethnic_group(searches["self_defined_ethnicity"])
     n_by_group = groups.value_counts().reindex([*FIVE_GROUPS, NOT_STATED], fill_value=0)
@@ -834,32 +1044,75 @@ def disproportionality(searches: pd.DataFrame, populations: pd.Series) -> pd.Dat
             "ci_high": None,
         }
     )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # hide Not stated first (it has no rate), then Asian, Black, Mixed or Other, and White
+    # (every ratio rests on it) last
+    cost = {group: 1.0 for group in FIVE_GROUPS} | {NOT_STATED: 0.0, WHITE: 2.0}
+    parts = table[table["group"] != ALL]
+    states = suppression_with_total(
+        pd.Series(parts["searches"].to_numpy(), index=list(parts["group"])),
+        threshold,
+        pd.Series(cost),
+    )
+    table["suppressed"] = [states.get(group, "") for group in table["group"]]
+    white_hidden = bool(states[WHITE])
+    table["ratio_suppressed"] = [
+        group in FIVE_GROUPS and (bool(state) or white_hidden)
+        for group, state in zip(table["group"], table["suppressed"], strict=True)
+    ]
+    return table
 
 
-def disproportionality_table(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`disproportionality` formatted to publish (force-level counts over 12 months)."""
+def disproportionality_table(table: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """:func:`disproportionality` formatted to publish (force-level counts over 12 months).
+
+    A hidden count shows as "<5" or "[c]" and so do its share and rate; a hidden ratio and its
+    interval show as "[c]" (``ratio_suppressed``). "–" is a figure with nothing to show (no
+    population, no White searches to compare with).
+    """
 
     def number(value, digits):
         return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
 
+    def interval(low, high):
+        return "–" if pd.isna(low) or pd.isna(high) else f"{low:.2f} to {high:.2f}"
+
+    def shown(text, state):  # a figure that does not exist ("–") has nothing to hide
+        return _mark(state, threshold) if state and text != "–" else text
+
+    secret = disclosure.SECONDARY_MARK
+    rows = list(table.itertuples(index=False))
     out = pd.DataFrame(
         {
             "Ethnic group (self-defined)": table["group"],
-            "Searches": [format_count(n) for n in table["searches"]],
-            "Share of searches": [format_pct(s, 1) for s in table["share"]],
+            "Searches": [shown(format_count(r.searches), r.suppressed) for r in rows],
+            "Share of searches": [shown(format_pct(r.share, 1), r.suppressed) for r in rows],
             "Residents (2011 Census)": [
                 "–" if pd.isna(p) else format_count(p) for p in table["population"]
             ],
-            "Searches per 1,000 residents": [number(r, 2) for r in table["rate_per_1000"]],
-            "Disparity ratio vs White": [number(r, 2) for r in table["disparity_ratio"]],
+            "Searches per 1,000 residents": [
+                shown(number(r.rate_per_1000, 2), r.suppressed) for r in rows
+            ],
+            "Disparity ratio vs White": [
+                secret if r.ratio_suppressed else number(r.disparity_ratio, 2) for r in rows
+            ],
             "95% interval": [
-                "–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
-                for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
+                secret if r.ratio_suppressed else interval(r.ci_low, r.ci_high) for r in rows
             ],
         }
     )
     return out
+
+
+def disproportionality_note(table: pd.DataFrame, threshold: int = 5) -> str:
+    """The footnote of the disproportionality table when it hides anything, else empty."""
+    if not table["suppressed"].astype(bool).any():
+        return ""
+    return (
+        f"{disclosure.suppression_note(threshold)} A hidden count's share and rate are hidden "
+        "with it, and so is its disparity ratio and interval (all of them when the White count "
+        "is hidden, since every ratio is against it)."
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -961,11 +1214,18 @@ def monthly_object_chart(monthly: pd.Series, object_of_search: str = OFFENSIVE_W
 
 def age_chart(ages: pd.DataFrame, threshold: int = 5, n_months: int = 12):
     """Figure 13: searches by age range, as bars; a range with 1 to ``threshold - 1``
-    searches is drawn without a bar and labelled "<5" (see :mod:`perfpack.disclosure`).
-    Returns ``(fig, alt)``."""
+    searches is drawn without a bar and labelled "<5", and one hidden so that the total cannot
+    give it away is labelled "[c]" (:func:`age_suppression`). Returns ``(fig, alt)``."""
     span = months_text(n_months)
-    shown = disclosure.suppress_small(ages, ["searches"], threshold)["searches"]
-    hidden = shown.isin([disclosure.primary_mark(threshold), disclosure.SECONDARY_MARK])
+    states = age_suppression(ages, threshold)
+    hidden = states != ""
+    shown = pd.Series(
+        [
+            _mark(state, threshold) if state else format_count(n)
+            for n, state in zip(ages["searches"], states, strict=True)
+        ],
+        index=ages.index,
+    )
     heights = ages["searches"].where(~hidden, 0).to_numpy()
     fig, ax = charts.new_figure()
     ax.bar(ages["age_range"], heights, color=charts.PALETTE[0])
@@ -1069,11 +1329,12 @@ def theme_figures(
         ``age_share`` (group = age range); ``hour_count`` (group = hour, date-only left out);
         ``date_only_count``, ``date_only_share``; for the last three months ``team_searches``,
         ``team_share``, ``team_positive_outcome_rate`` (group = team or team|group, both
-        groupings; a suppressed cell's value is blank; none when no search has a team);
-        ``searches_by_ethnicity``,
+        groupings; none when no search has a team); ``searches_by_ethnicity``,
         ``share_by_ethnicity``, ``rate_per_1000_by_ethnicity``, ``disparity_ratio``,
         ``disparity_ratio_ci_low``, ``disparity_ratio_ci_high`` (group = ethnic group),
-        ``not_stated_share``; ``count_previous``, ``count_current``, ``pct_change``,
+        ``not_stated_share``; a figure hidden by small-count suppression (its count, or one
+        that would give a hidden count back) is blank (NaN), as in the published tables;
+        ``count_previous``, ``count_current``, ``pct_change``,
         ``rate_per_1000`` (group = NPT, the names every theme uses) and ``npts_decreased``;
         ``no_area_count_previous``/``no_area_count_current`` when some searches have no area.
     """
@@ -1108,8 +1369,7 @@ def theme_figures(
         book.add("monthly_offensive_weapon_searches", weapons[month], window=label)
 
     ages = age_breakdown(current_searches)
-    age_mask = disclosure.suppression_mask(ages, ["searches"])["searches"]
-    for row, state in zip(ages.itertuples(), age_mask, strict=True):
+    for row, state in zip(ages.itertuples(), age_suppression(ages), strict=True):
         book.add("age_count", _suppressed_value(row.searches, state), current, row.age_range)
         book.add("age_share", _suppressed_value(row.share, state), current, row.age_range)
 
@@ -1127,10 +1387,12 @@ def theme_figures(
             if group in seen:
                 continue
             seen.add(group)
-            state = row.suppressed
-            book.add("team_searches", _suppressed_value(row.searches, state), last_three, group)
+            book.add(
+                "team_searches", _suppressed_value(row.searches, row.suppressed), last_three, group
+            )
             if row.group != ALL:
-                book.add("team_share", _suppressed_value(row.share, state), last_three, group)
+                share = _suppressed_value(row.share, "share" if row.share_suppressed else "")
+                book.add("team_share", share, last_three, group)
             book.add(
                 "team_positive_outcome_rate",
                 _suppressed_value(row.positive_rate, "rate" if row.rate_suppressed else ""),
@@ -1156,14 +1418,24 @@ def theme_figures(
 
     table = disproportionality(current_searches, populations)
     for row in table.itertuples():
-        book.add("searches_by_ethnicity", row.searches, window=current, group=row.group)
-        book.add("share_by_ethnicity", row.share, window=current, group=row.group)
-        if row.group in FIVE_GROUPS or row.group == ALL:
-            book.add("rate_per_1000_by_ethnicity", row.rate_per_1000, current, row.group)
-        if row.group in FIVE_GROUPS:
-            book.add("disparity_ratio", row.disparity_ratio, window=current, group=row.group)
-            book.add("disparity_ratio_ci_low", row.ci_low, window=current, group=row.group)
-            book.add("disparity_ratio_ci_high", row.ci_high, window=current, group=row.group)
-    not_stated = table.loc[table["group"] == NOT_STATED, "share"].iloc[0]
-    book.add("not_stated_share", not_stated, window=current)
+        state, ratio_state = row.suppressed, "ratio" if row.ratio_suppressed else ""
+        group = row.group
+        book.add("searches_by_ethnicity", _suppressed_value(row.searches, state), current, group)
+        book.add("share_by_ethnicity", _suppressed_value(row.share, state), current, group)
+        if group in FIVE_GROUPS or group == ALL:
+            rate = _suppressed_value(row.rate_per_1000, state)
+            book.add("rate_per_1000_by_ethnicity", rate, current, group)
+        if group in FIVE_GROUPS:
+            for measure, value in (
+                ("disparity_ratio", row.disparity_ratio),
+                ("disparity_ratio_ci_low", row.ci_low),
+                ("disparity_ratio_ci_high", row.ci_high),
+            ):
+                book.add(measure, _suppressed_value(value, ratio_state), current, group)
+    not_stated = table[table["group"] == NOT_STATED].iloc[0]
+    book.add(
+        "not_stated_share",
+        _suppressed_value(not_stated["share"], not_stated["suppressed"]),
+        window=current,
+    )
     return book
