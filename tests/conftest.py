@@ -91,3 +91,16 @@ def executed_text(notebook) -> str:
                 texts.append("".join(output.get("data", {}).get(key, "")))
             texts.append("".join(output.get("text", "")))
     return re.sub(r'src="data:image/png;base64,[^"]*"', 'src=""', "\n".join(texts))
+
+
+def one_figure(
+    figures, measure: str, window: str | None = None, group: str = "", theme: str | None = None
+) -> float:
+    """The value of exactly one row of a figures table (``window`` None: any window)."""
+    rows = figures[(figures["measure"] == measure) & (figures["group"] == group)]
+    if window is not None:
+        rows = rows[rows["window"] == window]
+    if theme is not None:
+        rows = rows[rows["theme"] == theme]
+    assert len(rows) == 1, f"{theme or ''} {measure} {window} {group!r}: {len(rows)} rows"
+    return float(rows["value"].iloc[0])

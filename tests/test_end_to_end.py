@@ -10,7 +10,7 @@ import pytest
 from perfpack import leak_check, pdf, runner
 from perfpack.change import round_half_up
 from perfpack.figures import read_figures
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, one_figure
 
 pytestmark = pytest.mark.slow
 
@@ -68,13 +68,7 @@ def figures(demo_report):
 
 
 def _one(figures, theme, measure, group="", window=None):
-    rows = figures[
-        (figures["theme"] == theme) & (figures["measure"] == measure) & (figures["group"] == group)
-    ]
-    if window is not None:
-        rows = rows[rows["window"] == window]
-    assert len(rows) == 1, f"{theme} {measure} {group!r}: {len(rows)} rows"
-    return float(rows["value"].iloc[0])
+    return one_figure(figures, measure, window, group, theme=theme)
 
 
 @pytest.mark.parametrize("theme, measure, group, published, decimals", PUBLISHED)

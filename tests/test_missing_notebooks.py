@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from perfpack.change import round_half_up
-from tests.conftest import PROJECT_ROOT, executed_text
+from tests.conftest import PROJECT_ROOT, executed_text, one_figure
 
 THEME_NOTEBOOK = PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb"
 DEEP_DIVE = PROJECT_ROOT / "notebooks" / "deep_dives" / "missing_repeats.ipynb"
@@ -81,13 +81,7 @@ def deep_run(demo_runs):
 
 
 def figure(figures: pd.DataFrame, measure: str, window: str = CURRENT, group: str = ""):
-    chosen = figures[
-        (figures["measure"] == measure)
-        & (figures["window"] == window)
-        & (figures["group"] == group)
-    ]
-    assert len(chosen) == 1, f"{measure} {window} {group!r}: {len(chosen)} rows"
-    return float(chosen["value"].iloc[0])
+    return one_figure(figures, measure, window, group)
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from perfpack.change import round_half_up
-from tests.conftest import PROJECT_ROOT, executed_text
+from tests.conftest import PROJECT_ROOT, executed_text, one_figure
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "04_stop_search.ipynb"
 PREVIOUS, CURRENT, LAST_THREE = "2017-12/2018-11", "2018-12/2019-11", "2019-09/2019-11"
@@ -39,13 +39,7 @@ def demo_run(demo_runs):
 
 
 def figure(figures: pd.DataFrame, measure: str, window: str = "", group: str = ""):
-    chosen = figures[
-        (figures["measure"] == measure)
-        & (figures["window"] == window)
-        & (figures["group"] == group)
-    ]
-    assert len(chosen) == 1, f"{measure} {window} {group!r}: {len(chosen)} rows"
-    return float(chosen["value"].iloc[0])
+    return one_figure(figures, measure, window, group)
 
 
 @pytest.mark.slow
