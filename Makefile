@@ -80,7 +80,7 @@ test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Measure ingest and batch speed into reports/bench/
 	$(BIN)/python -m perfpack.bench
