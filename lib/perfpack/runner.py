@@ -27,6 +27,7 @@ from traitlets.config import Config
 from perfpack import annotations, provenance, reference, tables
 from perfpack import figures as figures_mod
 from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, resolve
+from perfpack.present import SYNTHETIC_BANNER, SYNTHETIC_CLASS
 from perfpack.windows import comparison_windows, parse_period
 
 KERNEL_NAME = "python3"
@@ -343,7 +344,7 @@ def execute_job(
             f"{annotations.commentary_path(period, job.slug, job.parameters['annotations_dir'])}"
         )
     shows_mark = any(
-        'class="perfpack-synthetic"' in str(output.get("data", {}).get("text/html", ""))
+        f'class="{SYNTHETIC_CLASS}"' in str(output.get("data", {}).get("text/html", ""))
         for cell in nb.cells
         for output in cell.get("outputs", [])
     )
@@ -462,8 +463,6 @@ def run_batch(
     }
     record = provenance.build(period, parameters, data_manifest, processed_dir)
     footer = provenance.footer_html(record)
-    from perfpack.present import SYNTHETIC_BANNER
-
     banner = SYNTHETIC_BANNER if record["synthetic"] else ""
 
     final = reports_dir / period
