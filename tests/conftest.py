@@ -104,3 +104,21 @@ def one_figure(
         rows = rows[rows["theme"] == theme]
     assert len(rows) == 1, f"{theme or ''} {measure} {window} {group!r}: {len(rows)} rows"
     return float(rows["value"].iloc[0])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (``CI=true``) a skipped test is a failure: a test that could not run for lack of
+    something `make test` should have set up (Chromium, ../shared/data) proves nothing."""
+    import os
+
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes") or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reasons = sorted({str(report.longrepr[-1]) for report in skipped if report.longrepr})
+        reporter.write_line(
+            f"CI: {len(skipped)} test(s) skipped, which counts as a failure: " + "; ".join(reasons),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
