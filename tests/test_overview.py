@@ -67,3 +67,27 @@ def test_force_overview_keeps_the_reports_front_matter():
     assert "Previous 12 months" in page and "Dissemination Authorised by DCC Barnett" in page
     assert "This document is classified as OFFICIAL" in page
     assert "Actions from the Public Performance Meeting" in page and "019" in page
+
+
+def test_contents_show_spc_icons_with_text():
+    # 24 months alternating 60/70 (no special cause): the common-cause icon, and no numeric
+    # target for the assurance icon (the report sets directions only)
+    months = pd.period_range("2018-01", periods=24, freq="M").strftime("%Y-%m")
+    monthly = pd.DataFrame(
+        {
+            "theme": "personal_robbery",
+            "measure": "monthly_count",
+            "window": [f"{m}/{m}" for m in months],
+            "group": "",
+            "value": [60, 70] * 12,
+        }
+    )
+    figs = pd.concat([FIGURES.assign(theme="personal_robbery"), monthly], ignore_index=True)
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "appendices/pr.html", True, 1.0)
+    ]
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    assert "<th scope='col'>SPC icons (variation, assurance)</th>" in page
+    assert '<svg class="mdc-icon" role="img" aria-label="Common cause variation"' in page
+    assert "<title>Common cause variation</title>" in page
+    assert "no numeric target" in page and "<script" not in page
