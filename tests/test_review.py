@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from perfpack import reference, spc_themes
+from perfpack import reference, spc, spc_themes
 from perfpack.review import review_theme
 
 MONTHS = pd.period_range("2018-01", periods=24, freq="M")
@@ -121,3 +121,16 @@ def test_real_settings_cover_every_theme():
     settings = reference.table("spc_settings")
     assert set(settings["theme"]) == set(themes.index)
     assert spc_themes.theme_settings("missing_persons").rebases["2018-07"].startswith("MPIT")
+
+
+def test_spc_figures_report_rebases_and_suggestions(tmp_path):
+    explained = spc_themes.theme_xmr(STEP, "ss", "Increase", _reference(tmp_path, "ss,12,x,\n"))
+    figures = spc_themes.spc_figures(explained).set_index("measure")
+    assert figures.loc["spc_rebase", "window"] == "2018-12/2018-12"
+    assert figures.loc["spc_mean", "value"] == 485.0
+    assert figures.loc["spc_lower_limit", "value"] == pytest.approx(458.4)
+    assert figures.loc["spc_mean", "window"] == "2018-12/2019-11"
+    suggested = spc_themes.spc_figures(spc.xmr(STEP, "Increase", baseline=12))
+    row = suggested[suggested["measure"] == "spc_suggested_rebase"].iloc[0]
+    assert (row["window"], row["group"], row["value"]) == ("2018-12/2018-12", "above", 12)
+    assert "spc_rebase" not in set(suggested["measure"])

@@ -113,3 +113,34 @@ def theme_xmr(
         )
         table = spc.xmr(monthly, target_direction, baseline=settings.baseline, rebase=rebase)
     return table
+
+
+def _month_window(label) -> str:
+    return f"{label}/{label}" if isinstance(label, pd.Period) else str(label)
+
+
+def spc_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """The SPC chart's own figures for figures.csv (``measure, window, group, value``).
+
+    - ``spc_rebase``: each applied rebase, window its first month, value the segment number
+      (the reason is on the chart and in :func:`perfpack.spc.rebase_notes`);
+    - ``spc_suggested_rebase``: each suggested rebase (never applied), window the month its run
+      starts, group "above" or "below" (the mean), value the run's length in points;
+    - ``spc_mean``, ``spc_lower_limit``, ``spc_upper_limit``: the latest segment's mean and
+      process limits, window its first/last month.
+    """
+    rows = []
+    for segment, part in table.groupby("segment", sort=True):
+        if segment > 0:
+            rows.append(("spc_rebase", _month_window(part.index[0]), "", int(segment)))
+    for row in spc.suggested_rebases(table).itertuples():
+        rows.append(("spc_suggested_rebase", _month_window(row.month), row.side, row.length))
+    last = table[table["segment"] == table["segment"].iloc[-1]]
+    span = f"{last.index[0]}/{last.index[-1]}"
+    for measure, column in (
+        ("spc_mean", "mean"),
+        ("spc_lower_limit", "lcl"),
+        ("spc_upper_limit", "ucl"),
+    ):
+        rows.append((measure, span, "", float(last[column].iloc[-1])))
+    return pd.DataFrame(rows, columns=["measure", "window", "group", "value"])
