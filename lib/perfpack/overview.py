@@ -200,14 +200,15 @@ def _contents_table(rows: list[dict], window_months: int = 12) -> str:
 
 
 def _icons_cell(theme_review) -> str:
-    """The "Making Data Count" variation and assurance icons (inline SVG with text)."""
+    """The "Making Data Count" variation and assurance icons (inline SVG with text), and any
+    suggested rebase in words (reported, never applied)."""
     if not theme_review.variation:
         return "–"
-    return (
-        spc_icons.variation_svg(theme_review.variation)
-        + " "
-        + spc_icons.assurance_svg(theme_review.assurance)
-    )
+    icons = spc_icons.variation_svg(theme_review.variation) + " "
+    icons += spc_icons.assurance_svg(theme_review.assurance)
+    for text in theme_review.suggestions:
+        icons += f"<br/><small>{html.escape(text[0].upper() + text[1:])} (not applied)</small>"
+    return icons
 
 
 def _exception_cell(theme_review) -> str:
