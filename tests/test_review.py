@@ -89,7 +89,9 @@ def test_explained_shift_is_rebased_and_reveals_the_fall(tmp_path):
     ref = _reference(tmp_path, 'ss,12,"Action plan (report page 12)",\n')
     table = spc_themes.theme_xmr(STEP, "ss", "Increase", ref)
     start = pd.Period("2018-12", "M")
-    assert table.loc[start, "rebase_reason"].startswith("Action plan (report page 12)")
+    assert table.loc[start, "rebase_reason"].startswith(
+        "Sustained shift: Action plan (report page 12)"
+    )
     assert table.loc[start:, "mean"].eq(485.0).all()
     assert table["lcl"].iloc[-1] == pytest.approx(458.4)
     assert table["signal"].iloc[-2:].eq("concern").all()
@@ -112,7 +114,9 @@ def test_intervention_rebase_and_target_from_reference(tmp_path):
 
 def test_bad_setting_is_a_clear_error(tmp_path):
     ref = _reference(tmp_path, "ss,twelve,,\n")
-    with pytest.raises(ValueError, match="spc_settings.csv: theme ss, column baseline_points"):
+    with pytest.raises(
+        ValueError, match=r"spc_settings.csv: line 3 \(theme ss\), column baseline_points"
+    ):
         spc_themes.theme_settings("ss", ref)
 
 

@@ -262,7 +262,7 @@ def test_spc_chart_shows_rebase_and_suggestion():
     fig, alt = spc.spc_chart(monthly, "Figure X", "Reduction", table=table)
     try:
         texts = [t.get_text() for t in fig.axes[0].texts]
-        assert "Rebased: New team" in texts
+        assert "Rebased: New team" in texts  # the name before any ":"
         assert "Rebased from January 2019: New team" in alt
     finally:
         plt.close(fig)

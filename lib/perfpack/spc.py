@@ -458,8 +458,10 @@ def spc_chart(
     table: pd.DataFrame | None = None,
 ):
     """An XmR chart: the monthly line, mean and process limits per segment, each rebase as a
-    vertical line with its reason, suggested rebases as dotted lines, and points coloured and
-    shaped by signal (improvement: blue circle; concern: orange triangle; common cause: grey).
+    vertical line labelled with its reason's name (the text before its first ":"; the whole
+    reason is in the alt text and :func:`rebase_notes`), suggested rebases as dotted lines, and
+    points coloured and shaped by signal (improvement: blue circle; concern: orange triangle;
+    common cause: grey).
 
     Parameters
     ----------
@@ -506,14 +508,15 @@ def spc_chart(
         if segment > 0:
             ax.axvline(px[0], color=charts.IMPROVEMENT_COLOUR, linewidth=1.2, label=None)
             ax.annotate(
-                f"Rebased: {reason}" if reason else "Rebased",
-                (px[0], 1.0),
+                f"Rebased: {reason.split(':')[0]}" if reason else "Rebased",
+                (px[0], 0.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(3, -3),
+                xytext=(2, 3),
                 textcoords="offset points",
-                va="top",
+                va="bottom",
+                ha="left",
+                rotation=90,
                 fontsize="x-small",
-                wrap=True,
             )
     for row in suggested_rebases(table).itertuples():
         at = _month_labels(table.index[[row.position]])[0]
@@ -522,8 +525,11 @@ def spc_chart(
             "Suggested rebase (not applied)",
             (at, 0.0),
             xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
+            xytext=(-2, 3),
             textcoords="offset points",
+            va="bottom",
+            ha="right",
+            rotation=90,
             fontsize="x-small",
             color=charts.CONCERN_COLOUR,
         )

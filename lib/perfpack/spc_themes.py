@@ -10,6 +10,7 @@ their reasons. The rules themselves are in :mod:`perfpack.spc`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -60,6 +61,8 @@ def theme_settings(theme: str, reference_dir=REFERENCE_DIR) -> SpcSettings:
     if rows.empty:
         return SpcSettings(rebases=rebases)
     row = rows.iloc[0]
+    # the file's line: the # lines, the header, then the data rows
+    line = len(reference.source_lines("spc_settings", Path(reference_dir))) + 2 + int(rows.index[0])
 
     def number(column, kind):
         text = row[column].strip()
@@ -69,8 +72,8 @@ def theme_settings(theme: str, reference_dir=REFERENCE_DIR) -> SpcSettings:
             return kind(text)
         except ValueError:
             raise ValueError(
-                f"spc_settings.csv: theme {theme}, column {column}: {text!r} is not a "
-                f"{'whole number' if kind is int else 'number'}"
+                f"spc_settings.csv: line {line} (theme {theme}), column {column}: {text!r} is "
+                f"not a {'whole number' if kind is int else 'number'}"
             ) from None
 
     return SpcSettings(
@@ -108,8 +111,8 @@ def theme_xmr(
         month = first["month"]
         key = str(month) if isinstance(month, pd.Period) else month
         rebase[key] = (
-            f"{settings.explained_shift} (limits revised from the start of a run of "
-            f"{first['length']} points {first['side']} the mean)"
+            f"Sustained shift: {settings.explained_shift} (limits revised from the start of a "
+            f"run of {first['length']} points {first['side']} the mean)"
         )
         table = spc.xmr(monthly, target_direction, baseline=settings.baseline, rebase=rebase)
     return table
