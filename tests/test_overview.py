@@ -67,3 +67,52 @@ def test_force_overview_keeps_the_reports_front_matter():
     assert "Previous 12 months" in page and "Dissemination Authorised by DCC Barnett" in page
     assert "This document is classified as OFFICIAL" in page
     assert "Actions from the Public Performance Meeting" in page and "019" in page
+
+
+def _monthly(values):
+    months = pd.period_range("2018-01", periods=len(values), freq="M").strftime("%Y-%m")
+    return pd.DataFrame(
+        {
+            "theme": "personal_robbery",
+            "measure": "monthly_count",
+            "window": [f"{m}/{m}" for m in months],
+            "group": "",
+            "value": values,
+        }
+    )
+
+
+def _robbery_page(values):
+    figs = pd.concat([FIGURES.assign(theme="personal_robbery"), _monthly(values)])
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "appendices/pr.html", True, 1.0)
+    ]
+    return overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+
+
+def test_overview_reports_a_suggested_rebase_without_applying_it():
+    # personal robbery fixes its limits after 12 points (spc_settings.csv): 60/70 alternating
+    # (mean 65, MR-bar 10, upper limit 91.6, 2-sigma line 82.7), then 12 months at 80: a run of
+    # 12 above the mean from January 2019, special cause of concern (high) for a Reduction theme
+    page = _robbery_page([70, 60] * 6 + [80] * 12)
+    assert 'aria-label="Special cause variation: concern (high)"' in page
+    assert (
+        "Suggested rebase from January 2019: 12 points in a row above the mean (not applied)"
+        in page
+    )
+    assert "12 points above the mean" in page  # judged on the unrebased limits
+
+
+def test_contents_show_spc_icons_with_text():
+    # 24 months alternating 60/70 (no special cause): the common-cause icon, and no numeric
+    # target for the assurance icon (the report sets directions only)
+    monthly = _monthly([60, 70] * 12)
+    figs = pd.concat([FIGURES.assign(theme="personal_robbery"), monthly], ignore_index=True)
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "appendices/pr.html", True, 1.0)
+    ]
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    assert "<th scope='col'>SPC icons (variation, assurance)</th>" in page
+    assert '<svg class="mdc-icon" role="img" aria-label="Common cause variation"' in page
+    assert "<title>Common cause variation</title>" in page
+    assert "no numeric target" in page and "<script" not in page

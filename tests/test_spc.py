@@ -1,9 +1,11 @@
-"""XmR limits and the "Making Data Count" rules on short hand-made series.
+"""XmR limits and the "Making Data Count" rules on short hand-made series, as NHSRplotthedots
+applies them (ptd_spc_standard, ptd_calculate_point_type and its tests).
 
 The baseline used throughout is 12 points alternating 12, 10 (ending below the mean): mean 11,
-every moving range 2 so MR-bar = 2, limits 11 +/- 2.66 * 2 = 5.68 .. 16.32, sigma = 2 / 1.128 =
-1.773 so the 2-sigma band is 7.454 .. 14.546. Limits are computed from the baseline only
-(``baseline=12``) so the hand values hold whatever is appended.
+every moving range 2 so MR-bar = 2, limits 11 +/- 2.66 * 2 = 5.68 .. 16.32, sigma = 2.66 * 2 / 3
+= 1.7733 (NHSRplotthedots' "close to a limit" distance is 2 * 2.66 / 3 * MR-bar) so the 2-sigma
+band is 7.4533 .. 14.5467. Limits are computed from the baseline only (``baseline=12``,
+NHSRplotthedots' fix_after_n_points) so the hand values hold whatever is appended.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfpack import spc
+from perfpack import spc, spc_icons
 
 BASE = [12, 10] * 6
 
@@ -24,8 +26,8 @@ def test_xmr_limits_by_hand():
     assert limits["mr_mean"] == pytest.approx(2.0)
     assert limits["ucl"] == pytest.approx(16.32)
     assert limits["lcl"] == pytest.approx(5.68)
-    assert limits["sigma"] == pytest.approx(2 / 1.128)
-    assert limits["upper_2sigma"] == pytest.approx(11 + 4 / 1.128)
+    assert limits["sigma"] == pytest.approx(2.66 * 2 / 3)
+    assert limits["upper_2sigma"] == pytest.approx(11 + 2 * 2.66 * 2 / 3)
 
 
 def test_lower_limit_floored_at_zero_for_counts():
@@ -56,10 +58,18 @@ def _signals(tail, improvement="Reduction"):
         ([14, 13, 12, 11, 10, 9, 8], "trend", list(range(7)), "low"),  # 7 falling
         ([9, 10, 11, 12, 13, 14], None, [], None),  # 10 -> 9 falls, so only 6 rise
         ([8, 9, 10, 10, 12, 13, 14], None, [], None),  # a repeated value breaks the trend
-        ([15, 11, 15], "two_of_three", [0, 2], "high"),  # 15 > 14.546 twice in three
-        ([7, 11, 7], "two_of_three", [0, 2], "low"),  # 7 < 7.454 twice in three
+        ([15, 12, 15], "two_of_three", [0, 2], "high"),  # 15 > 14.5467 twice, all 3 above
+        ([7, 10, 7], "two_of_three", [0, 2], "low"),  # 7 < 7.4533 twice, all 3 below
         ([15, 11, 11, 15], None, [], None),  # never two in any three
         ([15, 11, 7], None, [], None),  # two beyond 2 sigma, but on opposite sides
+        # NHSRplotthedots: all three points of the window on the same side of the mean
+        ([15, 11, 15], None, [], None),  # the middle point is on the mean
+        ([15, 10, 15], None, [], None),  # the middle point is below the mean
+        # issue 11's [.., 101, 125, 114, 95, ..] scaled: 17 is beyond the limit (not "close"),
+        # so 15 is the only close point in its windows and is not flagged
+        ([11.5, 17, 15, 10], "beyond_limit", [1], "high"),
+        # ptd_part_of_two_in_three's case c(1, 0, 0, 1, 1): only the last two are flagged
+        ([15, 12, 12, 15, 15], "two_of_three", [3, 4], "high"),
     ],
 )
 def test_rules_fire_and_do_not_fire(tail, rule, flagged, side):
@@ -129,7 +139,7 @@ def test_xmr_table_columns_and_moving_range():
         ([20], "Increase", "special cause — improvement: the latest point is above the upper"),
         ([14, 13, 12, 11, 10, 9, 8], "Reduction", "special cause — improvement: 7 points falling"),
         (
-            [15, 11, 15],
+            [15, 12, 15],
             "Reduction",
             "special cause — concern: 2 of the last 3 points close to the upper",
         ),
@@ -161,3 +171,159 @@ def test_spc_chart_alt_text_and_warning(n_points, warned):
         assert "January 2019" in alt and "Mean 11" in alt
     finally:
         plt.close(fig)
+
+
+def test_trend_takes_precedence_over_a_run():
+    # 9 (below the mean) then 7 rising points above it: 8 rising in a row and 7 above the mean.
+    # NHSRplotthedots names a point by the first of: limit, trend, two of three, run.
+    table = _signals([9, 11.2, 11.4, 11.6, 11.8, 12.0, 12.2, 12.4])
+    tail = table.iloc[len(BASE) :]
+    assert tail["special_cause"].all() and (tail["rule"] == "trend").all()
+    assert tail["high"].all() and tail.iloc[1:]["shift"].all()
+
+
+def test_outlying_moving_ranges_are_screened():
+    # NHSRplotthedots vignette "Deviations from Excel defaults": 1, 2, 1, 2, 10, 1, 2, ... (18
+    # points): mean 35/18 = 1.944; moving ranges 1, 1, 1, 8, 9 and twelve 1s, MR-bar 32/17 =
+    # 1.882; 8 and 9 are >= 3.267 * 1.882 = 6.15, so MR-bar = 15/15 = 1 and the limits are
+    # 1.94 +/- 2.66: 4.6 and -0.72 as the vignette's caption says.
+    data = [1, 2, 1, 2, 10] + [1, 2] * 6 + [1]
+    screened = spc.xmr_limits(data, floor_at_zero=False)
+    assert screened["mean"] == pytest.approx(35 / 18)
+    assert screened["mr_mean"] == pytest.approx(1.0)
+    assert screened["ucl"] == pytest.approx(35 / 18 + 2.66)
+    assert round(screened["ucl"], 1) == 4.6 and round(screened["lcl"], 2) == -0.72
+    excel = spc.xmr_limits(data, floor_at_zero=False, screen_outliers=False)
+    assert excel["mr_mean"] == pytest.approx(32 / 17)
+
+
+def test_baseline_fixes_the_limits():
+    # limits from the first 12 points only: whatever follows does not move them
+    fixed = spc.xmr_limits(BASE + [30, 31, 29], baseline=12)
+    assert fixed["mean"] == pytest.approx(11.0) and fixed["ucl"] == pytest.approx(16.32)
+    table = spc.special_causes(BASE + [30, 31, 29], baseline=12)
+    assert table["in_baseline"].tolist() == [True] * 12 + [False] * 3
+    assert table.iloc[12:]["beyond_limit"].all()
+
+
+STEP = BASE + [22, 20] * 6  # a second level: mean 21, MR-bar 2 (the step's MR of 12 screened)
+
+
+def test_rebase_gives_each_segment_its_own_limits():
+    # Without a rebase: mean 16, moving ranges 2 (22 of them) and 12 (the step): MR-bar
+    # 56/23 = 2.435; 12 >= 3.267 * 2.435 so it is screened, MR-bar 2, limits 10.68 .. 21.32:
+    # the 22s are beyond the upper limit.
+    whole = spc.special_causes(STEP)
+    assert whole["mean"].iloc[0] == pytest.approx(16.0)
+    assert whole["ucl"].iloc[0] == pytest.approx(21.32)
+    assert whole.iloc[12:]["special_cause"].any()
+    # Rebased at the 13th point: 11 +/- 5.32 then 21 +/- 5.32, nothing special in either.
+    rebased = spc.special_causes(STEP, rebase=[12])
+    assert rebased["segment"].tolist() == [0] * 12 + [1] * 12
+    assert rebased["mean"].tolist() == [11.0] * 12 + [21.0] * 12
+    assert rebased["lcl"].iloc[12] == pytest.approx(21 - 5.32)
+    assert not rebased["special_cause"].any()
+
+
+def test_xmr_rebase_carries_its_reason_and_ignores_months_outside():
+    months = pd.period_range("2018-01", periods=24, freq="M")
+    monthly = pd.Series(STEP, index=months, dtype=float)
+    table = spc.xmr(monthly, rebase={"2019-01": "New team", "2021-01": "Not charted"})
+    assert table.loc[pd.Period("2019-01", "M"), "rebase_reason"] == "New team"
+    assert (table["rebase_reason"] != "").sum() == 1
+    assert table["segment"].max() == 1
+    assert spc.suggested_rebases(table).empty
+    assert any("Rebased from January 2019: New team" in note for note in spc.rebase_notes(table))
+
+
+def test_a_sustained_shift_is_suggested_not_applied():
+    # BASE then 7 points at 11.5 (above the fixed mean 11): a run of 7 from the 13th point
+    months = pd.period_range("2018-01", periods=19, freq="M")
+    monthly = pd.Series(BASE + [11.5] * 7, index=months, dtype=float)
+    table = spc.xmr(monthly, "Reduction", baseline=12)
+    suggestions = spc.suggested_rebases(table)
+    assert suggestions[["position", "side", "length"]].values.tolist() == [[12, "above", 7]]
+    assert suggestions["month"].iloc[0] == pd.Period("2019-01", "M")
+    assert table["segment"].max() == 0  # reported, not applied
+    assert table.iloc[12:]["signal"].eq("concern").all()
+    assert any(n.startswith("Suggested rebase (not applied)") for n in spc.rebase_notes(table))
+
+
+def test_a_run_from_the_segments_first_point_is_no_suggestion():
+    # 7 above the mean from the very first point: rebasing there would change nothing
+    values = [12.0] * 7 + [8.0, 10.0, 8.0, 10.0, 8.0]
+    assert spc.suggested_rebases(spc.xmr(pd.Series(values))).empty
+
+
+def test_spc_chart_shows_rebase_and_suggestion():
+    months = pd.period_range("2018-01", periods=24, freq="M")
+    monthly = pd.Series(STEP, index=months, dtype=float)
+    table = spc.xmr(monthly, "Reduction", rebase={"2019-01": "New team"})
+    fig, alt = spc.spc_chart(monthly, "Figure X", "Reduction", table=table)
+    try:
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert "Rebased: New team" in texts  # the name before any ":"
+        assert "Rebased from January 2019: New team" in alt
+    finally:
+        plt.close(fig)
+    suggested = spc.xmr(monthly, "Reduction", baseline=12)
+    fig, alt = spc.spc_chart(monthly, "Figure X", "Reduction", table=suggested)
+    try:
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert "Suggested rebase (not applied)" in texts
+        assert "Suggested rebase (not applied): 12 points in a row above the mean" in alt
+    finally:
+        plt.close(fig)
+
+
+# Icons: NHSRplotthedots ptd_get_icons (variation) and its assurance tests
+# (test-ptd_calculate_assurance_type.R: limits 1..3, 5..7, 1..5 with target 4).
+@pytest.mark.parametrize(
+    ("tail", "direction", "icon"),
+    [
+        ([11], "Reduction", "common_cause"),
+        ([20], "Reduction", "concern_high"),
+        ([20], "Increase", "improvement_high"),
+        ([5], "Reduction", "improvement_low"),
+        ([5], "Increase", "concern_low"),
+    ],
+)
+def test_variation_icon(tail, direction, icon):
+    table = spc.xmr(pd.Series(BASE + tail, dtype=float), direction, baseline=12)
+    assert spc_icons.variation(table, direction) == icon
+
+
+@pytest.mark.parametrize(
+    ("lcl", "ucl", "direction", "expected"),
+    [
+        (1, 3, "Increase", "fail"),
+        (5, 7, "Increase", "pass"),
+        (1, 5, "Increase", "hit_and_miss"),
+        (1, 3, "Reduction", "pass"),
+        (5, 7, "Reduction", "fail"),
+        (1, 5, "Reduction", "hit_and_miss"),
+    ],
+)
+def test_assurance_icon(lcl, ucl, direction, expected):
+    table = pd.DataFrame({"lcl": [0, lcl], "ucl": [99, ucl]})  # the latest limits count
+    assert spc_icons.assurance(4.0, table, direction) == expected
+
+
+def test_no_target_no_assurance_icon():
+    table = pd.DataFrame({"lcl": [1.0], "ucl": [5.0]})
+    assert spc_icons.assurance(None, table, "Increase") is None
+    assert "no numeric target" in spc_icons.assurance_svg(None)
+
+
+@pytest.mark.parametrize("kind", list(spc_icons.VARIATION_WORDS))
+def test_variation_svg_is_inline_with_text(kind):
+    svg = spc_icons.variation_svg(kind)
+    words = spc_icons.VARIATION_WORDS[kind]
+    assert svg.startswith("<svg") and f"<title>{words}</title>" in svg
+    assert f'aria-label="{words}"' in svg and "script" not in svg and "href" not in svg
+
+
+@pytest.mark.parametrize("kind", list(spc_icons.ASSURANCE_WORDS))
+def test_assurance_svg_is_inline_with_text(kind):
+    svg = spc_icons.assurance_svg(kind)
+    assert spc_icons.ASSURANCE_WORDS[kind] in svg and "script" not in svg

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from perfpack import areas, charts, counts, projections, reference, spc, stats
+from perfpack import areas, charts, counts, projections, reference, spc_themes, stats
 from perfpack.areas import NPT_NAMES, AreaNames, months_text
 from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
 from perfpack.figures import FigureBook
@@ -817,7 +817,7 @@ def analyse_theme(
         windows=windows,
         headline=headline(offences, windows, row["title"], place),
         monthly=monthly,
-        xmr=spc.xmr(monthly, direction),
+        xmr=spc_themes.theme_xmr(monthly, theme, direction, reference_dir),
         national=national_rate(
             offences, theme, windows.national, force_population, reference_dir, national
         ),

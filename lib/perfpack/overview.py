@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from perfpack import annotations, reference, review
+from perfpack import annotations, reference, review, spc_icons
 from perfpack.change import format_pct, round_half_up
 
 STYLE = """
@@ -168,12 +168,15 @@ def _contents_table(rows: list[dict], window_months: int = 12) -> str:
         f"<th scope='col'>Current {window_months} months</th>"
         "<th scope='col'>Change</th><th scope='col'>Significance</th>"
         "<th scope='col'>12-month projection</th><th scope='col'>SPC signal</th>"
+        "<th scope='col'>SPC icons (variation, assurance)</th>"
         "<th scope='col'>Exception for review</th></tr></thead>"
     )
     themes = reference.themes()
     body = []
     for section in dict.fromkeys(r["section"] for r in rows):
-        body.append(f"<tbody><tr><th scope='rowgroup' colspan='9'>{html.escape(section)}</th></tr>")
+        body.append(
+            f"<tbody><tr><th scope='rowgroup' colspan='10'>{html.escape(section)}</th></tr>"
+        )
         for row in (r for r in rows if r["section"] == section):
             result = row["result"]
             heading = themes.loc[row["theme"], "contents_group"]
@@ -189,10 +192,23 @@ def _contents_table(rows: list[dict], window_months: int = 12) -> str:
                 f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
                 f"<td>{format_pct(row['projection_12m_pct'])}</td>"
                 f"<td>{html.escape(row['review'].spc_signal)}</td>"
+                f"<td>{_icons_cell(row['review'])}</td>"
                 f"<td>{_exception_cell(row['review'])}</td></tr>"
             )
         body.append("</tbody>")
     return head + "".join(body) + "</table>"
+
+
+def _icons_cell(theme_review) -> str:
+    """The "Making Data Count" variation and assurance icons (inline SVG with text), and any
+    suggested rebase in words (reported, never applied)."""
+    if not theme_review.variation:
+        return "–"
+    icons = spc_icons.variation_svg(theme_review.variation) + " "
+    icons += spc_icons.assurance_svg(theme_review.assurance)
+    for text in theme_review.suggestions:
+        icons += f"<br/><small>{html.escape(text[0].upper() + text[1:])} (not applied)</small>"
+    return icons
 
 
 def _exception_cell(theme_review) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from perfpack import spc
+from perfpack import spc, spc_icons, spc_themes
+from perfpack.paths import REFERENCE_DIR
 
 #: How many of the latest months the SPC part of the rule looks at.
 RECENT_MONTHS = 3
@@ -19,7 +20,8 @@ def exception_rule(window_months: int = 12) -> str:
     return (
         "A theme is a performance exception for review when either (a) any of its latest "
         f"{RECENT_MONTHS} monthly points shows special-cause variation in the direction of concern "
-        'on its SPC chart (NHS "Making Data Count" rules, concern judged against the theme\'s '
+        'on its SPC chart (NHS "Making Data Count" rules as NHSRplotthedots applies them, on '
+        "the limits after the theme's baseline and rebases, concern judged against the theme's "
         "target direction), or (b) the change between the previous and current "
         f"{window_months} months is statistically significant (exact Poisson test, "
         f"p < {SIGNIFICANCE}) and against the target direction."
@@ -35,6 +37,12 @@ class ThemeReview:
     significant_against_target: bool
     significant_with_target: bool
     reasons: list[str] = field(default_factory=list)
+    #: The "Making Data Count" variation icon (a key of spc_icons.VARIATION_WORDS), or "".
+    variation: str = ""
+    #: The assurance icon ("pass", "fail", "hit_and_miss"), None without a numeric target.
+    assurance: str | None = None
+    #: Suggested rebases (never applied by the rule), in words.
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def exception(self) -> bool:
@@ -48,23 +56,37 @@ def review_theme(
     previous: float | None,
     current: float | None,
     p_value: float | None,
+    reference_dir=REFERENCE_DIR,
 ) -> ThemeReview:
     """Apply the exception rule to one theme.
 
+    The SPC half is judged on the theme's chart as its reference settings draw it
+    (:func:`perfpack.spc_themes.theme_xmr`: baseline, dated rebases, an explained shift);
+    suggested rebases are listed, never applied.
+
     Parameters
     ----------
+    theme : str
+        The theme slug (its SPC settings; a slug without settings gets the defaults).
     monthly : pandas.Series
         The theme's monthly counts in time order (the SPC chart's points).
     target_direction : {"Reduction", "Increase"}
     previous, current : float or None
         12-month counts; p_value : the exact Poisson test's p-value for their change.
+    reference_dir : path, optional
+        Where spc_settings.csv and interventions.csv are read from.
     """
+    variation, assurance, suggestions = "", None, []
     if len(monthly) >= 2:
-        table = spc.xmr(monthly, target_direction)
+        table = spc_themes.theme_xmr(monthly, theme, target_direction, reference_dir)
         recent = table.iloc[-RECENT_MONTHS:]
         concern = bool((recent["signal"] == spc.CONCERN).any())
         improvement = bool((recent["signal"] == spc.IMPROVEMENT).any())
         signal_text = spc.summary(table)
+        variation = spc_icons.variation(table, target_direction)
+        target = spc_themes.theme_settings(theme, reference_dir).target
+        assurance = spc_icons.assurance(target, table, target_direction)
+        suggestions = spc.suggested_rebases(table)["text"].tolist()
     else:
         concern = improvement = False
         signal_text = "not enough monthly points for an SPC chart"
@@ -80,7 +102,18 @@ def review_theme(
         reasons.append(f"SPC special cause of concern in the latest {RECENT_MONTHS} months")
     if against:
         reasons.append("significant change against the target direction")
-    return ThemeReview(theme, signal_text, concern, improvement, against, with_target, reasons)
+    return ThemeReview(
+        theme,
+        signal_text,
+        concern,
+        improvement,
+        against,
+        with_target,
+        reasons,
+        variation,
+        assurance,
+        suggestions,
+    )
 
 
 def monthly_series(figs: pd.DataFrame, theme: str) -> pd.Series:
