@@ -330,6 +330,9 @@ def overlap_sentence(episodes: pd.DataFrame, previous: Window, current: Window) 
     parts = []
     for window in (current, previous):
         overlap, people = cohort_overlap(episodes, window)
+        if people == 0:
+            parts.append(f"no one went missing in {period_label(window)}")
+            continue
         share = (
             "" if is_small_count(overlap) or not people else f" ({_pct1(percent(overlap, people))})"
         )
