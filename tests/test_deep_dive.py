@@ -262,33 +262,61 @@ def test_cohort_location_table_totals_and_suppression():
     assert not (hidden.sum(axis=0) == 1).any() and not (hidden.sum(axis=1) == 1).any()
 
 
-def test_location_table_adds_up_and_hides_small_counts():
-    rows = [
-        {"location_type": "Hospital", "location_id": "H1", "age": 50, "person_id": f"P{i}"}
-        for i in range(6)
-    ]
-    rows += [{"location_type": "Hospital", "location_id": "H2", "age": 50, "person_id": "Z"}]
-    rows += [
-        {"location_type": "Hospital", "location_id": "H3", "age": 50, "person_id": f"R{i % 4}"}
-        for i in range(9)
-    ]
+def _hospital(place: str, person: str, when: str = "2019-06-01") -> dict:
+    return {
+        "location_type": "Hospital",
+        "location_id": place,
+        "age": 50,
+        "person_id": person,
+        "reported_at": when,
+    }
+
+
+def test_location_table_lists_places_of_five_people_or_more():
+    rows = [_hospital("H1", f"P{i}") for i in range(6)]  # 6 people, 6 episodes
+    rows += [_hospital("H2", "Z")]  # one person
+    rows += [_hospital("H3", f"R{i % 4}") for i in range(9)]  # 9 episodes of 4 people
     places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=2)
-    # the top two by current episodes: H3 (9), H1 (6); H2 goes into "Other"
-    assert places["location_id"].tolist() == ["H3", "H1", "Other", "All"]
-    assert places["episodes_current"].tolist() == [9, 6, 1, 16]
-    assert places["people"].tolist() == [4, 6, 1, 11]
+    # H3 has the most episodes but only 4 people: its 9 would be their exact total, so it goes
+    # into "Other" with H2: 10 episodes of 5 people
+    assert places["location_id"].tolist() == ["H1", "Other", "All"]
+    assert places["episodes_current"].tolist() == [6, 10, 16]
+    assert places["people"].tolist() == [6, 5, 11]
     shown = deep_dive.location_table(places, PREVIOUS, CURRENT, "hospitals")
-    assert shown["Place (pseudonymous id)"].tolist() == [
-        "H3",
-        "H1",
-        "Other hospitals",
-        "All hospitals",
-    ]
-    episodes_now = shown["Episodes, Jan 2019 to Dec 2019"].tolist()
-    assert episodes_now[2] == "<5" and episodes_now[3] == "16"
-    # "Other" (1) is hidden and the column adds up to the published 16: a second cell is hidden
-    assert sum(v in ("<5", "[c]") for v in episodes_now) >= 2
-    assert shown["People, Jan 2019 to Dec 2019"].tolist()[:3] == ["<5", "6", "<5"]
+    assert shown["Place (pseudonymous id)"].tolist() == ["H1", "Other hospitals", "All hospitals"]
+    assert shown["Episodes, Jan 2019 to Dec 2019"].tolist() == ["6", "10", "16"]
+    assert shown["People, Jan 2019 to Dec 2019"].tolist() == ["6", "5", "11"]
+
+
+def test_location_table_grows_other_until_it_is_not_small():
+    rows = [_hospital("H1", f"P{i}") for i in range(6)]
+    rows += [_hospital("H4", f"Q{i}") for i in range(7)]
+    rows += [_hospital("H2", "Z")]
+    # a place with 5 people in 2019 but 2 in 2018 is not listed either
+    rows += [_hospital("H5", f"S{i}") for i in range(5)]
+    rows += [_hospital("H5", f"S{i}", "2018-06-01") for i in range(2)]
+    places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
+    # listed H4 (7), H1 (6); "Other" = H2 and H5 has 2 episodes of 2 people in 2018, so H1
+    # joins it, then H4: nothing is left to list and "Other" is every hospital
+    assert places["location_id"].tolist() == ["Other", "All"]
+    assert places["episodes_previous"].tolist() == [2, 2]
+    shown = deep_dive.location_table(places, PREVIOUS, CURRENT, "hospitals")
+    # 2 episodes in 2018 is a small count, hidden in both rows
+    assert shown["Episodes, Jan 2018 to Dec 2018"].tolist() == ["<5", "<5"]
+
+
+def test_location_table_moves_the_lowest_place_into_a_small_other():
+    rows = [_hospital("H1", f"P{i}") for i in range(6)]
+    rows += [_hospital("H1", f"P{i}", "2018-06-01") for i in range(5)]
+    rows += [_hospital("H4", f"Q{i}") for i in range(7)]
+    rows += [_hospital("H4", f"Q{i}", "2018-06-01") for i in range(5)]
+    rows += [_hospital("H2", f"Z{i}", "2018-06-01") for i in range(3)]  # "Other": 3 in 2018
+    places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
+    # H2 has 3 people in 2018: not listed; "Other" is then 3 episodes of 3 people in 2018, too
+    # small, so H1 (the lowest listed) joins it: 8 episodes of 8 people
+    assert places["location_id"].tolist() == ["H4", "Other", "All"]
+    assert places["episodes_previous"].tolist() == [5, 8, 13]
+    assert places["episodes_current"].tolist() == [7, 6, 13]
 
 
 @pytest.mark.parametrize(

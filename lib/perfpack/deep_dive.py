@@ -33,6 +33,7 @@ from perfpack import disclosure, stats
 from perfpack.change import format_pct, pct_change, percent, round_half_up
 from perfpack.missing import (
     CHILD_AGE,
+    SMALL_COUNT,
     count_or_hidden,
     episode_count,
     episodes_in_window,
@@ -377,6 +378,11 @@ def top_locations(
     ``location_id`` (never an address), then a row for the other places of the type and one for
     all of them, so each episode column adds up to its published total.
 
+    A place is listed only when, in each window it has episodes in, at least 5 people account
+    for them: a place's episode count is the sum of its people's, so with 1 to 4 people it
+    gives away a person's exact total (which the case studies band). The rest go into "Other";
+    when "Other" itself is that small, the lowest listed places join it until it is not.
+
     Returns
     -------
     DataFrame
@@ -395,14 +401,28 @@ def top_locations(
             "people": individual_count(part, current),
         }
 
+    def enough(part) -> bool:
+        return all(
+            episode_count(part, w) == 0 or individual_count(part, w) >= SMALL_COUNT
+            for w in (previous, current)
+        )
+
     of_type = episodes[episodes["location_type"] == location_type]
     known = of_type[of_type["location_id"].notna()]
-    places = [row(str(i), part) for i, part in known.groupby("location_id", sort=True)]
-    table = pd.DataFrame(places, columns=list(row("", of_type.iloc[:0])))
+    parts = {str(i): part for i, part in known.groupby("location_id", sort=True)}
+    table = pd.DataFrame(
+        [row(i, part) for i, part in parts.items()], columns=list(row("", of_type.iloc[:0]))
+    )
     table = table.sort_values(["episodes_current", "location_id"], ascending=[False, True])
-    top = table.head(n)
-    rest = of_type[~of_type["location_id"].astype("str").isin(top["location_id"])]
-    extra = pd.DataFrame([row("Other", rest), row("All", of_type)])
+    listed = [i for i in table["location_id"] if enough(parts[i])][: max(int(n), 0)]
+
+    def rest():
+        return of_type[~of_type["location_id"].astype("str").isin(listed)]
+
+    while listed and not enough(rest()):
+        listed.pop()
+    top = table.set_index("location_id").loc[listed].reset_index()
+    extra = pd.DataFrame([row("Other", rest()), row("All", of_type)])
     return pd.concat([top, extra], ignore_index=True)
 
 
