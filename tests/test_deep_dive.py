@@ -463,6 +463,7 @@ def test_case_studies_show_the_range_one_row_per_person():
         "After MPIT (Jul 2018-Dec 2019): episodes per quarter",
         "Repeats after MPIT",
     ]
+    assert cases.split.note == "Missing Person Investigation Team started (pilot) in July 2018."
     text = shown.to_csv(index=False)
     for word in ("G0", "person", "Episode,", "Age", "Looked", "Risk", "Gap", "2018-0"):
         assert word not in text
@@ -501,6 +502,8 @@ def test_case_studies_honour_window_months():
     assert len(cases.blocks) == 4
     assert cases.split.before_label == "Previous window (Jan-Jun 2019)"
     assert cases.split.after_label == "Current window (Jul-Dec 2019)"
+    assert cases.split.verdict_label == "Repeats, current against previous window"
+    assert cases.split.note.startswith("The periods start after MPIT (July 2018)")
     # four-month windows are not whole quarters: months, so no block straddles the windows
     previous, current = comparison_windows("2019-12", 0, 4)
     cases = deep_dive_cases.case_studies(_case_pool(), previous, current, mpit)

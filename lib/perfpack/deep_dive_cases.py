@@ -128,12 +128,14 @@ class Split:
 
     before: tuple[int, ...]
     after: tuple[int, ...]
-    name: str
+    name: str  # what starts at the split: "MPIT", "the current window"
     before_label: str
     after_label: str
+    verdict_label: str  # the heading of the verdict column
+    note: str  # what the split is, for the caption
 
 
-def split_blocks(blocks: list[Window], start: pd.Period, name: str) -> Split | None:
+def split_blocks(blocks: list[Window], start: pd.Period, name: str, note: str = "") -> Split | None:
     """Blocks wholly before ``start`` and blocks from ``start`` on; a block with ``start``
     inside it belongs to neither. None when either side has no block (the turning point is
     outside the span)."""
@@ -149,6 +151,8 @@ def split_blocks(blocks: list[Window], start: pd.Period, name: str) -> Split | N
         name,
         f"Before {name} ({_months(first, last)})",
         f"After {name} ({_months(after_first, after_last)})",
+        f"Repeats after {name}",
+        note,
     )
 
 
@@ -163,10 +167,12 @@ def comparison_split(
     """Before and after the intervention when it falls inside the two windows; otherwise
     (a shorter ``window_months`` that starts after it) the previous window against the current
     one, named as such."""
-    split = split_blocks(blocks, turning_point.start, turning_point.name)
+    split = split_blocks(
+        blocks, turning_point.start, turning_point.name, f"{turning_point.reason}."
+    )
     if split is not None:
         return split
-    split = split_blocks(blocks, current.start, "the previous window")
+    split = split_blocks(blocks, current.start, "the current window")
     if split is None:
         raise ValueError("the two windows are too short to compare quarters")
     return Split(
@@ -175,6 +181,9 @@ def comparison_split(
         "the current window",
         f"Previous window ({_months(previous.start, previous.end)})",
         f"Current window ({_months(current.start, current.end)})",
+        "Repeats, current against previous window",
+        f"The periods start after {turning_point.name} ({turning_point.start:%B %Y}), so the "
+        "previous period is compared with the last.",
     )
 
 
@@ -352,7 +361,7 @@ def display_cases(cases: CaseStudies) -> pd.DataFrame:
             "case": "Case",
             "before": f"{cases.split.before_label}: episodes per quarter",
             "after": f"{cases.split.after_label}: episodes per quarter",
-            "verdict": f"Repeats after {cases.split.name}",
+            "verdict": cases.split.verdict_label,
         }
     )
 
