@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfpack import deep_dive, deep_dive_cases
+from perfpack import deep_dive, deep_dive_cases, deep_dive_places
 from perfpack.change import round_half_up
 from perfpack.windows import Window, comparison_windows
 from tests.conftest import PROJECT_ROOT, executed_text, one_figure
@@ -221,8 +221,8 @@ def test_findings_use_honest_wording():
 
 def test_cohort_overlap_and_its_sentence():
     rows = []
-    # five children missing from a care home and from a foster placement in 2019: two cohorts
-    for i in range(5):
+    # 25 children missing from a care home and from a foster placement in 2019: two cohorts
+    for i in range(25):
         rows.append({**CARE, "person_id": f"T{i}", "reported_at": "2019-02-01"})
         rows.append(
             {
@@ -233,20 +233,36 @@ def test_cohort_overlap_and_its_sentence():
                 "reported_at": "2019-03-01",
             }
         )
-    # five others in one cohort in 2019; in 2018 two people in two cohorts, ten in one
-    rows += [{"person_id": f"O{i}", "reported_at": "2019-04-01"} for i in range(5)]
+    # 35 others in one cohort in 2019; in 2018 two people in two cohorts, ten in one
+    rows += [{"person_id": f"O{i}", "reported_at": "2019-04-01"} for i in range(35)]
     for i in range(2):
         rows.append({**CARE, "person_id": f"S{i}", "reported_at": "2018-02-01"})
         rows.append({"person_id": f"S{i}", "age": 40, "reported_at": "2018-03-01"})
     rows += [{"person_id": f"U{i}", "reported_at": "2018-04-01"} for i in range(10)]
     table = episodes(rows)
-    assert deep_dive.cohort_overlap(table, CURRENT) == (5, 10)
+    assert deep_dive.cohort_overlap(table, CURRENT) == (25, 60)
     assert deep_dive.cohort_overlap(table, PREVIOUS) == (2, 12)
     text = deep_dive.overlap_sentence(table, PREVIOUS, CURRENT)
-    assert "5 of the 10 people missing in Jan 2019 to Dec 2019 (50.0%)" in text
+    # 25 rounded half up to the nearest 10 is 30; 30 of 60 is 50%
+    assert "about 30 (50%) of the 60 people missing in Jan 2019 to Dec 2019 were" in text
     # 2 is a count of 1 to 4: not given, and no share that would give it
     assert "and fewer than 5 of the 12 people missing in Jan 2018 to Dec 2018." in text
-    assert "2 of" not in text and "16.7%" not in text
+    assert "25" not in text and "2 of" not in text and "%" not in text.split("and fewer")[1]
+
+
+@pytest.mark.parametrize(
+    "overlap, people, text",
+    [
+        (0, 40, "no one"),
+        (3, 40, "fewer than 5"),
+        (5, 40, "about 10 (25%)"),  # 0.5 rounds half up
+        (14, 40, "about 10 (25%)"),
+        (69, 1943, "about 70 (4%)"),  # the demo's 2019: 70 / 1,943 = 3.6%
+        (87, 2491, "about 90 (4%)"),
+    ],
+)
+def test_overlap_text_rounds_to_ten(overlap, people, text):
+    assert deep_dive.overlap_text(overlap, people) == text
 
 
 def test_cohort_location_table_totals_and_suppression():
@@ -276,13 +292,13 @@ def test_location_table_lists_places_of_five_people_or_more():
     rows = [_hospital("H1", f"P{i}") for i in range(6)]  # 6 people, 6 episodes
     rows += [_hospital("H2", "Z")]  # one person
     rows += [_hospital("H3", f"R{i % 4}") for i in range(9)]  # 9 episodes of 4 people
-    places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=2)
+    places = deep_dive_places.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=2)
     # H3 has the most episodes but only 4 people: its 9 would be their exact total, so it goes
     # into "Other" with H2: 10 episodes of 5 people
     assert places["location_id"].tolist() == ["H1", "Other", "All"]
     assert places["episodes_current"].tolist() == [6, 10, 16]
     assert places["people"].tolist() == [6, 5, 11]
-    shown = deep_dive.location_table(places, PREVIOUS, CURRENT, "hospitals")
+    shown = deep_dive_places.location_table(places, PREVIOUS, CURRENT, "hospitals")
     assert shown["Place (pseudonymous id)"].tolist() == ["H1", "Other hospitals", "All hospitals"]
     assert shown["Episodes, Jan 2019 to Dec 2019"].tolist() == ["6", "10", "16"]
     assert shown["People, Jan 2019 to Dec 2019"].tolist() == ["6", "5", "11"]
@@ -295,12 +311,12 @@ def test_location_table_grows_other_until_it_is_not_small():
     # a place with 5 people in 2019 but 2 in 2018 is not listed either
     rows += [_hospital("H5", f"S{i}") for i in range(5)]
     rows += [_hospital("H5", f"S{i}", "2018-06-01") for i in range(2)]
-    places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
+    places = deep_dive_places.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
     # listed H4 (7), H1 (6); "Other" = H2 and H5 has 2 episodes of 2 people in 2018, so H1
     # joins it, then H4: nothing is left to list and "Other" is every hospital
     assert places["location_id"].tolist() == ["Other", "All"]
     assert places["episodes_previous"].tolist() == [2, 2]
-    shown = deep_dive.location_table(places, PREVIOUS, CURRENT, "hospitals")
+    shown = deep_dive_places.location_table(places, PREVIOUS, CURRENT, "hospitals")
     # 2 episodes in 2018 is a small count, hidden in both rows
     assert shown["Episodes, Jan 2018 to Dec 2018"].tolist() == ["<5", "<5"]
 
@@ -311,7 +327,7 @@ def test_location_table_moves_the_lowest_place_into_a_small_other():
     rows += [_hospital("H4", f"Q{i}") for i in range(7)]
     rows += [_hospital("H4", f"Q{i}", "2018-06-01") for i in range(5)]
     rows += [_hospital("H2", f"Z{i}", "2018-06-01") for i in range(3)]  # "Other": 3 in 2018
-    places = deep_dive.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
+    places = deep_dive_places.top_locations(episodes(rows), PREVIOUS, CURRENT, "Hospital", n=5)
     # H2 has 3 people in 2018: not listed; "Other" is then 3 episodes of 3 people in 2018, too
     # small, so H1 (the lowest listed) joins it: 8 episodes of 8 people
     assert places["location_id"].tolist() == ["H4", "Other", "All"]
@@ -336,9 +352,9 @@ def test_concentration(top, rest, expected):
     rows = []
     for p, k in enumerate(top + rest):
         rows += [{"person_id": f"P{p}", "reported_at": f"2019-{m + 1:02d}-03"} for m in range(k)]
-    share = deep_dive.concentration(episodes(rows), CURRENT)
+    share = deep_dive_places.concentration(episodes(rows), CURRENT)
     assert share == (None if expected is None else pytest.approx(expected))
-    assert deep_dive.concentration(episodes(rows), PREVIOUS) is None
+    assert deep_dive_places.concentration(episodes(rows), PREVIOUS) is None
 
 
 def test_deep_dive_figures_honour_window_months():

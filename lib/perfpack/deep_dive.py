@@ -12,13 +12,13 @@ Every measure works on the canonical ``missing_episodes`` table and the comparis
   over its individuals (care homes in the demo: 866 / 122 = 7.1, then 494 / 105 = 4.7);
 - a cohort's repeat-rate change is tested with **Fisher's exact test**
   (:func:`repeat_rate_test`), and the cohorts' p-values are adjusted for testing them at once by
-  **Holm's** step-down method (:func:`holm`);
-- **concentration**: the share of episodes from the most frequent 10% of individuals.
+  **Holm's** step-down method (:func:`holm`).
 
 Every published table of counts goes through :mod:`perfpack.disclosure` (counts of 1 to 4 shown
 as "<5", secondary suppression against the totals the page publishes), and a rate, ratio, change
 or p-value is never shown beside a hidden count. Case studies are in
-:mod:`perfpack.deep_dive_cases`.
+:mod:`perfpack.deep_dive_cases`, the places and the concentration of repeats in
+:mod:`perfpack.deep_dive_places`.
 """
 
 from __future__ import annotations
@@ -31,13 +31,12 @@ from scipy import stats as scipy_stats
 
 from perfpack import disclosure, stats
 from perfpack.change import format_pct, pct_change, percent, round_half_up
+from perfpack.deep_dive_places import concentration
 from perfpack.missing import (
     CHILD_AGE,
-    SMALL_COUNT,
     count_or_hidden,
     episode_count,
     episodes_in_window,
-    episodes_per_person,
     individual_count,
     is_child_episode,
     is_small_count,
@@ -57,8 +56,6 @@ EVERYONE_ELSE = "Everyone else"
 COHORTS = (CARE_HOME_CHILDREN, CARE_HOME_ADULTS, LOOKED_AFTER, HOSPITAL_ADULTS, EVERYONE_ELSE)
 ALL = "All episodes"
 ALPHA = 0.05
-#: The smallest group whose top tenth is published as a concentration share.
-CONCENTRATION_MIN_TOP = 10
 
 
 def cohort_of(episodes: pd.DataFrame) -> pd.Series:
@@ -325,27 +322,47 @@ def cohort_overlap(episodes: pd.DataFrame, window: Window) -> tuple[int, int]:
     return int((per_person > 1).sum()), int(len(per_person))
 
 
+#: People in more than one cohort are published rounded to this base (see :func:`overlap_text`).
+OVERLAP_ROUNDING = 10
+
+
+def overlap_text(overlap: int, people: int) -> str:
+    """People in more than one cohort, as published: ``"no one"``, ``"fewer than 5"`` (1 to 4)
+    or ``"about 70 (4%)"``: rounded to the nearest 10, its share from the rounded count.
+
+    Never exact: the cohort table publishes each cohort's individuals and everyone, so their
+    difference (the extra cohort memberships) is known, and with the exact count of people in
+    more than one cohort a reader could count the handful in three or more (in the demo's
+    2018: 91 extra memberships of 87 people, so 2 to 4 people in three cohorts). Rounded to 10
+    the count leaves that number anywhere in a range of at least ten values.
+    """
+    if overlap == 0:
+        return "no one"
+    if is_small_count(overlap):
+        return count_or_hidden(overlap)
+    rounded = int(round_half_up(overlap / OVERLAP_ROUNDING) * OVERLAP_ROUNDING)
+    return f"about {rounded:,} ({round_half_up(percent(rounded, people)):.0f}%)"
+
+
 def overlap_sentence(episodes: pd.DataFrame, previous: Window, current: Window) -> str:
     """Why the cohorts' individuals add up to more than everyone: how many people were in more
-    than one cohort in each window ("fewer than 5", with no share, when 1 to 4)."""
+    than one cohort in each window (:func:`overlap_text`)."""
     parts = []
     for window in (current, previous):
         overlap, people = cohort_overlap(episodes, window)
         if people == 0:
             parts.append(f"no one went missing in {period_label(window)}")
             continue
-        share = (
-            "" if is_small_count(overlap) or not people else f" ({_pct1(percent(overlap, people))})"
-        )
         parts.append(
-            f"{count_or_hidden(overlap)} of the {people:,} people missing in "
-            f"{period_label(window)}{share}"
+            f"{overlap_text(overlap, people)} of the {people:,} people missing in "
+            f"{period_label(window)}"
         )
     return (
         "Cohorts are given per episode, so a person can be in more than one (turning 18, or "
         f"moving from a care home to a foster placement): {parts[0]} were in more than one "
         f"cohort, and {parts[1]}. Each such person counts once in every cohort they were in, so "
-        "the cohorts' individuals add up to more than everyone."
+        "the cohorts' individuals add up to more than everyone. These counts are rounded to the "
+        "nearest 10 so that they cannot be set against the cohort table."
     )
 
 
@@ -369,120 +386,6 @@ def cohort_location_table(episodes: pd.DataFrame, window: Window) -> pd.DataFram
     table.index.name = "Cohort"
     table.columns.name = None
     return table.reset_index()
-
-
-def top_locations(
-    episodes: pd.DataFrame, previous: Window, current: Window, location_type: str, n: int = 10
-) -> pd.DataFrame:
-    """The places of one type with most episodes in the current window, by pseudonymous
-    ``location_id`` (never an address), then a row for the other places of the type and one for
-    all of them, so each episode column adds up to its published total.
-
-    A place is listed only when, in each window it has episodes in, at least 5 people account
-    for them: a place's episode count is the sum of its people's, so with 1 to 4 people it
-    gives away a person's exact total (which the case studies band). The rest go into "Other";
-    when "Other" itself is that small, the lowest listed places join it until it is not.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``location_id`` (the id, ``"Other"`` or ``"All"``), ``episodes_previous``,
-        ``episodes_current`` and ``people`` (distinct people missing from the place in the
-        current window). At most ``n`` places, most episodes first (ties by id); "Other" holds
-        the rest of the type, episodes with no location id included. People are not split into
-        once and repeat: "6 people, 5 of them repeats" publishes one person missing once.
-    """
-
-    def row(name, part):
-        return {
-            "location_id": name,
-            "episodes_previous": episode_count(part, previous),
-            "episodes_current": episode_count(part, current),
-            "people": individual_count(part, current),
-        }
-
-    def enough(part) -> bool:
-        return all(
-            episode_count(part, w) == 0 or individual_count(part, w) >= SMALL_COUNT
-            for w in (previous, current)
-        )
-
-    of_type = episodes[episodes["location_type"] == location_type]
-    known = of_type[of_type["location_id"].notna()]
-    parts = {str(i): part for i, part in known.groupby("location_id", sort=True)}
-    table = pd.DataFrame(
-        [row(i, part) for i, part in parts.items()], columns=list(row("", of_type.iloc[:0]))
-    )
-    table = table.sort_values(["episodes_current", "location_id"], ascending=[False, True])
-    listed = [i for i in table["location_id"] if enough(parts[i])][: max(int(n), 0)]
-
-    def rest():
-        return of_type[~of_type["location_id"].astype("str").isin(listed)]
-
-    while listed and not enough(rest()):
-        listed.pop()
-    top = table.set_index("location_id").loc[listed].reset_index()
-    extra = pd.DataFrame([row("Other", rest()), row("All", of_type)])
-    return pd.concat([top, extra], ignore_index=True)
-
-
-def location_table(
-    places: pd.DataFrame, previous: Window, current: Window, place_noun: str
-) -> pd.DataFrame:
-    """A :func:`top_locations` table as published: counts 1-4 shown as "<5", with secondary
-    suppression down the episode columns (the places and "Other" add up to "All"). People at
-    different places overlap, so the people column adds up to nothing."""
-    frame = places.set_index("location_id")
-    episodes = disclosure.suppress_small(
-        frame, ["episodes_previous", "episodes_current"], total_row="All", along="columns"
-    )
-    people = disclosure.suppress_small(frame, ["people"], along="rows")
-    names = {"Other": f"Other {place_noun}", "All": f"All {place_noun}"}
-    return pd.DataFrame(
-        {
-            "Place (pseudonymous id)": [names.get(i, i) for i in frame.index],
-            f"Episodes, {period_label(previous)}": episodes["episodes_previous"].to_numpy(),
-            f"Episodes, {period_label(current)}": episodes["episodes_current"].to_numpy(),
-            f"People, {period_label(current)}": people["people"].to_numpy(),
-        }
-    )
-
-
-def concentration(
-    episodes: pd.DataFrame, window: Window, top_fraction: float = 0.10
-) -> float | None:
-    """Share (%) of the window's episodes that belong to the most frequent ``top_fraction`` of
-    individuals.
-
-    The top group is ``ceil(top_fraction x individuals)`` people (at least one), taken in order of
-    episodes, most first; people tied at the cut-off are taken in a fixed order (the group's size
-    never changes with ties). None with no episodes, and None (not published) when the top group
-    has fewer than :data:`CONCENTRATION_MIN_TOP` people: a few people's exact total could be set
-    against the case studies' bands.
-    """
-    per_person = episodes_per_person(episodes, window)
-    if per_person.empty:
-        return None
-    n_top = max(1, math.ceil(top_fraction * len(per_person) - 1e-9))
-    if n_top < CONCENTRATION_MIN_TOP:
-        return None
-    ordered = np.sort(per_person.to_numpy())[::-1]
-    return percent(float(ordered[:n_top].sum()), float(ordered.sum()))
-
-
-def concentration_sentence(
-    previous_share: float | None, current_share: float | None, n_months: int = 12
-) -> str:
-    """How concentrated episodes are among the most frequent 10% of individuals."""
-    from perfpack.areas import months_text
-
-    span = months_text(n_months)
-    if current_share is None or previous_share is None:
-        return "Too few people went missing in this group to say how concentrated repeats are."
-    return (
-        f"The most frequently missing 10% of individuals account for {_pct1(current_share)} of "
-        f"episodes in the last {span} ({_pct1(previous_share)} in the previous {span})."
-    )
 
 
 def deep_dive_figures(
