@@ -248,6 +248,21 @@ def test_cohort_overlap_and_its_sentence():
     # 2 is a count of 1 to 4: not given, and no share that would give it
     assert "and fewer than 5 of the 12 people missing in Jan 2018 to Dec 2018." in text
     assert "25" not in text and "2 of" not in text and "%" not in text.split("and fewer")[1]
+    # the cohorts' individuals add up to more than everyone's (25 + 25 + 35 > 60), and their
+    # repeaters to less (S0 and S1 repeat across two cohorts, in neither): the cohort rows are
+    # suppressed as lines adding up to a total, the "All episodes" row on its own
+    shown = deep_dive.cohort_table(
+        deep_dive.cohort_summary(table, PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    ).set_index("Cohort")
+    assert shown.loc["All episodes", "Individuals, Jan 2019 to Dec 2019"] == "60"
+    assert shown.loc["All episodes", "Repeat individuals, Jan 2018 to Dec 2018"] == "<5"
+    cohorts = shown.loc[list(deep_dive.COHORTS)]
+    assert cohorts.loc[deep_dive.CARE_HOME_CHILDREN, "Individuals, Jan 2018 to Dec 2018"] == "<5"
+    for column in shown.columns:
+        if column.startswith(("Individuals, ", "Repeat individuals, ")):
+            assert cohorts[column].isin(["<5", "[c]"]).sum() != 1, column
+        if column.startswith("Episodes, "):
+            assert shown[column].isin(["<5", "[c]"]).sum() != 1, column
 
 
 @pytest.mark.parametrize(

@@ -188,16 +188,37 @@ def cohort_summary(episodes: pd.DataFrame, previous: Window, current: Window) ->
     return summary
 
 
-def cohort_hidden(summary: pd.DataFrame) -> pd.DataFrame:
-    """Which count cells of :func:`cohort_summary` are hidden when published (True = hidden).
+def cohort_counts_shown(summary: pd.DataFrame) -> pd.DataFrame:
+    """The count cells of :func:`cohort_summary` as published (text, small counts hidden).
 
-    Counts of 1 to 4 are hidden, with secondary suppression down each column: the cohorts'
-    episodes add up to the "All episodes" row, and their individuals and repeat individuals to
-    at least it, so all are treated as adding up to it. The columns are different measures that
-    add up to nothing along a row.
+    Counts of 1 to 4 are shown as "<5", with secondary suppression down each column
+    (:func:`disclosure.suppress_small`). The cohorts' episodes add up to the "All episodes"
+    row, which is their total row. Their individuals and repeat individuals add up to *at
+    least* everyone's (a person can be in two cohorts), so the cohort rows are suppressed as
+    lines with a total of their own (``along="columns"``, no total row: an equation with "All
+    episodes" would be false) and the "All episodes" row on its own. The columns are different
+    measures that add up to nothing along a row.
     """
-    mask = disclosure.suppression_mask(summary, _COUNT_COLUMNS, total_row=ALL, along="columns")
-    return mask != ""
+    episodes_part = disclosure.suppress_small(
+        summary, _COUNT_COLUMNS[:2], total_row=ALL, along="columns"
+    )
+    cohorts = [c for c in summary.index if c != ALL]
+    people = pd.concat(
+        [
+            disclosure.suppress_small(summary.loc[cohorts], _PEOPLE_COLUMNS, along="columns"),
+            disclosure.suppress_small(summary.loc[[ALL]], _PEOPLE_COLUMNS, along="columns"),
+        ]
+    )
+    return pd.concat(
+        [episodes_part[_COUNT_COLUMNS[:2]], people.loc[summary.index, _PEOPLE_COLUMNS]], axis=1
+    )
+
+
+def cohort_hidden(summary: pd.DataFrame) -> pd.DataFrame:
+    """Which count cells of :func:`cohort_summary` are hidden when published (True = hidden):
+    those :func:`cohort_counts_shown` marks "<5" or "[c]"."""
+    shown = cohort_counts_shown(summary)
+    return shown.isin([disclosure.primary_mark(), disclosure.SECONDARY_MARK])
 
 
 def _people_hidden(summary: pd.DataFrame, cohort: str) -> bool:
@@ -217,7 +238,7 @@ def cohort_table(summary: pd.DataFrame, previous: Window, current: Window) -> pd
     """:func:`cohort_summary` as published: counts 1-4 shown as "<5" (others hidden with them
     as "[c]"); a change, episodes per person, rate or p-value is "–" when a count behind it is
     hidden."""
-    shown = disclosure.suppress_small(summary, _COUNT_COLUMNS, total_row=ALL, along="columns")
+    shown = cohort_counts_shown(summary)
     hidden = cohort_hidden(summary)
     prev, cur = period_label(previous), period_label(current)
     out = pd.DataFrame(index=summary.index)
