@@ -20,6 +20,10 @@ Disclosure, by construction (checked by :func:`row_ranges` and the tests):
   quarter to one value (a minimum of 5 would: a single "3-5" quarter would then be exactly 5);
 - cases are shown in an order that says nothing about their counts (by verdict, then a fixed
   pseudo-random order), so "Case A had more episodes than Case B" cannot be used to narrow bands.
+- no other figure on the page is one person's exact total: cases come from a group of at least
+  :data:`CASE_POOL_MIN` people who qualify, a place is listed only when 5 or more people stand
+  behind its count (:func:`perfpack.deep_dive_places.top_locations`), the concentration share
+  only for a top tenth of 10 people or more, and people in two cohorts only rounded to 10.
 
 The published row therefore leaves the two-year total, the before and after totals and every
 non-zero quarter with at least two possible values; :func:`row_ranges` works those ranges out
@@ -286,7 +290,8 @@ def case_studies(
         ``table`` has one row per case: ``case``, one column per block (:func:`block_label`)
         holding its band, ``before`` and ``after`` (the average per quarter the bands allow,
         :func:`range_text`) and ``verdict``. Empty when fewer than :data:`CASE_POOL_MIN` people
-        qualify.
+        qualify. The blocks are quarters counted back from the last month when the windows are
+        whole quarters, else single months, so no block straddles the two windows.
 
     Notes
     -----
@@ -297,7 +302,6 @@ def case_studies(
     order). Cases are shown by verdict, then in that fixed order, never by episode count.
     """
     span = Window(previous.start, current.end)
-    # quarters when the windows are whole quarters, else months (so no block straddles them)
     blocks = quarters(span, MONTHS_PER_QUARTER if current.n_months % MONTHS_PER_QUARTER == 0 else 1)
     split = comparison_split(blocks, previous, current, turning_point)
     rows = counts.in_window(episodes, "reported_at", span)
