@@ -185,6 +185,14 @@ def test_cohort_table_shows_raw_and_adjusted_p_and_hides_beside_small_counts():
     assert other["Change in repeat rate"] == "+50.0 points"
     # the only cohort published with a test: Holm over one test is the raw p-value
     assert other["Fisher's exact test"] == other["Holm-adjusted"] == "p = 0.03"
+    assert (
+        "no evidence of a change at the 5% level (the only cohort tested, so Holm's adjustment "
+        "changes nothing) (Holm-adjusted p = 0.03)" not in deep_dive.cohort_findings(summary)
+    )
+    assert (
+        "(the only cohort tested, so Holm's adjustment changes nothing) (Holm-adjusted p = 0.03)"
+        in deep_dive.cohort_findings(summary)
+    )
     assert shown.loc["All episodes", "Holm-adjusted"] == "–"
     # the care-home count is hidden and the cohorts add up to "All episodes": no column of
     # counts holds exactly one hidden cell
@@ -214,8 +222,8 @@ def test_findings_use_honest_wording():
         2 * 15504 / 40225345056
     )
     assert (
-        "a change this size would be unusual by chance alone (Holm-adjusted p < 0.001)"
-        in deep_dive.cohort_findings(strong)
+        "a change this size would be unusual by chance alone once the 3 cohorts tested together "
+        "are allowed for (Holm-adjusted p < 0.001)" in deep_dive.cohort_findings(strong)
     )
 
 

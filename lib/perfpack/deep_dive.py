@@ -317,15 +317,20 @@ def cohort_findings(summary: pd.DataFrame, alpha: float = ALPHA) -> str:
                 f" Episodes per person went from {_one(row['episodes_per_person_previous'])} to "
                 f"{_one(row['episodes_per_person_current'])}."
             )
+        family = (
+            f"once the {tested} cohorts tested together are allowed for"
+            if tested > 1
+            else "(the only cohort tested, so Holm's adjustment changes nothing)"
+        )
         if p_holm < alpha:
             verdict = (
-                "a change this size would be unusual by chance alone "
+                f"a change this size would be unusual by chance alone {family} "
                 f"(Holm-adjusted {stats.format_p_value(p_holm)})"
             )
         else:
             verdict = (
-                f"no evidence of a change at the {alpha:.0%} level once the {tested} cohorts "
-                f"tested together are allowed for (Holm-adjusted {stats.format_p_value(p_holm)})"
+                f"no evidence of a change at the {alpha:.0%} level {family} "
+                f"(Holm-adjusted {stats.format_p_value(p_holm)})"
             )
         lines.append(
             f"- **{cohort}**: the repeat rate {direction} from {_pct1(row['repeat_rate_previous'])}"
