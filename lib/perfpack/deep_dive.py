@@ -55,7 +55,7 @@ EVERYONE_ELSE = "Everyone else"
 #: The deep dive's cohorts: every episode is in exactly one, taken in this order.
 COHORTS = (CARE_HOME_CHILDREN, CARE_HOME_ADULTS, LOOKED_AFTER, HOSPITAL_ADULTS, EVERYONE_ELSE)
 ALL = "All episodes"
-ALPHA = 0.05
+ALPHA = stats.ALPHA
 
 
 def cohort_of(episodes: pd.DataFrame) -> pd.Series:
