@@ -63,7 +63,7 @@ report: data/processed/manifest.json ## Build reports/PERIOD/ (the demo force un
 endif
 
 deep-dive: data/processed/manifest.json ## Re-run the action 019 deep dive into reports/PERIOD/deep_dives/
-	$(BIN)/perfpack run $(PERIOD) --only missing_repeats
+	$(BIN)/perfpack run $(PERIOD) --only missing_repeats $(RUN_OPTIONS)
 
 browser: ## Install Debian's chromium (PDF and browser check) when it is missing
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \

@@ -1,4 +1,4 @@
-"""The Missing Persons appendix and the action-019 deep dive, end to end on the demo force.
+"""The Missing Persons appendix, end to end on the demo force (the deep dive: test_deep_dive.py).
 
 Expected values are the published report's (../shared/seeds/000_79948f4476ffbc4d.txt, pages
 17-19) to the precision it prints them: episodes 5,022 -> 3,812 (-24%), 548 fewer individuals
@@ -21,9 +21,7 @@ from perfpack.change import round_half_up
 from tests.conftest import PROJECT_ROOT, executed_text, one_figure
 
 THEME_NOTEBOOK = PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb"
-DEEP_DIVE = PROJECT_ROOT / "notebooks" / "deep_dives" / "missing_repeats.ipynb"
 PREVIOUS, CURRENT = "2018-01/2018-12", "2019-01/2019-12"
-CARE_HOME_CHILDREN = "Children missing from care homes"
 
 
 def _code(path) -> str:
@@ -53,30 +51,10 @@ def test_theme_notebook_shows_every_figure():
     assert "plt.show" not in source and "print(" not in source
 
 
-def test_deep_dive_notebook_parameters_and_disclosure():
-    nb = json.loads(DEEP_DIVE.read_text(encoding="utf-8"))
-    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    text = "".join(params["source"])
-    for name in ("period", "processed_dir", "annotations_dir", "figures_path", "cohort"):
-        assert f"{name} = " in text
-    assert 'cohort = "all"' in text and "n_case_studies = 5" in text
-    source = _code(DEEP_DIVE)
-    assert "person_id" not in source and "episode_id" not in source
-    for call in ("cohort_table", "cohort_location_table", "location_table", "case_studies"):
-        assert call in source
-
-
 @pytest.fixture(scope="module")
 def theme_run(demo_runs):
     """The appendix as the demo batch executed it: (figures, everything it showed)."""
     notebook, figures = demo_runs["missing_persons"]
-    return figures, executed_text(notebook)
-
-
-@pytest.fixture(scope="module")
-def deep_run(demo_runs):
-    """The deep dive as the demo batch executed it: (figures, everything it showed)."""
-    notebook, figures = demo_runs["missing_repeats"]
     return figures, executed_text(notebook)
 
 
@@ -179,21 +157,6 @@ def test_repeats_risk_and_commentary(theme_run):
     assert "SYNTHETIC DEMONSTRATION DATA" in text
 
 
-@pytest.mark.slow
-def test_deep_dive_cohorts(deep_run):
-    figures, text = deep_run
-    # the demo force: repeats falling for children in care homes, beyond chance
-    before = figure(figures, "cohort_repeat_rate", PREVIOUS, CARE_HOME_CHILDREN)
-    after = figure(figures, "cohort_repeat_rate", CURRENT, CARE_HOME_CHILDREN)
-    assert after < before
-    assert figure(figures, "cohort_repeat_rate_p_value", CURRENT, CARE_HOME_CHILDREN) < 0.05
-    assert figure(figures, "cohort_episodes", CURRENT, "All episodes") == 3812
-    assert "Fisher's exact test" in text
-    assert "Case A" in text and "Gap since previous episode" in text
-    share = figure(figures, "concentration_top10_share", CURRENT, "all")
-    assert 10 < share < 100
-
-
 def _published_tables(text: str) -> list[tuple[list[str], list[str]]]:
     """Every HTML table in the outputs: (header texts, cell texts)."""
 
@@ -210,50 +173,14 @@ def _published_tables(text: str) -> list[tuple[list[str], list[str]]]:
 
 
 @pytest.mark.slow
-def test_deep_dive_hides_small_counts(deep_run):
-    _, text = deep_run
-    counted = [
-        cells
-        for headers, cells in _published_tables(text)
-        if "Cohort" in headers or "Place (pseudonymous id)" in headers
-    ]
-    # cohort summary, cohort x place in both periods, care homes, hospitals
-    assert len(counted) == 5
-    for cells in counted:
-        assert not any(c in {"1", "2", "3", "4"} for c in cells), cells
-    assert "&lt;5" in text  # the demo has small counts in the care-home table (escaped)
-
-
-@pytest.mark.slow
-def test_published_pages_hold_no_ids(demo_processed, theme_run, deep_run):
+def test_published_pages_hold_no_ids(demo_processed, theme_run, demo_runs):
     table = pd.read_parquet(demo_processed / "missing_episodes.parquet")
     ids = set(table["person_id"].dropna()) | set(table["episode_id"].dropna())
-    for _, text in (theme_run, deep_run):
+    deep_text = executed_text(demo_runs["missing_repeats"][0])
+    for text in (theme_run[1], deep_text):
         tokens = set(re.findall(r"[A-Za-z0-9_-]+", text))
         assert not (tokens & ids)
         assert "DEMO-P-" not in text and "DEMO-MP-" not in text
-
-
-@pytest.mark.slow
-def test_case_studies_publish_no_dates_birthdays_or_windows(deep_run):
-    _, text = deep_run
-    tables = _published_tables(text)
-    listing = [t for t in tables if "Gap since previous episode" in t[0]]
-    overview = [t for t in tables if "Age band at first episode" in t[0]]
-    assert len(listing) == 1 and len(overview) == 1
-    headers, cells = listing[0]
-    assert not {"Period", "Day", "Days since previous", "Age band"} & set(headers)
-    gaps = cells[headers.index("Gap since previous episode") :: len(headers)]
-    assert gaps and all(re.fullmatch(r"–|under 1 week|[1-8] weeks?|\d+ months", g) for g in gaps), (
-        gaps
-    )
-    headers, cells = overview[0]
-    assert "Episodes, Jan 2018 to Dec 2019" in headers
-    bands = cells[headers.index("Episodes, Jan 2018 to Dec 2019") :: len(headers)]
-    assert set(bands) <= {"5 to 9", "10 to 19", "20 to 29", "30 or more"}, bands
-    case_text = "\n".join(" ".join(t[0] + t[1]) for t in listing + overview)
-    for words in ("previous 12 months", "last 12 months", "day 0"):
-        assert words not in case_text
 
 
 @pytest.mark.slow

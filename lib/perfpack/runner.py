@@ -130,7 +130,7 @@ def plan(
                     f"Deep dive for action {action.action}: {action.title}",
                     "deep_dive",
                     f"deep_dives/{action.deep_dive}.ipynb",
-                    dict(common),
+                    {**common, **window},
                 )
             )
     if only:
