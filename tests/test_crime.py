@@ -291,7 +291,7 @@ def test_display_tables(robbery):
         "12-month trend",
     ]
     backtest = crime.backtest_display_table(robbery)
-    assert "Same as last year" in backtest["Method (fitted a year earlier)"].tolist()
+    assert "Same as last year" in backtest["Method"].tolist()
     assert crime.projection_sentence(robbery).startswith("Against 8 offences")
 
 

@@ -187,12 +187,16 @@ class EtsForecast:
     monthly_lower_95: pd.Series | None = None
     monthly_upper_95: pd.Series | None = None
     fallback_reasons: list[str] = field(default_factory=list)
+    #: The fitted smoothing parameters by statsmodels name (``smoothing_level`` = alpha,
+    #: ``smoothing_trend`` = beta, ``smoothing_seasonal`` = gamma, ``damping_trend`` = phi);
+    #: empty for the mean fallback. :func:`perfpack.backtest.degenerate_reasons` reads them.
+    params: dict = field(default_factory=dict)
 
 
 def _simulate_ets(values: np.ndarray, horizon: int, seasonal: bool, n_sims: int, seed: int):
     """Fit ETS with additive errors and a damped additive trend (seasonal or not) and simulate.
 
-    Returns ``(point forecasts, simulated paths (horizon x n_sims))``."""
+    Returns ``(point forecasts, simulated paths (horizon x n_sims), smoothing parameters)``."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     model = ETSModel(
@@ -215,7 +219,12 @@ def _simulate_ets(values: np.ndarray, horizon: int, seasonal: bool, n_sims: int,
         ).reshape(horizon, n_sims)
     if not (np.isfinite(point).all() and np.isfinite(paths).all()):
         raise ValueError("the fitted model gave non-finite forecasts")
-    return point, paths
+    params = {
+        name: float(value)
+        for name, value in zip(model.param_names, np.asarray(fit.params), strict=True)
+        if not name.startswith("initial_")
+    }
+    return point, paths, params
 
 
 def _simulate_mean(values: np.ndarray, horizon: int, n_sims: int, seed: int):
@@ -268,6 +277,7 @@ def ets_forecast(
         raise ValueError("no months to forecast from")
     reasons: list[str] = []
     point = paths = None
+    params: dict = {}
     model = ""
     candidates = []
     if values.size >= 2 * SEASONAL_PERIODS:
@@ -282,7 +292,7 @@ def ets_forecast(
         reasons.append(f"Holt's trend needs 10 months, have {values.size}")
     for name, seasonal in candidates:
         try:
-            point, paths = _simulate_ets(values, horizon, seasonal, n_sims, seed)
+            point, paths, params = _simulate_ets(values, horizon, seasonal, n_sims, seed)
         except Exception as error:  # noqa: BLE001 - any fitting failure means: try simpler
             reasons.append(f"{name.split(':')[0]} failed: {type(error).__name__}: {error}")
             continue
@@ -310,6 +320,7 @@ def ets_forecast(
         monthly_lower_95=pd.Series(np.percentile(paths, 2.5, axis=1), index=index),
         monthly_upper_95=pd.Series(np.percentile(paths, 97.5, axis=1), index=index),
         fallback_reasons=reasons,
+        params=params,
     )
 
 
