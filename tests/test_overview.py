@@ -108,3 +108,24 @@ def test_projection_column_names_its_method():
     )
     plain = overview.index_html("2019-12", figs.iloc[:-1], results, _record("force", 12), "", "")
     assert "<td>-10% <small>(report's 12-month trend)</small></td>" in plain
+
+
+def test_projection_column_without_a_backtest_shows_the_reports_method():
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "a.html", True, 1.0),
+    ]
+    figs = pd.concat(
+        [
+            FIGURES.assign(theme="personal_robbery"),
+            pd.DataFrame(
+                [
+                    ("personal_robbery", "projection_12m_pct", "", "", 12.0),
+                    ("personal_robbery", "projection_selected_pct", "", "12-month trend", 12.0),
+                    ("personal_robbery", "projection_selected_by_record", "", "", 0),
+                ],
+                columns=FIGURES.columns,
+            ),
+        ]
+    )
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    assert "<td>+12% <small>(report's 12-month trend; no back-test)</small></td>" in page

@@ -549,20 +549,22 @@ def selection_figures(selection: Selection | None, summary: pd.DataFrame, window
 
     Measures: ``projection_selected_total`` and ``projection_selected_pct`` (group = the
     headline method), ``projection_selected_by_record`` (1 when chosen by the back-test, 0
-    when the report's method is shown for want of one), ``ets_degenerate`` (1 when the model's
-    fit is flagged), ``backtest_origins``, and per method (group = method)
-    ``backtest_abs_pct_error`` (mean over the origins) and, for the model,
+    when the report's method is shown for want of one; these three only when the headline has
+    a total), ``ets_degenerate`` (1 when the model's fit is flagged), ``backtest_origins``,
+    and per method (group = method) ``backtest_abs_pct_error`` (mean over the origins) and,
+    for the model,
     ``backtest_coverage_95`` (% of origins whose actual fell inside its 95% interval).
     """
     label = getattr(window, "label", window)
     rows = []
-    if selection is not None:
+    if selection is not None and selection.projected_total is not None:
         rows += [
             ("projection_selected_total", selection.method, selection.projected_total),
             ("projection_selected_pct", selection.method, selection.pct_change),
             ("projection_selected_by_record", "", int(selection.chosen_by_record)),
-            ("ets_degenerate", "", int(bool(selection.flags))),
         ]
+    if selection is not None:
+        rows.append(("ets_degenerate", "", int(bool(selection.flags))))
     if len(summary):
         rows.append(("backtest_origins", "", int(summary["origins"].max())))
         for row in summary.itertuples(index=False):

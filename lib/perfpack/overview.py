@@ -47,9 +47,11 @@ def _selected_projection(figs: pd.DataFrame, theme: str) -> dict:
     if rows.empty:
         return {"projection_selected_pct": None, "projection_method": None}
     value = rows["value"].iloc[-1]
+    by_record = _figure(figs, theme, "projection_selected_by_record")
     return {
         "projection_selected_pct": None if pd.isna(value) else float(value),
         "projection_method": str(rows["group"].iloc[-1]),
+        "projection_by_record": by_record is None or bool(by_record),
     }
 
 
@@ -167,10 +169,11 @@ def _projection_cell(row: dict) -> str:
     back-test record when the theme has one, with the report's own 12-month trend beside it."""
     selected, method = row.get("projection_selected_pct"), row.get("projection_method")
     report = row["projection_12m_pct"]
-    if selected is None and method is None:
+    if method is None or not row.get("projection_by_record", True):
         if report is None:
             return "n/a"
-        return f"{signed_pct(report)} <small>(report's 12-month trend)</small>"
+        note = "" if method is None else "; no back-test"
+        return f"{signed_pct(report)} <small>(report's 12-month trend{note})</small>"
     text = f"{signed_pct(selected)} <small>({html.escape(method)}, best back-test"
     if report is not None and method != "12-month trend":
         text += f"; report's 12-month trend {signed_pct(report)}"

@@ -428,9 +428,11 @@ def projection_chart(
     horizon: int = 12,
     ets: EtsForecast | None = None,
     ylabel: str = "Count per month",
+    model_flagged: bool = False,
 ):
     """History, the 3-, 6- and 12-month trend lines carried forward, and the model forecast
-    with its 95% monthly band (the report's figures 2, 6 and 9).
+    with its 95% monthly band (the report's figures 2, 6 and 9). ``model_flagged``: the model's
+    fit is degenerate (:func:`perfpack.backtest.degenerate_reasons`); legend and alt text say so.
 
     Returns
     -------
@@ -484,7 +486,8 @@ def projection_chart(
         ets.monthly.to_numpy(),
         color=charts.PALETTE[0],
         linewidth=1.6,
-        label=f"Model forecast ({_pct_text(ets.pct_change)})",
+        label=f"Model forecast ({_pct_text(ets.pct_change)}"
+        + (", degenerate fit)" if model_flagged else ")"),
     )
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -497,6 +500,7 @@ def projection_chart(
         f"projected. {'; '.join(described)}. The model ({ets.model}) forecasts "
         f"{ets.total:,.0f} ({_pct_text(ets.pct_change)}), 95% interval {ets.lower_95:,.0f} to "
         f"{ets.upper_95:,.0f}."
+        + (" Its fit is degenerate, so it is not the headline projection." if model_flagged else "")
     )
     return fig, alt
 
