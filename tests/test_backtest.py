@@ -222,3 +222,25 @@ def test_same_as_last_year_row_and_used_as():
     assert shown["method"].tolist()[3] == backtest.SAME_AS_LAST_YEAR
     assert shown.iloc[3]["projected_total"] == 180.0 and shown.iloc[3]["pct_change"] == 0.0
     assert backtest.used_as("6-month trend", None) == "–"
+
+
+def test_short_series_is_tested_without_the_model():
+    # 25 months: no origin has 24 months up to it and 12 after, so the model is left out and
+    # the other methods are scored from origins with 12 months up to them (months 12 and 13)
+    errors = backtest.rolling_backtest(_months(range(25)), n_sims=50)
+    assert backtest.MODEL not in set(errors["method"])
+    assert errors["origin"].unique().tolist() == [pd.Period("2018-12", "M"), pd.Period("2019-01")]
+    assert "too short to back-test the seasonal model" in backtest.design_note(errors)
+
+
+def test_no_model_no_degenerate_figure():
+    monthly = _months(range(1, 13))
+    selection = backtest.select_projection(
+        monthly,
+        projections.report_projections(monthly),
+        None,
+        backtest.backtest_summary(backtest.rolling_backtest(monthly)),
+    )
+    figures = backtest.selection_figures(selection, pd.DataFrame(), "2019-01/2019-12")
+    assert "ets_degenerate" not in set(figures["measure"])
+    assert figures.set_index("measure").loc["projection_selected_by_record", "value"] == 0

@@ -319,6 +319,8 @@ class Selection:
         Why the model's current fit is degenerate (empty when it is not, or there is no model).
     origins : int
         How many origins the back-test had.
+    model_fitted : bool
+        Whether a model was fitted to the series at all.
     """
 
     method: str
@@ -330,6 +332,7 @@ class Selection:
     report_pct: float | None
     flags: list[str] = field(default_factory=list)
     origins: int = 0
+    model_fitted: bool = False
 
 
 def select_projection(
@@ -381,6 +384,7 @@ def select_projection(
         report_pct=None if report_pct is None or pd.isna(report_pct) else float(report_pct),
         flags=flags,
         origins=int(summary["origins"].max()) if len(summary) else 0,
+        model_fitted=ets is not None,
     )
 
 
@@ -550,7 +554,8 @@ def selection_figures(selection: Selection | None, summary: pd.DataFrame, window
     Measures: ``projection_selected_total`` and ``projection_selected_pct`` (group = the
     headline method), ``projection_selected_by_record`` (1 when chosen by the back-test, 0
     when the report's method is shown for want of one; these three only when the headline has
-    a total), ``ets_degenerate`` (1 when the model's fit is flagged), ``backtest_origins``,
+    a total), ``ets_degenerate`` (1 when the model's fit is flagged, 0 when not; only with a
+    model), ``backtest_origins``,
     and per method (group = method) ``backtest_abs_pct_error`` (mean over the origins) and,
     for the model,
     ``backtest_coverage_95`` (% of origins whose actual fell inside its 95% interval).
@@ -563,7 +568,7 @@ def selection_figures(selection: Selection | None, summary: pd.DataFrame, window
             ("projection_selected_pct", selection.method, selection.pct_change),
             ("projection_selected_by_record", "", int(selection.chosen_by_record)),
         ]
-    if selection is not None:
+    if selection is not None and selection.model_fitted:
         rows.append(("ets_degenerate", "", int(bool(selection.flags))))
     if len(summary):
         rows.append(("backtest_origins", "", int(summary["origins"].max())))
