@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfpack import backtest, projections
+from perfpack import backtest, projection_text, projections
 
 TRENDS_AND_NAIVE = [backtest.SAME_AS_LAST_YEAR, "12-month trend", "6-month trend", "3-month trend"]
 
@@ -175,7 +175,7 @@ def test_a_degenerate_model_is_never_the_headline(params, headline):
     if headline == backtest.SAME_AS_LAST_YEAR:
         assert (selection.projected_total, selection.pct_change) == (126.0, 0.0)
         assert selection.mean_abs_pct_error == 3.0
-        text = backtest.selection_sentence(selection)
+        text = projection_text.selection_sentence(selection)
         assert text.startswith("**Headline projection: same as last year**, 126 offences")
         assert "never the headline: its fit is degenerate (α = 1.00" in text
         assert "The report's own method, the 12-month trend, projects" in text
@@ -189,13 +189,15 @@ def test_without_a_backtest_the_report_method_is_shown():
     empty = backtest.backtest_summary(backtest.rolling_backtest(monthly))
     selection = backtest.select_projection(monthly, report, None, empty)
     assert selection.method == backtest.REPORT_METHOD and not selection.chosen_by_record
-    assert "no back-test" in backtest.selection_sentence(selection)
-    assert "too short for any origin" in backtest.design_note(backtest.rolling_backtest(monthly))
+    assert "no back-test" in projection_text.selection_sentence(selection)
+    assert "too short for any origin" in projection_text.design_note(
+        backtest.rolling_backtest(monthly)
+    )
 
 
 def test_design_note_names_origins_and_source():
     errors = backtest.rolling_backtest(HAND, min_training=12, methods=TRENDS_AND_NAIVE)
-    note = backtest.design_note(errors)
+    note = projection_text.design_note(errors)
     assert "Hyndman and Athanasopoulos" in note and "section 5.10" in note
     assert "absolute percentage error" in note and "one origin, December 2018" in note
 
@@ -205,7 +207,7 @@ def test_display_table_and_figures():
     summary = backtest.backtest_summary(errors)
     report = projections.report_projections(HAND)
     selection = backtest.select_projection(HAND, report, None, summary)
-    shown = backtest.display_table(summary, selection).set_index("Method")
+    shown = projection_text.display_table(summary, selection).set_index("Method")
     assert shown.loc["12-month trend", "Used as"] == "headline (lowest error); the report's method"
     assert shown.loc["12-month trend", "Absolute % error (1 origin)"] == "2.3%"
     assert shown.loc["3-month trend", "Error"] == "+246"
@@ -218,10 +220,10 @@ def test_display_table_and_figures():
 
 def test_same_as_last_year_row_and_used_as():
     table = projections.report_projections(HAND)[["method", "projected_total", "pct_change"]]
-    shown = backtest.with_same_as_last_year(table, HAND)
+    shown = projection_text.with_same_as_last_year(table, HAND)
     assert shown["method"].tolist()[3] == backtest.SAME_AS_LAST_YEAR
     assert shown.iloc[3]["projected_total"] == 180.0 and shown.iloc[3]["pct_change"] == 0.0
-    assert backtest.used_as("6-month trend", None) == "–"
+    assert projection_text.used_as("6-month trend", None) == "–"
 
 
 def test_short_series_is_tested_without_the_model():
@@ -230,7 +232,7 @@ def test_short_series_is_tested_without_the_model():
     errors = backtest.rolling_backtest(_months(range(25)), n_sims=50)
     assert backtest.MODEL not in set(errors["method"])
     assert errors["origin"].unique().tolist() == [pd.Period("2018-12", "M"), pd.Period("2019-01")]
-    assert "too short to back-test the seasonal model" in backtest.design_note(errors)
+    assert "too short to back-test the seasonal model" in projection_text.design_note(errors)
 
 
 def test_no_model_no_degenerate_figure():

@@ -1271,3 +1271,25 @@ def test_rhi_rule_note_says_how_it_counts():
     assert "lower bound" in missing.rhi_rule_note(dates)
     times = episodes([{"found_at": "2019-03-01 10:00", "rhi_date": "2019-03-02 11:30"}])
     assert "date and time" in missing.rhi_rule_note(times)
+
+
+def test_appendix_text_and_code_agree_on_episodes_found_after_the_window():
+    # The code keeps the real duration of an episode found after its window ended (default
+    # censor_at_window_end=False); the appendix's definition must say the same, not call it open.
+    import json
+
+    from tests.conftest import PROJECT_ROOT
+
+    table = episodes([{"reported_at": "2019-12-31 20:00", "found_at": "2020-01-01 08:00"}])
+    assert missing.episode_durations(table, CURRENT)["hours"].tolist() == [12.0]
+    notebook = json.loads((PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb").read_text())
+    duration = next(
+        "".join(c["source"])
+        for c in notebook["cells"]
+        if "".join(c["source"]).startswith("## Duration")
+    )
+    assert (
+        "keeps its real duration even when the person was\nfound after that window ended"
+        in duration
+    )
+    assert "found only after its window ended" not in duration

@@ -26,7 +26,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from perfpack import areas, backtest, charts, counts, projections, reference, spc, stats
+from perfpack import (
+    areas,
+    backtest,
+    charts,
+    counts,
+    projection_text,
+    projections,
+    reference,
+    spc,
+    stats,
+)
 from perfpack.areas import NPT_NAMES, AreaNames, months_text
 from perfpack.change import (
     change_sentence,
@@ -955,7 +965,7 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
             ["method", "projected_total", "pct_change"]
         ].assign(lower_80=np.nan, upper_80=np.nan, lower_95=np.nan, upper_95=np.nan)
 
-    table = backtest.with_same_as_last_year(table, analysis.monthly)
+    table = projection_text.with_same_as_last_year(table, analysis.monthly)
 
     def _fmt(value, pattern="{:,.0f}"):
         return "–" if value is None or pd.isna(value) else pattern.format(value)
@@ -964,7 +974,7 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Method": table["method"],
-            "Used as": [backtest.used_as(m, analysis.selection) for m in table["method"]],
+            "Used as": [projection_text.used_as(m, analysis.selection) for m in table["method"]],
             "Projected total, next 12 months": [_fmt(v) for v in table["projected_total"]],
             f"% change vs {base} 12 months": [signed_pct(v) for v in table["pct_change"]],
             "80% interval": [
@@ -990,22 +1000,22 @@ BACKTEST_INTRO = (
 
 
 def backtest_display_table(analysis: CrimeTheme) -> pd.DataFrame:
-    """The back-test as a publishable table (:func:`perfpack.backtest.display_table`)."""
+    """The back-test as a publishable table (:func:`perfpack.projection_text.display_table`)."""
     model = analysis.ets.model if analysis.ets is not None else None
-    return backtest.display_table(analysis.backtest, analysis.selection, model)
+    return projection_text.display_table(analysis.backtest, analysis.selection, model)
 
 
 def backtest_note(analysis: CrimeTheme) -> str:
-    """How the back-test was run, with its source (:func:`perfpack.backtest.design_note`)."""
-    return backtest.design_note(analysis.backtest_errors)
+    """How the back-test was run, with its source (:func:`perfpack.projection_text.design_note`)."""
+    return projection_text.design_note(analysis.backtest_errors)
 
 
 def headline_projection_sentence(analysis: CrimeTheme) -> str:
     """The headline projection, chosen by its back-test record, with the report's own method
-    beside it (:func:`perfpack.backtest.selection_sentence`)."""
+    beside it (:func:`perfpack.projection_text.selection_sentence`)."""
     if analysis.selection is None or analysis.selection.projected_total is None:
         return ""
-    return backtest.selection_sentence(analysis.selection, "offences")
+    return projection_text.selection_sentence(analysis.selection, "offences")
 
 
 def rate_windows_note(analysis: CrimeTheme) -> str:

@@ -1972,9 +1972,11 @@ def projection_display_table(monthly: pd.Series, ets=None, selection=None) -> pd
     episodes as a publishable table (:func:`perfpack.projections.projection_table`, formatted),
     with which is the headline (``selection``: :func:`perfpack.backtest.select_projection`),
     which is the report's method and whether the model is flagged."""
-    from perfpack import backtest, projections
+    from perfpack import projection_text, projections
 
-    table = backtest.with_same_as_last_year(projections.projection_table(monthly, ets=ets), monthly)
+    table = projection_text.with_same_as_last_year(
+        projections.projection_table(monthly, ets=ets), monthly
+    )
 
     def interval(low, high):
         return "–" if pd.isna(low) else f"{low:,.0f} to {high:,.0f}"
@@ -1982,7 +1984,7 @@ def projection_display_table(monthly: pd.Series, ets=None, selection=None) -> pd
     return pd.DataFrame(
         {
             "Method": table["method"],
-            "Used as": [backtest.used_as(m, selection) for m in table["method"]],
+            "Used as": [projection_text.used_as(m, selection) for m in table["method"]],
             "Projected episodes, next 12 months": [f"{v:,.0f}" for v in table["projected_total"]],
             "% change vs last 12 months": [
                 "–" if pd.isna(v) else signed_pct(v) for v in table["pct_change"]
