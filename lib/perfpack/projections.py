@@ -352,7 +352,9 @@ def projection_table(monthly: pd.Series, horizon: int = 12, ets: EtsForecast | N
 
 
 def backtest(monthly: pd.Series, as_of=None, horizon: int = 12, n_sims: int = 1000) -> pd.DataFrame:
-    """How well each method would have projected the latest year, fitted a year earlier.
+    """How well each method would have projected the latest year, fitted a year earlier (one
+    origin; the pages use :func:`perfpack.backtest.rolling_backtest`, which scores every method
+    over rolling origins and chooses the headline projection by that record).
 
     Every method is fitted on the months up to and including ``as_of`` and its projected total
     compared with the actual total of the ``horizon`` months that followed.
