@@ -2,7 +2,14 @@
 
 import pytest
 
-from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
+from perfpack.change import (
+    change_sentence,
+    format_pct,
+    pct_change,
+    percent,
+    round_half_up,
+    signed_pct,
+)
 from perfpack.windows import comparison_windows
 
 
@@ -71,3 +78,18 @@ def test_sentence_for_an_increase_and_no_change():
 )
 def test_percent_of_whole(part, whole, shown):
     assert format_pct(percent(part, whole)) == shown
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (58.84, "+59%"),  # stop search: never "59%"
+        (-10.64, "-11%"),
+        (14.5, "+15%"),  # half up
+        (0.4, "0%"),  # no sign on nothing
+        (-0.4, "0%"),
+        (None, "n/a"),
+    ],
+)
+def test_signed_pct(value, text):
+    assert signed_pct(value) == text

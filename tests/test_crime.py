@@ -291,7 +291,7 @@ def test_display_tables(robbery):
         "12-month trend",
     ]
     backtest = crime.backtest_display_table(robbery)
-    assert "Same as last year" in backtest["Method (fitted a year earlier)"].tolist()
+    assert "Same as last year" in backtest["Method"].tolist()
     assert crime.projection_sentence(robbery).startswith("Against 8 offences")
 
 
@@ -306,3 +306,21 @@ def test_theme_with_no_offences(crimes):
     assert analysis.ets.total == 0.0
     figures = crime.figure_book(analysis).to_frame()
     assert figures.loc[figures["measure"] == "npts_decreased", "value"].iloc[0] == 0
+
+
+def test_each_force_rate_names_its_window(robbery):
+    # 7 robberies in Oct 2018 - Sep 2019 and 8 in 2019, over 5,000 residents: 1.4 and 1.60
+    note = crime.rate_windows_note(robbery)
+    assert "Staffordshire's 1.4 per 1,000 residents above is for 1st October 2018 to 30th " in note
+    assert "current 12 months (1st January 2019 to 31st December 2019)" in note
+    assert note.endswith("1.60 per 1,000 residents.")
+
+
+def test_headline_projection_on_the_page(robbery):
+    sentence = crime.headline_projection_sentence(robbery)
+    assert sentence.startswith("**Headline projection:")
+    shown = crime.projection_display_table(robbery).set_index("Method")
+    assert shown.loc["12-month trend", "Used as"].endswith("the report's method")
+    assert "Same as last year" in shown.index
+    figures = crime.figure_book(robbery).to_frame()
+    assert (figures["measure"] == "projection_selected_pct").sum() == 1

@@ -121,3 +121,17 @@ def test_outputs_are_public(runs, theme):
         for c in notebook.cells
         for output in c.get("outputs", [])
     )
+
+
+def test_theft_from_vehicle_headline_is_not_the_degenerate_model(runs):
+    # Issue 11: the theft-from-a-vehicle ETS fit has alpha ~ 1, phi at its bound and gamma = 0;
+    # it is flagged, never the headline, and the page shows the back-test with its design.
+    notebook, figures = runs["theft_from_vehicle"]
+    assert _value(figures, "ets_degenerate") == 1
+    headline = figures[figures["measure"] == "projection_selected_pct"]
+    assert len(headline) == 1 and headline["group"].iloc[0] != "Exponential smoothing model"
+    text = executed_text(notebook)
+    assert "Headline projection:" in text and "flagged: degenerate fit" in text
+    assert "Hyndman and Athanasopoulos" in text and "Absolute % error" in text
+    assert "the report's method" in text  # the report's 12-month trend stays beside it
+    assert "Two force rates appear on this page." in text  # 0.7 and 0.67 each with its window

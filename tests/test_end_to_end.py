@@ -153,3 +153,13 @@ def test_a_second_run_keeps_annotations_and_figures(demo_report, demo_processed,
     assert (demo_report / "figures.csv").read_bytes() == (
         tmp_path / "2019-12" / "figures.csv"
     ).read_bytes()
+
+
+def test_figures_csv_is_exact_and_the_front_matter_dated(demo_report):
+    text = (demo_report / "figures.csv").read_text(encoding="utf-8")
+    # the published 1,210 x 2,415 written whole, never 2.92215e+06
+    assert "missing_persons,cost_avoided,2019-01/2019-12,,2922150\n" in text
+    assert "e+0" not in text
+    index = (demo_report / "index.html").read_text(encoding="utf-8")
+    assert "Published – February 2020." in index  # the report's cover, not the run date
+    assert "12-month projection (method)" in index and "best back-test" in index

@@ -254,15 +254,22 @@ def test_duration_no_episodes_and_bad_times():
 @pytest.mark.parametrize(
     "found, rhi, within",
     [
-        # found 23:00 on 1 March: + 72 h is 23:00 on 4 March -> interviews to 4 March count
-        ("2019-03-01 23:00", "2019-03-04", True),
-        ("2019-03-01 23:00", "2019-03-05", False),
+        # Dates only (the extract's contract): an interview counts only when the whole of its
+        # day ends within 72 hours of the return. Found 00:01 on 1 March: 3 March ends at
+        # 00:00 on 4 March, 71 h 59 min after -> counts.
+        ("2019-03-01 00:01", "2019-03-03", True),
+        # found 23:59 on 28 February: 3 March ends 72 h 01 min after -> not counted (it may have
+        # been in time: the count is conservative)
+        ("2019-02-28 23:59", "2019-03-03", False),
+        # found at midnight: 3 March ends exactly 72 h after -> counts (72 h inclusive)
+        ("2019-03-01 00:00", "2019-03-03", True),
+        # found 23:00 on 1 March: comparing dates alone accepted 4 March (up to 96 h later)
+        ("2019-03-01 23:00", "2019-03-04", False),
+        ("2019-03-01 23:00", "2019-03-03", True),
         # the day of return counts
         ("2019-03-01 23:00", "2019-03-01", True),
         # dated before the return: a recording error, not within 72 hours
         ("2019-03-01 23:00", "2019-02-28", False),
-        # found just after midnight: + 72 h is 00:30 on 4 March -> 4 March still counts
-        ("2019-03-01 00:30", "2019-03-04", True),
         # no interview
         ("2019-03-01 23:00", None, False),
         # not returned
@@ -271,7 +278,26 @@ def test_duration_no_episodes_and_bad_times():
 )
 def test_rhi_within_72h(found, rhi, within):
     table = episodes([{"reported_at": "2019-03-01 08:00", "found_at": found, "rhi_date": rhi}])
+    assert not missing.rhi_has_times(table["rhi_date"])
     assert missing.rhi_within_72h(table).tolist() == [within]
+
+
+def test_rhi_within_72h_with_interview_times():
+    # with times recorded the rule is exact: 71 h 59 min counts, 72 h 01 min does not
+    found = "2019-03-01 10:00"
+    table = episodes(
+        [
+            {"reported_at": "2019-03-01 08:00", "found_at": found, "rhi_date": rhi}
+            for rhi in (
+                "2019-03-04 09:59",
+                "2019-03-04 10:00",
+                "2019-03-04 10:01",
+                "2019-03-01 09:00",
+            )
+        ]
+    )
+    assert missing.rhi_has_times(table["rhi_date"])
+    assert missing.rhi_within_72h(table).tolist() == [True, True, False, False]
 
 
 def test_rhi_share_is_of_returned_children():
@@ -279,7 +305,7 @@ def test_rhi_share_is_of_returned_children():
         [
             # returned children: 2 within 72 h, 1 late, 1 none -> 2 of 4 = 50%
             {"age": 12, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-02"},
-            {"age": 15, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-04"},
+            {"age": 15, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-03"},
             {"age": 16, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-10"},
             {"age": 17, "found_at": "2019-06-01 20:00"},
             # not counted: a child still missing, an adult with an interview
@@ -575,7 +601,7 @@ def test_display_summary_formats():
     summary = missing.summary_table(table, PREVIOUS, CURRENT)
     shown = missing.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
     assert list(shown.columns) == ["Jan 2018 to Dec 2018", "Jan 2019 to Dec 2019", "Change"]
-    assert shown.loc["Missing episodes"].tolist() == ["1", "2", "100.0%"][:2] + ["100%"]
+    assert shown.loc["Missing episodes"].tolist() == ["1", "2", "+100%"]  # a change has its sign
     assert shown.loc["Mean hours missing (found episodes)"].tolist()[:2] == [
         "10.0 hours",
         "3.5 hours",
@@ -655,3 +681,80 @@ def test_open_episodes_of_one_to_four_are_hidden():
     assert "fewer than 5 episodes of the last 12 months (0 of the previous)" in text.lower()
     assert "2 episodes" not in text and "1 episode" not in text
     assert "had no found time" in text and "no duration is made up for them" in text
+
+
+# --- cost avoided as a sourced range ---------------------------------------------------------
+
+
+def test_unit_cost_range_from_the_research():
+    # Shalev Greene and Pakes (2012): GBP 1,325 to 2,415 for a medium-risk investigation
+    costs = missing.unit_cost_range()
+    assert (costs.low.value, costs.high.value) == (1325, 2415)
+    assert costs.low.price_year == costs.high.price_year == "2011/12"
+    assert "Shalev Greene" in costs.basis and "medium-risk" in costs.basis
+    assert missing.unit_cost_range(override=1000) is None  # one cost set for the run
+
+
+def test_cost_avoided_range_arithmetic():
+    costs = missing.unit_cost_range()
+    # published: 5,022 -> 3,812 is 1,210 fewer; 1,210 x 1,325 = 1,603,250; x 2,415 = 2,922,150
+    assert missing.cost_avoided_range(5022, 3812, costs) == (1_603_250, 2_922_150)
+    assert missing.cost_avoided_range(100, 110, costs) == (-13_250, -24_150)
+
+
+def test_cost_sentence_gives_the_range_and_the_reports_figure():
+    cost = missing.unit_cost()
+    invested = missing.UnitCost(198000, "2019/20", "MPIT")
+    text = missing.cost_sentence(5022, 3812, cost, invested, missing.unit_cost_range())
+    assert (
+        "At £1,325 to £2,415 per episode that is £1,603,250 to £2,922,150 of non-cashable" in text
+    )
+    assert (
+        "The published report's figure, £2,922,150, applies £2,415 to every episode (the upper"
+        in text
+    )
+    assert "2011/12 prices" in text and "Portsmouth" in text
+    rise = missing.cost_sentence(100, 110, cost, invested, missing.unit_cost_range())
+    assert "rose by 10" in rise and "£13,250 to £24,150 of additional" in rise
+
+
+def test_theme_figures_cost_range():
+    table = episodes(
+        [
+            {"reported_at": "2018-05-01 10:00", "found_at": "2018-05-01 12:00"},
+            {"reported_at": "2018-06-01 10:00", "found_at": "2018-06-01 12:00"},
+            {"reported_at": "2019-05-01 10:00", "found_at": "2019-05-01 12:00"},
+        ]
+    )
+    figs = missing.theme_figures(table, "2019-12").set_index("measure")
+    assert figs.loc["cost_avoided", "value"] == 2415  # the report's figure: the upper end
+    assert figs.loc["cost_avoided_low", "value"] == 1325
+    assert figs.loc["cost_avoided_high", "value"] == 2415
+    assert figs.loc["unit_cost_low", "value"] == 1325
+
+
+def test_rhi_rule_note_says_how_it_counts():
+    dates = episodes([{"found_at": "2019-03-01 10:00", "rhi_date": "2019-03-02"}])
+    assert "lower bound" in missing.rhi_rule_note(dates)
+    times = episodes([{"found_at": "2019-03-01 10:00", "rhi_date": "2019-03-02 11:30"}])
+    assert "date and time" in missing.rhi_rule_note(times)
+
+
+def test_appendix_text_and_code_agree_on_episodes_found_after_the_window():
+    # The code keeps the real duration of an episode found after its window ended (default
+    # censor_at_window_end=False); the appendix's definition must say the same, not call it open.
+    import json
+
+    from tests.conftest import PROJECT_ROOT
+
+    table = episodes([{"reported_at": "2019-12-31 20:00", "found_at": "2020-01-01 08:00"}])
+    assert missing.episode_durations(table, CURRENT)["hours"].tolist() == [12.0]
+    notebook = json.loads((PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb").read_text())
+    duration = next(
+        "".join(c["source"])
+        for c in notebook["cells"]
+        if "".join(c["source"]).startswith("## Duration")
+    )
+    duration = " ".join(duration.split())
+    assert "keeps its real duration even when the person was found after that window" in duration
+    assert "found only after its window ended" not in duration

@@ -122,6 +122,10 @@ def test_forecast_page_19(theme_run):
     for n in (3, 6, 12):
         assert not pd.isna(figure(figures, f"projection_{n}m_pct"))
     assert figure(figures, "ets_lower_95") < figure(figures, "ets_total")
+    # the headline projection is chosen by its back-test record, shown with the back-test
+    assert (figures["measure"] == "projection_selected_pct").sum() == 1
+    assert "Headline projection:" in text and "Hyndman and Athanasopoulos" in text
+    assert "the report's method" in text
 
 
 @pytest.mark.slow
@@ -133,8 +137,13 @@ def test_cost_v_benefit_page_19(theme_run):
     assert figure(figures, "investment", "") == 198_000
     assert "£2,922,150 of non-cashable cost avoided" in text
     assert "£198,000" in text
-    assert "£2,415 per missing person episode at 2011/12 prices" in text
-    assert "University of Portsmouth" in text
+    # £2,415 is the upper end of the research's £1,325-£2,415 for a medium-risk case
+    assert figure(figures, "cost_avoided_low") == 1210 * 1325 == 1_603_250
+    assert figure(figures, "cost_avoided_high") == 2_922_150
+    assert "£1,603,250 to £2,922,150 of non-cashable cost avoided" in text
+    assert "The published report's figure, £2,922,150" in text and "upper end" in text
+    assert "£1,325 to £2,415 per episode at 2011/12 prices" in text
+    assert "University of Portsmouth" in text and "medium-risk" in text
 
 
 @pytest.mark.slow

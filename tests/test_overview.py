@@ -43,7 +43,7 @@ def test_public_pack_overview():
     )
     assert "Previous 2 months" in page and "Current 2 months" in page
     assert "previous and current 2 months is statistically significant" in page
-    assert "<td>26</td><td>37</td><td>42%</td><td>p = 0.207</td>" in page
+    assert "<td>26</td><td>37</td><td>+42%</td><td>p = 0.207</td>" in page  # a change has its sign
     assert "Missing Persons</strong>: not in this pack" in page
     assert "<li>77 rows have no location.</li>" in page
     assert "Cumbria Constabulary" in page and "DCC Barnett" not in page  # not the force's sign-off
@@ -116,3 +116,65 @@ def test_contents_show_spc_icons_with_text():
     assert '<svg class="mdc-icon" role="img" aria-label="Common cause variation"' in page
     assert "<title>Common cause variation</title>" in page
     assert "no numeric target" in page and "<script" not in page
+
+
+def test_published_is_the_meetings_date_not_the_run_date():
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "a.html", True, 1.0),
+    ]
+    figs = FIGURES.assign(theme="personal_robbery")
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    # front matter: "Published - February 2020" (the report's cover), run on 22 November 2026
+    assert "Published – February 2020." in page and "2026" not in page.split("<main>")[0]
+    record = _record("force", 12)
+    later = overview.index_html("2020-03", figs, results, record, "", "")
+    assert "Not a published edition: built on 22 November 2026." in later
+    record["parameters"]["published"] = "June 2020"
+    assert "Published – June 2020." in overview.index_html("2020-03", figs, results, record, "", "")
+
+
+def test_projection_column_names_its_method():
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "a.html", True, 1.0),
+    ]
+    figs = pd.concat(
+        [
+            FIGURES.assign(theme="personal_robbery"),
+            pd.DataFrame(
+                [
+                    ("personal_robbery", "projection_12m_pct", "", "", -10.4),
+                    ("personal_robbery", "projection_selected_pct", "", "Same as last year", 0.0),
+                ],
+                columns=FIGURES.columns,
+            ),
+        ]
+    )
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    assert "12-month projection (method)" in page
+    assert (
+        "<td>0% <small>(Same as last year, best back-test; report's 12-month trend -10%)</small>"
+        in page
+    )
+    plain = overview.index_html("2019-12", figs.iloc[:-1], results, _record("force", 12), "", "")
+    assert "<td>-10% <small>(report's 12-month trend)</small></td>" in plain
+
+
+def test_projection_column_without_a_backtest_shows_the_reports_method():
+    results = [
+        JobResult("personal_robbery", "Personal Robbery", "theme", "a.html", True, 1.0),
+    ]
+    figs = pd.concat(
+        [
+            FIGURES.assign(theme="personal_robbery"),
+            pd.DataFrame(
+                [
+                    ("personal_robbery", "projection_12m_pct", "", "", 12.0),
+                    ("personal_robbery", "projection_selected_pct", "", "12-month trend", 12.0),
+                    ("personal_robbery", "projection_selected_by_record", "", "", 0),
+                ],
+                columns=FIGURES.columns,
+            ),
+        ]
+    )
+    page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
+    assert "<td>+12% <small>(report's 12-month trend; no back-test)</small></td>" in page

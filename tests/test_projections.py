@@ -169,3 +169,15 @@ def test_projection_table_and_chart():
         assert "3-month trend projects" in alt and "95% interval" in alt
     finally:
         plt.close(fig)
+
+
+def test_projection_chart_says_when_the_model_is_flagged():
+    series = _seasonal(36)
+    forecast = projections.ets_forecast(series, n_sims=200)
+    fig, alt = projections.projection_chart(series, "Test", ets=forecast, model_flagged=True)
+    try:
+        labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert any(label.endswith(", degenerate fit)") for label in labels)
+        assert alt.endswith("Its fit is degenerate, so it is not the headline projection.")
+    finally:
+        plt.close(fig)

@@ -60,6 +60,17 @@ def format_pct(value: float | None, ndigits: int = 0) -> str:
     return f"{rounded:.{ndigits}f}%"
 
 
+def signed_pct(value: float | None, ndigits: int = 0) -> str:
+    """A change in percent with its sign, rounded half up: '+59%', '-11%', '0%'; 'n/a' when
+    undefined. A change is never shown without its direction."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    rounded = round_half_up(value, ndigits)
+    if rounded == 0:
+        return f"{0:.{ndigits}f}%"
+    return f"{rounded:+.{ndigits}f}%"
+
+
 def movement(previous: float, current: float) -> str:
     """The verb phrase of the report's sentences: 'has decreased by 11%', 'has increased'
     (from 0, where there is no percentage) or 'has not changed'."""

@@ -26,9 +26,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from perfpack import areas, charts, counts, projections, reference, spc_themes, stats
+from perfpack import (
+    areas,
+    backtest,
+    charts,
+    counts,
+    projection_text,
+    projections,
+    reference,
+    spc_themes,
+    stats,
+)
 from perfpack.areas import NPT_NAMES, AreaNames, months_text
-from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
+from perfpack.change import (
+    change_sentence,
+    format_pct,
+    pct_change,
+    percent,
+    round_half_up,
+    signed_pct,
+)
 from perfpack.figures import FigureBook
 from perfpack.paths import REFERENCE_DIR
 from perfpack.windows import Window, comparison_windows, parse_period, window_ending
@@ -664,11 +681,16 @@ class CrimeTheme:
     by_npt: pd.DataFrame
     projections: pd.DataFrame
     ets: projections.EtsForecast | None
+    #: Each method's back-test record (:func:`perfpack.backtest.backtest_summary`).
     backtest: pd.DataFrame
     knife: KnifeChange | None = None
     northern_share: float | None = None
     northern_npts: list[str] = field(default_factory=list)
     profile: pd.DataFrame | None = None
+    #: Every origin's projections (:func:`perfpack.backtest.rolling_backtest`).
+    backtest_errors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The headline projection (:func:`perfpack.backtest.select_projection`).
+    selection: backtest.Selection | None = None
 
     force_population: float = math.nan
     window_months: int = 12
@@ -790,6 +812,8 @@ def analyse_theme(
         ``extra_sections`` lists them. ``ets`` is None and ``backtest`` empty when the monthly
         series is shorter than :data:`MODEL_MIN_MONTHS`; a trend over more months than the
         series holds is left out of ``projections`` (:func:`projection_note` says so).
+        ``selection`` is the headline projection, chosen by the back-test
+        (:mod:`perfpack.backtest`).
     """
     row = reference.theme(theme, reference_dir)
     windows = theme_windows(theme, period, reference_dir, window_months)
@@ -803,11 +827,12 @@ def analyse_theme(
         place, force_name, names = where.place, where.force_name, where.names
     if force_population is None:
         force_population = float(populations.sum()) if populations is not None else math.nan
-    if len(monthly) >= MODEL_MIN_MONTHS:
-        ets = projections.ets_forecast(monthly, n_sims=n_sims)
-        backtest = projections.backtest(monthly, n_sims=max(n_sims // 2, 200))
-    else:
-        ets, backtest = None, projections.backtest(monthly.iloc[:0])
+    ets = (
+        projections.ets_forecast(monthly, n_sims=n_sims)
+        if len(monthly) >= MODEL_MIN_MONTHS
+        else None
+    )
+    assessed = backtest.assess(monthly, ets, n_sims=max(n_sims // 2, 200))
     analysis = CrimeTheme(
         theme=theme,
         title=row["title"],
@@ -824,7 +849,9 @@ def analyse_theme(
         by_npt=change_by_npt(offences, windows, populations),
         projections=projections.report_projections(monthly),
         ets=ets,
-        backtest=backtest,
+        backtest=assessed.summary,
+        backtest_errors=assessed.errors,
+        selection=assessed.selection,
         force_population=force_population,
         window_months=window_months,
         area_names=names,
@@ -874,6 +901,8 @@ def projection_sentence(analysis: CrimeTheme) -> str:
             f" The seasonal model ({ets.model}) forecasts {ets.total:,.0f} ({ets_pct}), "
             f"with a 95% prediction interval of {ets.lower_95:,.0f} to {ets.upper_95:,.0f}."
         )
+        if analysis.selection is not None and analysis.selection.flags:
+            text += " Its fit is degenerate, so it is not the headline projection."
     return text.strip() or projection_note(analysis)
 
 
@@ -921,8 +950,8 @@ def projection_caption(analysis: CrimeTheme) -> str:
     if analysis.ets is None:
         return "Projected total for the next 12 months: the report's trends the data allow"
     return (
-        "Projected total for the next 12 months: the report's three trends and a seasonal "
-        "model with its prediction intervals"
+        "Projected total for the next 12 months: the report's three trends, same as last year "
+        "and a seasonal model with its prediction intervals"
     )
 
 
@@ -936,6 +965,8 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
             ["method", "projected_total", "pct_change"]
         ].assign(lower_80=np.nan, upper_80=np.nan, lower_95=np.nan, upper_95=np.nan)
 
+    table = projection_text.with_same_as_last_year(table, analysis.monthly)
+
     def _fmt(value, pattern="{:,.0f}"):
         return "–" if value is None or pd.isna(value) else pattern.format(value)
 
@@ -943,11 +974,9 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Method": table["method"],
+            "Used as": [projection_text.used_as(m, analysis.selection) for m in table["method"]],
             "Projected total, next 12 months": [_fmt(v) for v in table["projected_total"]],
-            f"% change vs {base} 12 months": [
-                _fmt(None if pd.isna(v) else round_half_up(v), "{:+.0f}%")
-                for v in table["pct_change"]
-            ],
+            f"% change vs {base} 12 months": [signed_pct(v) for v in table["pct_change"]],
             "80% interval": [
                 "–" if pd.isna(lo) else f"{lo:,.0f} to {hi:,.0f}"
                 for lo, hi in zip(table["lower_80"], table["upper_80"], strict=True)
@@ -962,30 +991,48 @@ def projection_display_table(analysis: CrimeTheme) -> pd.DataFrame:
 
 #: How the back-test is read (shown above its table).
 BACKTEST_INTRO = (
-    "**Which projection to trust?** Each method was fitted again on the data up to a year ago "
-    "and its projection compared with what then happened in the latest 12 months. The report's "
-    "trend lines take the last 3, 6 or 12 months' straight line and carry it on, so a short run "
-    "of high or low months moves them a long way; the seasonal model allows for the time of "
-    "year."
+    "**Which projection to trust?** Each method was fitted again on the data up to an earlier "
+    "month and its projection compared with what then happened. The report's trend lines take "
+    "the last 3, 6 or 12 months' straight line and carry it on, so a short run of high or low "
+    'months moves them a long way; "same as last year" repeats the last 12 months\' total; the '
+    "seasonal model allows for the time of year."
 )
 
 
 def backtest_display_table(analysis: CrimeTheme) -> pd.DataFrame:
-    """The back-test as a publishable table (error of each method on the latest year)."""
-    table = analysis.backtest
-    return pd.DataFrame(
-        {
-            "Method (fitted a year earlier)": table["method"],
-            "Projected": [f"{v:,.0f}" for v in table["projected_total"]],
-            "Actual": [f"{v:,.0f}" for v in table["actual_total"]],
-            "Error": [f"{v:+,.0f}" for v in table["error"]],
-            "Absolute % error": [
-                "–" if pd.isna(v) else f"{round_half_up(v, 1):.1f}%" for v in table["abs_pct_error"]
-            ],
-            "Actual inside 95% interval?": [
-                "–" if pd.isna(v) else ("yes" if v else "no") for v in table["inside_95"]
-            ],
-        }
+    """The back-test as a publishable table (:func:`perfpack.projection_text.display_table`)."""
+    model = analysis.ets.model if analysis.ets is not None else None
+    return projection_text.display_table(analysis.backtest, analysis.selection, model)
+
+
+def backtest_note(analysis: CrimeTheme) -> str:
+    """How the back-test was run, with its source (:func:`perfpack.projection_text.design_note`)."""
+    return projection_text.design_note(analysis.backtest_errors)
+
+
+def headline_projection_sentence(analysis: CrimeTheme) -> str:
+    """The headline projection, chosen by its back-test record, with the report's own method
+    beside it (:func:`perfpack.projection_text.selection_sentence`)."""
+    if analysis.selection is None or analysis.selection.projected_total is None:
+        return ""
+    return projection_text.selection_sentence(analysis.selection, "offences")
+
+
+def rate_windows_note(analysis: CrimeTheme) -> str:
+    """Which window each force rate on the page is for, when they differ: the rate beside the
+    national figure uses the national figure's window, the funnel plot and the area table the
+    current window (empty when the two windows are the same or there is no population)."""
+    national, current = analysis.national.window, analysis.windows.current
+    if national == current or math.isnan(analysis.force_rate_per_1000):
+        return ""
+    digits = analysis.national.decimals
+    return (
+        f"Two force rates appear on this page. {analysis.place}'s "
+        f"{round_half_up(analysis.national.rate_per_1000, digits):.{digits}f} per 1,000 "
+        f"residents above is for {national.describe()}, the window of the national figure it is "
+        f"compared with. The funnel plot and the area table use the current "
+        f"{months_text(analysis.window_months)} ({current.describe()}), the window of the area "
+        f"rates: {round_half_up(analysis.force_rate_per_1000, 2):.2f} per 1,000 residents."
     )
 
 
@@ -996,7 +1043,8 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
     ``rate_per_1000``, ``national_rate_per_1000``, ``npts_decreased``, ``projection_3m_pct``,
     ``projection_6m_pct``, ``projection_12m_pct`` (and ``projection_<n>m_total``; each only
     when the history is long enough), ``ets_total``, ``ets_pct``, ``ets_lower_95``/
-    ``ets_upper_95``/``ets_lower_80``/``ets_upper_80`` (only with the model forecast),
+    ``ets_upper_95``/``ets_lower_80``/``ets_upper_80`` (only with the model forecast), the
+    headline projection and back-test (:func:`perfpack.backtest.selection_figures`),
     ``national_forces_counted`` (a comparator computed from a download),
     ``no_area_count_previous``/``no_area_count_current`` (offences in no area; only when some
     are), ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
@@ -1026,6 +1074,7 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add("ets_pct", ets.pct_change, windows.current)
         for name in ("lower_80", "upper_80", "lower_95", "upper_95"):
             book.add(f"ets_{name}", getattr(ets, name), windows.current)
+    book.extend(backtest.selection_figures(analysis.selection, analysis.backtest, windows.current))
     if analysis.national.computed and analysis.national.forces_counted:
         book.add("national_forces_counted", analysis.national.forces_counted, windows.national)
     if any(analysis.unplaced):

@@ -19,6 +19,8 @@ FIGURE_COLUMNS = ["theme", "measure", "window", "group", "value"]
 
 
 def _clean_value(value) -> float | int:
+    """A figure as a plain number: whole values as ``int``, others as the unrounded ``float``
+    (NaN for a missing or hidden figure)."""
     if value is None:
         return math.nan
     value = float(value)
@@ -26,7 +28,21 @@ def _clean_value(value) -> float | int:
         return value
     if value.is_integer() and abs(value) < 2**53:
         return int(value)
-    return round(value, 6)
+    return value
+
+
+def format_value(value) -> str:
+    """How a figure is written to CSV, exactly: a whole number as an integer (``2924565``, never
+    ``2.92456e+06``), any other number as the shortest text that reads back as the same float
+    (``repr``: ``0.1``, ``29.099999999999998``), a missing figure as an empty field.
+
+    >>> [format_value(v) for v in (2924565.0, 0.1, float("nan"), 7)]
+    ['2924565', '0.1', '', '7']
+    """
+    value = _clean_value(value)
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value) if isinstance(value, int) else repr(value)
 
 
 class FigureBook:
@@ -77,7 +93,9 @@ def write_figures(frame: pd.DataFrame, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        frame[FIGURE_COLUMNS].to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n")
+        out = frame[FIGURE_COLUMNS].copy()
+        out["value"] = [format_value(v) for v in out["value"]]
+        out.to_csv(tmp, index=False, lineterminator="\n")
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

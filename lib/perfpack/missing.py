@@ -23,10 +23,14 @@ Definitions (each one function below):
   reported in the window and found after it ended keeps its real duration (the report's
   evaluation measured whole episodes); ``censor_at_window_end=True`` treats it as open instead;
 - **return-home interview within 72 hours**: of child episodes with a ``found_at`` (returned
-  children), the share whose ``rhi_date`` falls on a day from the day of return to the day of
-  ``found_at + 72 hours`` (an interview dated before the return is a recording error and does not
-  count);
-- **cost avoided**: ``(previous episodes - current episodes) x unit cost``.
+  children), the share interviewed no later than ``found_at + 72 hours``. The extract records
+  the interview's date only, so an interview counts only when the whole of its day ends by
+  ``found_at + 72 hours`` (an interview on the last, partly-eligible day may have been held
+  after the 72 hours and is not counted): a conservative count (:func:`rhi_within_72h`). An
+  interview dated before the return is a recording error and does not count;
+- **cost avoided**: ``(previous episodes - current episodes) x unit cost``, shown as a range
+  from the low to the high end of the sourced unit cost (:func:`unit_cost_range`), the report's
+  own figure being the high end.
 
 Published counts of 1-4 are hidden with :mod:`perfpack.disclosure`, and a change or rate is never
 shown beside a hidden count. The action-019 deep dive is :mod:`perfpack.deep_dive`.
@@ -50,6 +54,7 @@ from perfpack.change import (
     pct_change,
     percent,
     round_half_up,
+    signed_pct,
 )
 from perfpack.paths import REFERENCE_DIR
 from perfpack.windows import Window, comparison_windows, parse_period, window_ending
@@ -329,18 +334,54 @@ def duration_summary(
 # return-home interviews, risk, looked-after children, places
 
 
+def rhi_has_times(rhi: pd.Series) -> bool:
+    """Whether interview times are recorded: any ``rhi_date`` with a time of day other than
+    midnight. The records extract's ``rhi_date`` is a date (``data/README.md``), read as
+    midnight, so for it this is False."""
+    held = rhi.dropna()
+    return bool(len(held)) and bool((held != held.dt.normalize()).any())
+
+
 def rhi_within_72h(episodes: pd.DataFrame) -> pd.Series:
     """For each episode: was a return-home interview held within 72 hours of the return?
 
-    Compared as dates: ``found_at.date() <= rhi_date.date() <= (found_at + 72h).date()``. False
-    when there is no ``found_at`` or no ``rhi_date``. (Who is eligible, returned children, is
-    :func:`rhi_72h_share`'s business.)
+    With interview times (:func:`rhi_has_times`): ``found_at <= rhi_date <= found_at + 72h``.
+    With dates only (the extract's contract) the time of the interview is unknown, so the count
+    is conservative: the interview counts only when its whole day lies within the 72 hours,
+    ``found_at.date() <= rhi_date`` and ``rhi_date + 1 day <= found_at + 72h``. Found at 00:01
+    on 1 March, an interview dated 3 March counts (its day ends 71 h 59 min after the return);
+    found at 23:59 on 28 February it does not (the day ends 72 h 01 min after), though it may
+    have been in time: the share is a lower bound. Comparing dates alone would accept
+    interviews up to almost 96 hours after the return.
+
+    False when there is no ``found_at`` or no ``rhi_date``. (Who is eligible, returned
+    children, is :func:`rhi_72h_share`'s business.)
     """
-    found_day = episodes["found_at"].dt.normalize()
-    last_day = (episodes["found_at"] + pd.Timedelta(hours=RHI_HOURS)).dt.normalize()
-    rhi_day = episodes["rhi_date"].dt.normalize()
-    within = (rhi_day >= found_day) & (rhi_day <= last_day)
+    found = episodes["found_at"]
+    deadline = found + pd.Timedelta(hours=RHI_HOURS)
+    rhi = episodes["rhi_date"]
+    if rhi_has_times(rhi):
+        within = (rhi >= found) & (rhi <= deadline)
+    else:
+        day = rhi.dt.normalize()
+        within = (day >= found.dt.normalize()) & (day + pd.Timedelta(days=1) <= deadline)
     return within.fillna(False).astype(bool)
+
+
+def rhi_rule_note(episodes: pd.DataFrame) -> str:
+    """How the 72-hour rule was applied to these records, for the appendix
+    (:func:`rhi_within_72h`)."""
+    if rhi_has_times(episodes["rhi_date"]):
+        return (
+            "A return-home interview counts as within 72 hours when it was held no later than "
+            "72 hours after the return (the records give its date and time)."
+        )
+    return (
+        "A return-home interview counts as within 72 hours when it was held no later than 72 "
+        "hours after the return. The records give the interview's date, not its time, so it "
+        "counts only when the whole of its day falls within the 72 hours: one held on the last, "
+        "partly eligible day is not counted, so the share shown is a lower bound."
+    )
 
 
 def returned_children(episodes: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -464,6 +505,54 @@ def unit_cost(reference_dir: Path = REFERENCE_DIR, override: float | None = None
     return UnitCost(float(row["value"]), str(row["year"]), str(row["note"]))
 
 
+@dataclass(frozen=True)
+class UnitCostRange:
+    """The sourced range of the unit cost (see :func:`unit_cost_range`)."""
+
+    low: UnitCost
+    high: UnitCost
+    #: Where the range comes from and what it covers (the reference table's ``#`` lines).
+    basis: str
+
+
+def unit_cost_range(
+    reference_dir: Path = REFERENCE_DIR, override: float | None = None
+) -> UnitCostRange | None:
+    """The low and high unit cost of an episode (``unit_cost_low``, ``unit_cost_high`` in
+    ``data/reference/missing_persons.csv``: GBP 1,325 to 2,415 for a medium-risk investigation,
+    Shalev Greene and Pakes, University of Portsmouth, 2012, 2011/12 prices), with the source
+    lines that say what it covers. None when ``override`` sets one unit cost for the run."""
+    if override is not None and not pd.isna(override):
+        return None
+    reference_dir = Path(reference_dir)
+    low, high = (
+        _constant("unit_cost_low", reference_dir),
+        _constant("unit_cost_high", reference_dir),
+    )
+    if float(low["value"]) > float(high["value"]):
+        raise ValueError(
+            "data/reference/missing_persons.csv: unit_cost_low is above unit_cost_high"
+        )
+    lines = reference.source_lines("missing_persons", reference_dir)
+    basis = next((line for line in lines if line.startswith("unit cost range:")), "")
+    return UnitCostRange(
+        UnitCost(float(low["value"]), str(low["year"]), str(low["note"])),
+        UnitCost(float(high["value"]), str(high["year"]), str(high["note"])),
+        basis.removeprefix("unit cost range:").strip(),
+    )
+
+
+def cost_avoided_range(
+    previous_episodes: int, current_episodes: int, costs: UnitCostRange
+) -> tuple[float, float]:
+    """Cost avoided at the low and at the high unit cost: 5,022 -> 3,812 at GBP 1,325 to 2,415
+    is 1,210 x 1,325 = GBP 1,603,250 to 1,210 x 2,415 = GBP 2,922,150 (the report's figure)."""
+    return (
+        cost_avoided(previous_episodes, current_episodes, costs.low.value),
+        cost_avoided(previous_episodes, current_episodes, costs.high.value),
+    )
+
+
 def investment(reference_dir: Path = REFERENCE_DIR) -> UnitCost:
     """The MPIT investment (GBP), its financial year and note, in the same shape as a unit cost."""
     row = _constant("investment", Path(reference_dir))
@@ -573,6 +662,7 @@ def theme_figures(
     chart_months: int = 36,
     ets=None,
     window_months: int = 12,
+    assessed=None,
 ) -> pd.DataFrame:
     """Every published missing-persons figure, ready for :meth:`FigureBook.extend`.
 
@@ -596,6 +686,10 @@ def theme_figures(
         Length of the previous and current windows
         (``comparison_windows(period, lag_months, n_months=window_months)``). The 2018
         forecast is compared only when the current window is a calendar year.
+    assessed : perfpack.backtest.Assessment, optional
+        The back-test and headline projection of the charts' months
+        (:func:`perfpack.backtest.assess`); its figures
+        (:func:`perfpack.backtest.selection_figures`) are added when given.
 
     Returns
     -------
@@ -617,7 +711,9 @@ def theme_figures(
         ``ets_upper_95`` (only with ``ets``);
         ``forecast_2019``,
         ``forecast_2019_difference``, ``unit_cost``, ``investment``, ``episodes_reduced``,
-        ``cost_avoided``.
+        ``cost_avoided`` (at ``unit_cost``: the report's figure by default),
+        ``unit_cost_low``/``unit_cost_high`` and ``cost_avoided_low``/``cost_avoided_high``
+        (the reference table's sourced range, :func:`unit_cost_range`).
     """
     from perfpack import projections, stats
 
@@ -693,8 +789,20 @@ def theme_figures(
     add("investment", investment(reference_dir).value, "")
     add("episodes_reduced", n_prev - n_cur)
     add("cost_avoided", cost_avoided(n_prev, n_cur, per_episode))
+    costs = unit_cost_range(reference_dir)
+    add("unit_cost_low", costs.low.value, "")
+    add("unit_cost_high", costs.high.value, "")
+    low, high = cost_avoided_range(n_prev, n_cur, costs)
+    add("cost_avoided_low", low)
+    add("cost_avoided_high", high)
 
-    return pd.DataFrame([{"measure": m, "window": w, "group": "", "value": v} for m, w, v in rows])
+    frame = pd.DataFrame([{"measure": m, "window": w, "group": "", "value": v} for m, w, v in rows])
+    if assessed is None:
+        return frame
+    from perfpack import backtest
+
+    picked = backtest.selection_figures(assessed.selection, assessed.summary, cur_label)
+    return pd.concat([frame, picked], ignore_index=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -863,10 +971,21 @@ def forecast_sentence(forecast: pd.DataFrame, year: int) -> str:
 
 
 def cost_sentence(
-    previous_count: int, current_count: int, cost: UnitCost, invested: UnitCost
+    previous_count: int,
+    current_count: int,
+    cost: UnitCost,
+    invested: UnitCost,
+    costs: UnitCostRange | None = None,
 ) -> str:
-    """Cost v benefit in words: episodes reduced x unit cost, beside the investment, then the
-    unit cost with its source and price year (markdown, two paragraphs)."""
+    """Cost v benefit in words (markdown, two paragraphs).
+
+    With ``costs`` (:func:`unit_cost_range`): episodes reduced x the low and the high unit cost,
+    as a range beside the investment, the report's figure (at ``cost``, the high end) named as
+    such, then what the unit cost covers and where it comes from. Without it (a unit cost set
+    for the run): episodes reduced x ``cost``, with its source and price year.
+    """
+    if costs is not None:
+        return _cost_range_sentence(previous_count, current_count, cost, invested, costs)
     avoided = cost_avoided(previous_count, current_count, cost.value)
     diff = previous_count - current_count
     counts_text = f"({format_count(previous_count)} to {format_count(current_count)})"
@@ -888,6 +1007,42 @@ def cost_sentence(
         f"Investigation Team ({invested.source}; {invested.price_year}).\n\n"
         f"Unit cost: {_money(cost.value)} per missing person episode{price}. "
         f"Source: {cost.source}."
+    )
+
+
+def _cost_range_sentence(
+    previous_count: int,
+    current_count: int,
+    cost: UnitCost,
+    invested: UnitCost,
+    costs: UnitCostRange,
+) -> str:
+    low, high = cost_avoided_range(previous_count, current_count, costs)
+    report = cost_avoided(previous_count, current_count, cost.value)
+    diff = previous_count - current_count
+    counts_text = f"({format_count(previous_count)} to {format_count(current_count)})"
+    per = f"{_money(costs.low.value)} to {_money(costs.high.value)} per episode"
+    if diff >= 0:
+        lead = (
+            f"Missing episodes fell by {format_count(diff)} {counts_text}. At {per} that is "
+            f"{_money(low)} to {_money(high)} of non-cashable cost avoided"
+        )
+    else:
+        lead = (
+            f"Missing episodes rose by {format_count(-diff)} {counts_text}. At {per} that is "
+            f"{_money(low)} to {_money(high)} of additional non-cashable cost"
+        )
+    price = costs.high.price_year or costs.low.price_year
+    return (
+        f"{lead}, beside the {_money(invested.value)} invested in the Missing Person "
+        f"Investigation Team ({invested.source}; {invested.price_year}). The published report's "
+        f"figure, {_money(report)}, applies {_money(cost.value)} to every episode"
+        + (" (the upper end of the range)." if cost.value == costs.high.value else ".")
+        + "\n\n"
+        f"Unit cost: {per} at {price} prices, not adjusted for inflation. "
+        f"Source: {costs.basis} Most episodes are found within hours and many are graded low "
+        "risk, so the cost of a typical episode may be below this range: read the range as an "
+        "order of size, not a saving."
     )
 
 
@@ -920,7 +1075,7 @@ def display_summary(summary: pd.DataFrame, previous: Window, current: Window) ->
                 )
 
             hidden = is_small_count(row["previous"]) or is_small_count(row["current"])
-            change = "–" if hidden or pd.isna(row["pct_change"]) else format_pct(row["pct_change"])
+            change = "–" if hidden or pd.isna(row["pct_change"]) else signed_pct(row["pct_change"])
         elif "(%" in measure:
             fmt = _pct1
             if pd.notna(row["previous"]) and pd.notna(row["current"]):
@@ -939,7 +1094,7 @@ def display_summary(summary: pd.DataFrame, previous: Window, current: Window) ->
                 def fmt(v):
                     return "n/a" if v is None or pd.isna(v) else format_count(v)
 
-            change = format_pct(row["pct_change"]) if pd.notna(row["pct_change"]) else "–"
+            change = signed_pct(row["pct_change"]) if pd.notna(row["pct_change"]) else "–"
         rows.append(
             {
                 "Measure": measure,
@@ -986,7 +1141,7 @@ def display_profile(profile: pd.DataFrame, previous: Window, current: Window) ->
             period_label(previous): shown["previous"],
             period_label(current): shown["current"],
             "Change": [
-                "–" if h or pd.isna(v) else format_pct(v)
+                "–" if h or pd.isna(v) else signed_pct(v)
                 for h, v in zip(hidden, counts_rows["pct_change"], strict=True)
             ],
         }
@@ -1018,12 +1173,16 @@ def display_forecast(forecast: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def projection_display_table(monthly: pd.Series, ets=None) -> pd.DataFrame:
-    """The report's 3/6/12-month projections and the model forecast of episodes as a publishable
-    table (:func:`perfpack.projections.projection_table`, formatted)."""
-    from perfpack import projections
+def projection_display_table(monthly: pd.Series, ets=None, selection=None) -> pd.DataFrame:
+    """The report's 3/6/12-month projections, "same as last year" and the model forecast of
+    episodes as a publishable table (:func:`perfpack.projections.projection_table`, formatted),
+    with which is the headline (``selection``: :func:`perfpack.backtest.select_projection`),
+    which is the report's method and whether the model is flagged."""
+    from perfpack import projection_text, projections
 
-    table = projections.projection_table(monthly, ets=ets)
+    table = projection_text.with_same_as_last_year(
+        projections.projection_table(monthly, ets=ets), monthly
+    )
 
     def interval(low, high):
         return "–" if pd.isna(low) else f"{low:,.0f} to {high:,.0f}"
@@ -1031,9 +1190,10 @@ def projection_display_table(monthly: pd.Series, ets=None) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Method": table["method"],
+            "Used as": [projection_text.used_as(m, selection) for m in table["method"]],
             "Projected episodes, next 12 months": [f"{v:,.0f}" for v in table["projected_total"]],
             "% change vs last 12 months": [
-                "–" if pd.isna(v) else f"{round_half_up(v):+.0f}%" for v in table["pct_change"]
+                "–" if pd.isna(v) else signed_pct(v) for v in table["pct_change"]
             ],
             "80% interval": [
                 interval(lo, hi)

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from perfpack import annotations, reference, review, spc_icons
-from perfpack.change import format_pct, round_half_up
+from perfpack.change import round_half_up, signed_pct
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -41,6 +41,20 @@ def _figure(figs: pd.DataFrame, theme: str, measure: str, group: str = ""):
     return None if pd.isna(value) else float(value)
 
 
+def _selected_projection(figs: pd.DataFrame, theme: str) -> dict:
+    """The headline projection's % change and its method (the figure's group), if recorded."""
+    rows = figs[(figs["theme"] == theme) & (figs["measure"] == "projection_selected_pct")]
+    if rows.empty:
+        return {"projection_selected_pct": None, "projection_method": None}
+    value = rows["value"].iloc[-1]
+    by_record = _figure(figs, theme, "projection_selected_by_record")
+    return {
+        "projection_selected_pct": None if pd.isna(value) else float(value),
+        "projection_method": str(rows["group"].iloc[-1]),
+        "projection_by_record": by_record is None or bool(by_record),
+    }
+
+
 def _fmt_count(value) -> str:
     return "–" if value is None else f"{int(value):,}"
 
@@ -69,6 +83,7 @@ def contents_rows(figs: pd.DataFrame, results) -> list[dict]:
                 "pct_change": _figure(figs, slug, "pct_change"),
                 "p_value": _figure(figs, slug, "change_p_value"),
                 "projection_12m_pct": _figure(figs, slug, "projection_12m_pct"),
+                **_selected_projection(figs, slug),
                 "result": status[slug],
             }
         )
@@ -105,7 +120,7 @@ def index_html(
     if record.get("force"):
         front["force"] = record["force"]
     period_end = pd.Period(period, freq="M").end_time
-    published = datetime.fromisoformat(record["run_at"]).strftime("%B %Y")
+    published = publication_line(period, front, record)
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
         f"<title>{html.escape(front['title'])} – {period}</title>",
@@ -115,7 +130,7 @@ def index_html(
         f"<h1>{html.escape(front['title'])}</h1>",
         f"<p><strong>{html.escape(front['force'])}</strong> – reporting period up until "
         f"{period_end:%d %B %Y}</p>",
-        f"<p>Published – {published}. {html.escape(front['produced_by'])}. "
+        f"<p>{html.escape(published)}. {html.escape(front['produced_by'])}. "
         f"{html.escape(front['authorised_by'])}.</p>",
         f"<p>{html.escape(front['classification'])}. {html.escape(front['transparency'])}.</p>",
         "</header>",
@@ -135,6 +150,34 @@ def index_html(
         "</body></html>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def publication_line(period: str, front: dict, record: dict) -> str:
+    """'Published – February 2020': the publication date of the period's meeting report, from the
+    run's ``published`` parameter or the front matter's ``published_<period>`` row
+    (``data/reference/front_matter.csv``), never the date the pack was built. Without one the
+    page says it is not a published edition and gives the build date."""
+    published = record.get("parameters", {}).get("published") or front.get(f"published_{period}")
+    if published:
+        return f"Published – {published}"
+    built = datetime.fromisoformat(record["run_at"]).strftime("%d %B %Y").lstrip("0")
+    return f"Not a published edition: built on {built}"
+
+
+def _projection_cell(row: dict) -> str:
+    """The 12-month projection with the method it comes from: the method with the best
+    back-test record when the theme has one, with the report's own 12-month trend beside it."""
+    selected, method = row.get("projection_selected_pct"), row.get("projection_method")
+    report = row["projection_12m_pct"]
+    if method is None or not row.get("projection_by_record", True):
+        if report is None:
+            return "n/a"
+        note = "" if method is None else "; no back-test"
+        return f"{signed_pct(report)} <small>(report's 12-month trend{note})</small>"
+    text = f"{signed_pct(selected)} <small>({html.escape(method)}, best back-test"
+    if report is not None and method != "12-month trend":
+        text += f"; report's 12-month trend {signed_pct(report)}"
+    return text + ")</small>"
 
 
 def _coverage(coverage: dict | None) -> str:
@@ -167,7 +210,7 @@ def _contents_table(rows: list[dict], window_months: int = 12) -> str:
         f"<th scope='col'>Previous {window_months} months</th>"
         f"<th scope='col'>Current {window_months} months</th>"
         "<th scope='col'>Change</th><th scope='col'>Significance</th>"
-        "<th scope='col'>12-month projection</th><th scope='col'>SPC signal</th>"
+        "<th scope='col'>12-month projection (method)</th><th scope='col'>SPC signal</th>"
         "<th scope='col'>SPC icons (variation, assurance)</th>"
         "<th scope='col'>Exception for review</th></tr></thead>"
     )
@@ -189,8 +232,8 @@ def _contents_table(rows: list[dict], window_months: int = 12) -> str:
                 "<tr>"
                 f"<td>{link}</td><td>{html.escape(row['target'])}</td>"
                 f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
-                f"<td>{format_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
-                f"<td>{format_pct(row['projection_12m_pct'])}</td>"
+                f"<td>{signed_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
+                f"<td>{_projection_cell(row)}</td>"
                 f"<td>{html.escape(row['review'].spc_signal)}</td>"
                 f"<td>{_icons_cell(row['review'])}</td>"
                 f"<td>{_exception_cell(row['review'])}</td></tr>"

@@ -187,12 +187,16 @@ class EtsForecast:
     monthly_lower_95: pd.Series | None = None
     monthly_upper_95: pd.Series | None = None
     fallback_reasons: list[str] = field(default_factory=list)
+    #: The fitted smoothing parameters by statsmodels name (``smoothing_level`` = alpha,
+    #: ``smoothing_trend`` = beta, ``smoothing_seasonal`` = gamma, ``damping_trend`` = phi);
+    #: empty for the mean fallback. :func:`perfpack.backtest.degenerate_reasons` reads them.
+    params: dict = field(default_factory=dict)
 
 
 def _simulate_ets(values: np.ndarray, horizon: int, seasonal: bool, n_sims: int, seed: int):
     """Fit ETS with additive errors and a damped additive trend (seasonal or not) and simulate.
 
-    Returns ``(point forecasts, simulated paths (horizon x n_sims))``."""
+    Returns ``(point forecasts, simulated paths (horizon x n_sims), smoothing parameters)``."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     model = ETSModel(
@@ -215,7 +219,12 @@ def _simulate_ets(values: np.ndarray, horizon: int, seasonal: bool, n_sims: int,
         ).reshape(horizon, n_sims)
     if not (np.isfinite(point).all() and np.isfinite(paths).all()):
         raise ValueError("the fitted model gave non-finite forecasts")
-    return point, paths
+    params = {
+        name: float(value)
+        for name, value in zip(model.param_names, np.asarray(fit.params), strict=True)
+        if not name.startswith("initial_")
+    }
+    return point, paths, params
 
 
 def _simulate_mean(values: np.ndarray, horizon: int, n_sims: int, seed: int):
@@ -268,6 +277,7 @@ def ets_forecast(
         raise ValueError("no months to forecast from")
     reasons: list[str] = []
     point = paths = None
+    params: dict = {}
     model = ""
     candidates = []
     if values.size >= 2 * SEASONAL_PERIODS:
@@ -282,7 +292,7 @@ def ets_forecast(
         reasons.append(f"Holt's trend needs 10 months, have {values.size}")
     for name, seasonal in candidates:
         try:
-            point, paths = _simulate_ets(values, horizon, seasonal, n_sims, seed)
+            point, paths, params = _simulate_ets(values, horizon, seasonal, n_sims, seed)
         except Exception as error:  # noqa: BLE001 - any fitting failure means: try simpler
             reasons.append(f"{name.split(':')[0]} failed: {type(error).__name__}: {error}")
             continue
@@ -310,6 +320,7 @@ def ets_forecast(
         monthly_lower_95=pd.Series(np.percentile(paths, 2.5, axis=1), index=index),
         monthly_upper_95=pd.Series(np.percentile(paths, 97.5, axis=1), index=index),
         fallback_reasons=reasons,
+        params=params,
     )
 
 
@@ -341,7 +352,9 @@ def projection_table(monthly: pd.Series, horizon: int = 12, ets: EtsForecast | N
 
 
 def backtest(monthly: pd.Series, as_of=None, horizon: int = 12, n_sims: int = 1000) -> pd.DataFrame:
-    """How well each method would have projected the latest year, fitted a year earlier.
+    """How well each method would have projected the latest year, fitted a year earlier (one
+    origin; the pages use :func:`perfpack.backtest.rolling_backtest`, which scores every method
+    over rolling origins and chooses the headline projection by that record).
 
     Every method is fitted on the months up to and including ``as_of`` and its projected total
     compared with the actual total of the ``horizon`` months that followed.
@@ -417,9 +430,11 @@ def projection_chart(
     horizon: int = 12,
     ets: EtsForecast | None = None,
     ylabel: str = "Count per month",
+    model_flagged: bool = False,
 ):
     """History, the 3-, 6- and 12-month trend lines carried forward, and the model forecast
-    with its 95% monthly band (the report's figures 2, 6 and 9).
+    with its 95% monthly band (the report's figures 2, 6 and 9). ``model_flagged``: the model's
+    fit is degenerate (:func:`perfpack.backtest.degenerate_reasons`); legend and alt text say so.
 
     Returns
     -------
@@ -473,7 +488,8 @@ def projection_chart(
         ets.monthly.to_numpy(),
         color=charts.PALETTE[0],
         linewidth=1.6,
-        label=f"Model forecast ({_pct_text(ets.pct_change)})",
+        label=f"Model forecast ({_pct_text(ets.pct_change)}"
+        + (", degenerate fit)" if model_flagged else ")"),
     )
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -486,6 +502,7 @@ def projection_chart(
         f"projected. {'; '.join(described)}. The model ({ets.model}) forecasts "
         f"{ets.total:,.0f} ({_pct_text(ets.pct_change)}), 95% interval {ets.lower_95:,.0f} to "
         f"{ets.upper_95:,.0f}."
+        + (" Its fit is degenerate, so it is not the headline projection." if model_flagged else "")
     )
     return fig, alt
 
