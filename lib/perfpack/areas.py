@@ -18,6 +18,7 @@ import pandas as pd
 
 from perfpack import charts, reference, stats
 from perfpack.change import pct_change, round_half_up
+from perfpack.markup import escape_markdown
 
 AREA_COLUMNS = [
     "area",
@@ -216,6 +217,8 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         place = stopsearch.census_area(manifest.get("force", ""))
     except KeyError:
         place = force_name
+    # names read from data are plain text in the sentences that use them (never markup)
+    force_name, place = escape_markdown(force_name), escape_markdown(place)
     if not public:
         return ProcessedAreas(
             populations, float(populations.sum()), NPT_NAMES, place, force_name, False
@@ -232,7 +235,8 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
     )
     if missing and kind != "npt":
         note += (
-            f" No population of its own is published for {', '.join(missing)} (merged since "
+            f" No population of its own is published for "
+            f"{', '.join(escape_markdown(m) for m in missing)} (merged since "
             "2011 into a larger authority, or not matched), so no rate is shown for it."
         )
     return ProcessedAreas(

@@ -30,6 +30,7 @@ from perfpack import areas, charts, counts, projections, reference, spc, stats
 from perfpack.areas import NPT_NAMES, AreaNames, months_text
 from perfpack.change import change_sentence, format_pct, pct_change, percent, round_half_up
 from perfpack.figures import FigureBook
+from perfpack.markup import escape_markdown
 from perfpack.paths import REFERENCE_DIR
 from perfpack.windows import Window, comparison_windows, parse_period, window_ending
 
@@ -400,7 +401,7 @@ def npt_sentence(
         parts = []
         for row in rises.itertuples():
             pct = "" if pd.isna(row.pct_change) else f", {format_pct(row.pct_change)}"
-            parts.append(f"{row.area} (+{row.change}{pct})")
+            parts.append(f"{escape_markdown(row.area)} (+{row.change}{pct})")
         text += f" It rose in {', '.join(parts)}."
     return text
 
