@@ -609,7 +609,8 @@ def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str 
     try:
         pdf.build_pdf(staging, pages, chromium=chromium)
     except (pdf.PdfError, OSError, subprocess.SubprocessError) as problem:
-        reason = provenance.public_text(str(problem)) or type(problem).__name__
+        where = str(problem).replace(f"{staging}{os.sep}", "")
+        reason = provenance.public_text(where) or type(problem).__name__
         return f"printing failed ({reason[:300]})", reason[:300]
     return None, None
 
@@ -626,14 +627,20 @@ def publish_modes(report_dir: Path) -> None:
 
 
 def _merge_status(staging: Path, results: list[JobResult]) -> list[JobResult]:
-    """Keep the status of appendices not re-run (partial runs) and record this run's."""
+    """Keep the status of appendices not re-run (partial runs) and record this run's (the file
+    is in the published folder: its messages name no folder of the build machine)."""
     status_file = staging / "status.json"
     previous = []
     if status_file.exists():
         previous = [JobResult(**r) for r in json.loads(status_file.read_text())]
     rerun = {r.slug for r in results}
     merged = [r for r in previous if r.slug not in rerun] + results
-    status_file.write_text(json.dumps([asdict(r) for r in merged], indent=2) + "\n")
+    records = [asdict(r) for r in merged]
+    for record in records:
+        record["warnings"] = [provenance.public_text(w) for w in record["warnings"]]
+        if record["exception"]:
+            record["exception"] = provenance.public_text(record["exception"])
+    status_file.write_text(json.dumps(records, indent=2) + "\n")
     return merged
 
 
