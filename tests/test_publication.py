@@ -318,3 +318,55 @@ def test_unsafe_page_is_not_published(standin, tmp_path, monkeypatch):
     assert not result.ok and "could run: <x> element" in result.exception
     page = (tmp_path / "staging" / job.html_relpath).read_text()
     assert "the publication check" in page and "Stand-in appendix" not in page
+
+
+def test_figures_files_are_world_readable_whatever_the_umask(tmp_path):
+    from perfpack.figures import FigureBook
+
+    book = FigureBook("personal_robbery")
+    book.add("count_current", 42, window="2019-01/2019-12")
+    old_umask = os.umask(0o077)
+    try:
+        path = book.save(tmp_path / "figures" / "personal_robbery.csv")
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_publish_modes(tmp_path):
+    report = tmp_path / "report"
+    (report / "figures").mkdir(parents=True)
+    (report / "figures" / "a.csv").write_text("x")
+    (report / "index.html").write_text("x")
+    os.chmod(report / "figures" / "a.csv", 0o600)
+    os.chmod(report / "figures", 0o700)
+    runner.publish_modes(report)
+    assert_published_modes(report)
+
+
+@pytest.mark.slow
+def test_the_browser_check_fails_on_csp_violations_and_a_missing_csp(tmp_path):
+    from perfpack import browser_check
+
+    report = tmp_path / "report"
+    (report / "appendices").mkdir(parents=True)
+    head = f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{markup.CSP_META}'
+    (report / "index.html").write_text(
+        f"{head}<title>x</title></head><body><p>clean</p>"
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4'
+        '2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==" alt="one pixel"></body></html>'
+    )
+    (report / "appendices" / "a.html").write_text(
+        f"{head}<title>a</title></head><body><script>document.title = 'ran'</script>"
+        '<p style="color:red">inline style is allowed</p></body></html>'
+    )
+    (report / "appendices" / "b.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>b</title></head>'
+        "<body><p>no policy</p></body></html>"
+    )
+    checks = {c.page: c for c in browser_check.check_report(report, screenshot="")}
+    assert checks["index.html"].ok, checks["index.html"]
+    blocked = checks["appendices/a.html"]
+    assert not blocked.ok and any("Content Security Policy" in e for e in blocked.console_errors)
+    unprotected = checks["appendices/b.html"]
+    assert not unprotected.ok and unprotected.csp is None and not unprotected.console_errors
