@@ -45,12 +45,12 @@ def assert_page_is_inert(path: Path) -> BeautifulSoup:
     handler, no javascript:/vbscript:/data: URL except an image's embedded PNG; and the CSP
     meta tag forbids scripts."""
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    bad = soup.find_all(["script", "iframe", "frame", "object", "embed", "form", "base", "svg"])
+    bad = soup.find_all(["script", "iframe", "frame", "object", "embed", "form", "base"])
     assert not bad, f"{path.name}: {bad[:3]}"
     for tag in soup.find_all(True):
         handlers = [a for a in tag.attrs if a.lower().startswith("on")]
         assert not handlers, f"{path.name}: <{tag.name} {handlers}>"
-        for name in ("href", "src", "action", "formaction", "srcdoc"):
+        for name in ("href", "xlink:href", "src", "action", "formaction", "srcdoc"):
             url = "".join(str(tag.get(name, "")).split()).lower()
             if tag.name == "img" and name == "src" and url.startswith("data:image/png;base64,"):
                 continue
@@ -370,3 +370,23 @@ def test_the_browser_check_fails_on_csp_violations_and_a_missing_csp(tmp_path):
     assert not blocked.ok and any("Content Security Policy" in e for e in blocked.console_errors)
     unprotected = checks["appendices/b.html"]
     assert not unprotected.ok and unprotected.csp is None and not unprotected.console_errors
+
+
+def test_display_outputs_are_made_publishable():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            {"text/markdown": "**b** <script>alert(1)</script>", "text/plain": "<Markdown>"},
+        ),
+        nbformat.v4.new_output("display_data", {"application/javascript": "alert(1)"}),
+        nbformat.v4.new_output("stream", name="stderr", text="a warning"),
+    ]
+    nb.cells = [cell]
+    assert runner._strip_for_publication(nb) == ["a warning"]
+    first, second = cell.outputs
+    assert first["data"]["text/html"].strip() == (
+        "<p><strong>b</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+    assert set(first["data"]) == {"text/html", "text/plain"} and second["data"] == {}
