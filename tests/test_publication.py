@@ -269,26 +269,35 @@ def _cannot_print(report_dir, pages, output="report.pdf", chromium=None):
 
 @pytest.mark.slow
 def test_a_failed_pdf_leaves_no_old_pdf_and_fails_the_run(standin, monkeypatch, capsys):
-    args = ["run", "2019-12", "--only", "personal_robbery", "--quiet"]
-    args += ["--processed", str(standin / "data" / "processed")]
+    """A first run makes report.pdf; a re-run of one appendix (which keeps the rest of the
+    report) cannot print: no report.pdf stays, the overview and the exit status say so. A page
+    kept from the first run that no longer passes the markup audit is withheld."""
+    args = ["run", "2019-12", "--quiet", "--processed", str(standin / "data" / "processed")]
     args += ["--reports", str(standin / "reports"), "--annotations", str(standin / "notes")]
     monkeypatch.setattr(pdf, "find_chromium", lambda: "/usr/bin/chromium")
     monkeypatch.setattr(pdf, "build_pdf", _printed)
     report = standin / "reports" / "2019-12"
     old_umask = os.umask(0o077)
     try:
-        assert cli.main(args) == 0
+        assert cli.main([*args, "--only", "personal_robbery,theft_from_vehicle"]) == 0
         assert (report / "report.pdf").exists()
         assert 'href="report.pdf"' in (report / "index.html").read_text()
         assert_published_modes(report)
+        kept = report / "appendices" / "theft_from_vehicle.html"
+        kept.write_text(kept.read_text().replace("</main>", "<script>alert(1)</script></main>"))
 
         monkeypatch.setattr(pdf, "build_pdf", _cannot_print)
         capsys.readouterr()
-        assert cli.main(args) == 1
+        assert cli.main([*args, "--only", "personal_robbery"]) == 1
     finally:
         os.umask(old_umask)
     err = capsys.readouterr().err
     assert "report.pdf not made" in err and "crashed" in err
+    assert "theft_from_vehicle" in err  # the withheld page fails the run too
+    withheld = _text(assert_page_is_inert(report / "appendices" / "theft_from_vehicle.html"))
+    assert "This page is withheld" in withheld and "<script> element" in withheld
+    figures = (report / "figures.csv").read_text()
+    assert "theft_from_vehicle" not in figures and "personal_robbery" in figures
     assert not (report / "report.pdf").exists()
     index = (report / "index.html").read_text()
     assert 'href="report.pdf"' not in index

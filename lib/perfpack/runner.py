@@ -544,6 +544,8 @@ def run_batch(
         order = {job.slug: i for i, job in enumerate(jobs)}
         results.sort(key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
+        if only:  # pages kept from an earlier run are published only if they pass the audit
+            results = _audit_kept_pages(staging, results, {j.slug for j in jobs}, banner, footer)
 
         figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
         all_figures = figures_mod.combine([figures_mod.read_figures(p) for p in figure_files])
@@ -635,13 +637,66 @@ def _merge_status(staging: Path, results: list[JobResult]) -> list[JobResult]:
         previous = [JobResult(**r) for r in json.loads(status_file.read_text())]
     rerun = {r.slug for r in results}
     merged = [r for r in previous if r.slug not in rerun] + results
-    records = [asdict(r) for r in merged]
+    _write_status(status_file, merged)
+    return merged
+
+
+def _write_status(status_file: Path, results: list[JobResult]) -> None:
+    records = [asdict(r) for r in results]
     for record in records:
         record["warnings"] = [provenance.public_text(w) for w in record["warnings"]]
         if record["exception"]:
             record["exception"] = provenance.public_text(record["exception"])
     status_file.write_text(json.dumps(records, indent=2) + "\n")
-    return merged
+
+
+def _audit_kept_pages(
+    staging: Path, results: list[JobResult], rerun: set[str], banner: str, footer: str
+) -> list[JobResult]:
+    """A page kept from an earlier run (``--only``) that fails today's markup audit (e.g. built
+    before pages carried the CSP) is withheld: an error page takes its place, its figures are
+    dropped and its result fails, so the run says to re-run it."""
+    audited = []
+    for result in results:
+        page = staging / result.html
+        if result.slug in rerun or not page.exists():
+            audited.append(result)
+            continue
+        unsafe = markup.unsafe_markup(page.read_text(encoding="utf-8"))
+        if not unsafe:
+            audited.append(result)
+            continue
+        reason = (
+            "UnsafeMarkup: the page kept from an earlier run failed the publication check ("
+            + "; ".join(unsafe)
+            + "); re-run it"
+        )
+        header = _page_header("../", result.title, banner)
+        page.write_text(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
+            f"{markup.CSP_META}<title>{html.escape(result.title)}: withheld</title></head>"
+            f"<body>{header}<main><h1>{html.escape(result.title)}</h1>"
+            '<p role="alert"><strong>This page is withheld.</strong> '
+            f"{html.escape(reason)}</p></main>{footer}</body></html>",
+            encoding="utf-8",
+        )
+        (staging / FIGURES_DIR / f"{result.slug}.csv").unlink(missing_ok=True)
+        audited.append(
+            JobResult(
+                result.slug,
+                result.title,
+                result.kind,
+                result.html,
+                False,
+                0.0,
+                "failed",
+                None,
+                reason,
+            )  # fmt: skip
+        )
+    if audited != results:
+        _write_status(staging / "status.json", audited)
+    return audited
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
