@@ -42,3 +42,16 @@ def test_cells_index_and_headers_from_data_are_escaped():
     }
     assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
     assert [t for t in parsed.text if t.strip()] == [evil] * 5  # caption, 2 headers, index, cell
+
+
+def test_chart_alt_text_and_caption_from_data_are_escaped():
+    from perfpack import charts
+
+    evil = '"><script>alert(1)</script><img src=x onerror="alert(1)'
+    fig, _ = charts.new_figure()
+    parsed = Elements(charts.figure_html(fig, alt=evil, caption=evil))
+    assert [tag for tag, _ in parsed.tags] == ["figure", "img", "figcaption", "strong"]
+    img = parsed.tags[1][1]
+    assert set(img) == {"src", "alt", "style"} and img["alt"] == evil
+    assert img["src"].startswith("data:image/png;base64,")
+    assert "".join(parsed.text) == evil
