@@ -148,3 +148,22 @@ def test_csp_forbids_scripts_and_allows_only_embedded_images():
     directives = dict(d.strip().split(" ", 1) for d in markup.CSP.split(";"))
     assert directives["default-src"] == "'none'" and directives["script-src"] == "'none'"
     assert directives["img-src"] == "data:" and directives["object-src"] == "'none'"
+
+
+def test_names_read_from_data_are_plain_text_in_sentences():
+    import pandas as pd
+
+    from perfpack import crime
+    from perfpack import stopsearch as ss
+
+    evil = "[x](https://evil.example) *y* <b>z</b>"
+    shares = pd.DataFrame({"object": [evil], "searches": [3], "share": [100.0]})
+    sentence = markup.markdown_html(ss.object_sentence(shares))
+    assert [tag for tag, _ in Elements(sentence).tags] == ["p"]
+    assert evil in "".join(Elements(sentence).text)
+    table = pd.DataFrame(
+        {"area": [evil], "previous": [1], "current": [3], "change": [2], "pct_change": [200.0]}
+    )
+    sentence = markup.markdown_html(crime.npt_sentence("Robbery", table.assign(decreased=False)))
+    assert [tag for tag, _ in Elements(sentence).tags] == ["p"]
+    assert f"It rose in {evil} (+2" in "".join(Elements(sentence).text)
