@@ -104,6 +104,9 @@ class ProcessedAreas:
     ``names``: :class:`AreaNames`; ``place``: the force area as sentences name it
     ("Staffordshire"); ``force_name``: the force ("Staffordshire Police"); ``public``: True for
     a data.police.uk download; ``note``: what the populations are (empty for a force extract).
+    ``place``, ``force_name`` and ``note`` are markdown prose (names read from data escaped by
+    :func:`perfpack.markup.escape_markdown`): for sentences shown with ``show_markdown``, not
+    for chart text or table cells.
     """
 
     populations: pd.Series
