@@ -327,6 +327,8 @@ def test_unsafe_page_is_not_published(standin, tmp_path, monkeypatch):
     assert not result.ok and "could run: <x> element" in result.exception
     page = (tmp_path / "staging" / job.html_relpath).read_text()
     assert "the publication check" in page and "Stand-in appendix" not in page
+    monkeypatch.undo()
+    assert markup.unsafe_markup(page) == []  # the error page itself carries the CSP
 
 
 def test_figures_files_are_world_readable_whatever_the_umask(tmp_path):
