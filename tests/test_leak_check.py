@@ -1,5 +1,8 @@
 """The disclosure scan finds a planted identifier and passes a clean report."""
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
 from perfpack import leak_check
@@ -35,4 +38,40 @@ def test_ids_inside_longer_tokens_are_not_false_alarms(tmp_path):
     report = tmp_path / "report"
     report.mkdir()
     (report / "index.html").write_text('<img src="data:image/png;base64,QP-77xP-777A=" alt="x">')
+    assert leak_check.scan(report, processed) == []
+
+
+def test_absolute_paths_of_the_build_machine_are_found(tmp_path):
+    from perfpack.paths import PROJECT_ROOT
+
+    processed = _processed(tmp_path)
+    report = tmp_path / "report"
+    (report / "appendices").mkdir(parents=True)
+    (report / "provenance.json").write_text(
+        json.dumps({"parameters": {"processed_dir": str(processed)}})
+    )
+    (report / "appendices" / "a.html").write_text(
+        f"<p>failed: No such file {PROJECT_ROOT}/data/processed/crimes.parquet</p>"
+    )
+    (report / "index.html").write_text(f"<p>see {Path.home()}/notes.md</p>")
+    (report / "figures.csv").write_text("theme,measure,window,group,value\n")
+    found = {(leak.file, leak.identifier) for leak in leak_check.scan(report, processed)}
+    assert found == {
+        ("provenance.json", str(processed)),
+        ("appendices/a.html", str(PROJECT_ROOT)),
+        ("index.html", str(Path.home())),
+    }
+    assert all(
+        leak.column == leak_check.ABSOLUTE_PATH for leak in leak_check.scan(report, processed)
+    )
+
+
+def test_relative_paths_and_look_alikes_are_not_paths(tmp_path):
+    processed = _processed(tmp_path)
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "index.html").write_text(
+        f"<p>data/processed, …/processed, :root {{}}</p><p>{Path.home()}ward</p>"
+        f'<img src="data:image/png;base64,AA{Path.home()}/x" alt="x">'
+    )
     assert leak_check.scan(report, processed) == []

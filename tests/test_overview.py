@@ -178,3 +178,28 @@ def test_projection_column_without_a_backtest_shows_the_reports_method():
     )
     page = overview.index_html("2019-12", figs, results, _record("force", 12), "", "")
     assert "<td>+12% <small>(report's 12-month trend; no back-test)</small></td>" in page
+
+
+def test_overview_escapes_names_and_carries_the_csp():
+    from perfpack import markup
+
+    record = {**_record("police_uk", 2), "force": '<script>alert(1)</script>" onmouseover="x'}
+    page = overview.index_html(
+        "2019-02",
+        FIGURES,
+        RESULTS,
+        record,
+        "",
+        "",
+        coverage={"street": {"summary": ["<img src=x onerror=alert(1)> rows"]}},
+        pdf_status="not made for this run: printing failed (crashed)",
+    )
+    assert markup.unsafe_markup(page) == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;x" in page
+    assert "<li>&lt;img src=x onerror=alert(1)&gt; rows</li>" in page
+    assert "report.pdf: not made for this run: printing failed (crashed)" in page
+    assert 'href="report.pdf"' not in page
+    made = overview.index_html(
+        "2019-02", FIGURES, RESULTS, _record("police_uk", 2), "", "", pdf_status=overview.PDF_MADE
+    )
+    assert '<a href="report.pdf">report.pdf</a>' in made

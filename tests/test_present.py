@@ -5,6 +5,7 @@ import json
 import pandas as pd
 
 from perfpack import present
+from tests.test_markup import Elements
 
 
 def test_table_has_caption_and_no_index():
@@ -23,3 +24,34 @@ def test_banner_only_for_synthetic_data(tmp_path):
     assert "SYNTHETIC DEMONSTRATION DATA" in present.banner_html(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"synthetic": False}))
     assert present.banner_html(tmp_path) == ""
+
+
+def test_cells_index_and_headers_from_data_are_escaped():
+    evil = '<script>alert(1)</script>" onerror="x'
+    frame = pd.DataFrame({evil: [evil]}, index=pd.Index([evil], name=evil))
+    body = present.table_html(frame, caption=evil, index=True)
+    parsed = Elements(body)
+    assert {tag for tag, _ in parsed.tags} <= {
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+    assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
+    assert [t for t in parsed.text if t.strip()] == [evil] * 5  # caption, 2 headers, index, cell
+
+
+def test_chart_alt_text_and_caption_from_data_are_escaped():
+    from perfpack import charts
+
+    evil = '"><script>alert(1)</script><img src=x onerror="alert(1)'
+    fig, _ = charts.new_figure()
+    parsed = Elements(charts.figure_html(fig, alt=evil, caption=evil))
+    assert [tag for tag, _ in parsed.tags] == ["figure", "img", "figcaption", "strong"]
+    img = parsed.tags[1][1]
+    assert set(img) == {"src", "alt", "style"} and img["alt"] == evil
+    assert img["src"].startswith("data:image/png;base64,")
+    assert "".join(parsed.text) == evil

@@ -1,5 +1,7 @@
 """Analyst commentary: plain markdown files in ``annotations/<period>/<theme>.md``, written by
-people and never overwritten by a batch run. A notebook renders whatever the file holds."""
+people and never overwritten by a batch run. A notebook shows it with
+:func:`perfpack.present.show_markdown`, which publishes it as sanitised HTML
+(:func:`commentary_html`): markdown stays, raw HTML and links that run code do not."""
 
 from __future__ import annotations
 
@@ -30,3 +32,11 @@ def commentary_markdown(period: str, theme: str, annotations_dir: str | Path | N
     """The commentary, or a visible 'no commentary yet' note naming the file to write."""
     text = commentary(period, theme, annotations_dir)
     return text if text else NO_COMMENTARY.format(period=period, theme=theme)
+
+
+def commentary_html(period: str, theme: str, annotations_dir: str | Path | None = None) -> str:
+    """The commentary (or the 'no commentary yet' note) as the page shows it: sanitised HTML
+    (:func:`perfpack.markup.markdown_html`)."""
+    from perfpack.markup import markdown_html
+
+    return markdown_html(commentary_markdown(period, theme, annotations_dir))

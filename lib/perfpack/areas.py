@@ -18,6 +18,7 @@ import pandas as pd
 
 from perfpack import charts, reference, stats
 from perfpack.change import pct_change, round_half_up
+from perfpack.markup import escape_markdown
 
 AREA_COLUMNS = [
     "area",
@@ -103,6 +104,9 @@ class ProcessedAreas:
     ``names``: :class:`AreaNames`; ``place``: the force area as sentences name it
     ("Staffordshire"); ``force_name``: the force ("Staffordshire Police"); ``public``: True for
     a data.police.uk download; ``note``: what the populations are (empty for a force extract).
+    ``place``, ``force_name`` and ``note`` are markdown prose (names read from data escaped by
+    :func:`perfpack.markup.escape_markdown`): for sentences shown with ``show_markdown``, not
+    for chart text or table cells.
     """
 
     populations: pd.Series
@@ -216,6 +220,8 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         place = stopsearch.census_area(manifest.get("force", ""))
     except KeyError:
         place = force_name
+    # names read from data are plain text in the sentences that use them (never markup)
+    force_name, place = escape_markdown(force_name), escape_markdown(place)
     if not public:
         return ProcessedAreas(
             populations, float(populations.sum()), NPT_NAMES, place, force_name, False
@@ -232,7 +238,8 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
     )
     if missing and kind != "npt":
         note += (
-            f" No population of its own is published for {', '.join(missing)} (merged since "
+            f" No population of its own is published for "
+            f"{', '.join(escape_markdown(m) for m in missing)} (merged since "
             "2011 into a larger authority, or not matched), so no rate is shown for it."
         )
     return ProcessedAreas(

@@ -1,6 +1,8 @@
 """Open a built report in a real headless Chromium and check what a reader would meet: every
-page loads without console errors, every local link and image resolves, every image has alt
-text. Used by the test suite; needs the ``playwright`` package and a Chromium."""
+page loads without console errors (a Content-Security-Policy violation is one: Chromium reports
+each blocked script, image or style as a console error), carries the report's CSP, every local
+link and image resolves, every image has alt text. Used by the test suite; needs the
+``playwright`` package and a Chromium."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from perfpack.markup import CSP
 from perfpack.pdf import CHROMIUM_FLAGS, find_chromium
 
 
@@ -19,14 +22,18 @@ class PageCheck:
     broken_images: int = 0
     images_without_alt: int = 0
     images: int = 0
+    csp: str | None = None  # the page's Content-Security-Policy meta tag
 
     @property
     def ok(self) -> bool:
-        return not (
-            self.console_errors
-            or self.broken_links
-            or self.broken_images
-            or self.images_without_alt
+        return (
+            not (
+                self.console_errors
+                or self.broken_links
+                or self.broken_images
+                or self.images_without_alt
+            )
+            and self.csp == CSP
         )
 
 
@@ -70,6 +77,10 @@ def check_report(report_dir: Path, screenshot: str = "overview.png") -> list[Pag
                     "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
                 )
                 check.broken_links = [h for h in hrefs if not _local_target_exists(h)]
+                check.csp = page.evaluate(
+                    "(document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
+                    " || {}).content || null"
+                )
                 if path.name == "index.html" and screenshot:
                     page.screenshot(path=str(report_dir / screenshot), full_page=True)
                 page.close()

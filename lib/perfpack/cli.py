@@ -1,7 +1,8 @@
 """``perfpack`` command line: ``demo``, ``ingest``, ``run``.
 
-Exit status: 0 success, 1 a notebook failed (the rest of the report was still built), 2 bad input
-or usage (nothing in data/processed or reports/ was changed)."""
+Exit status: 0 success, 1 partial (a notebook failed, or report.pdf could not be printed: the
+rest of the report was still built and the overview says what is missing), 2 bad input or usage
+(nothing in data/processed or reports/ was changed)."""
 
 from __future__ import annotations
 
@@ -81,11 +82,20 @@ def _cmd_run(args) -> int:
     for note in result.notes:
         print(f"  note: {note}")
     print(f"report written to {Path(result.report_dir) / 'index.html'}")
-    if not result.ok:
+    if result.failures:
         names = ", ".join(f"{r.slug} (cell {r.cell})" for r in result.failures)
         print(f"error: {len(result.failures)} notebook(s) failed: {names}", file=sys.stderr)
-        return 1
-    return 0
+    if result.pdf_error:
+        print(f"error: report.pdf not made: {result.pdf_error}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+RUN_EXIT_STATUS = (
+    "exit status: 0 the report was built with report.pdf (or without it when --no-pdf is given "
+    "or no Chromium is installed: the overview says so); 1 partial: a notebook failed (its page "
+    "is an error page) or Chromium could not print report.pdf (no report.pdf is left in the "
+    "report, the overview says so); 2 bad input or usage, nothing changed."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--lookup", help="police-uk: CSV mapping LSOA or local authority to NPT")
     ingest.set_defaults(func=_cmd_ingest)
 
-    run = sub.add_parser("run", help="run the notebook batch for a period into reports/<period>")
+    run = sub.add_parser(
+        "run",
+        help="run the notebook batch for a period into reports/<period>",
+        description="Run the notebook batch for a period into reports/<period>.",
+        epilog=RUN_EXIT_STATUS,
+    )
     run.add_argument("period", help="last month of the reporting period, YYYY-MM")
     run.add_argument("--processed", help="processed folder (default data/processed)")
     run.add_argument("--reports", help="reports folder (default reports)")

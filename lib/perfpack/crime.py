@@ -47,6 +47,7 @@ from perfpack.change import (
     signed_pct,
 )
 from perfpack.figures import FigureBook
+from perfpack.markup import escape_markdown
 from perfpack.paths import REFERENCE_DIR
 from perfpack.windows import Window, comparison_windows, parse_period, window_ending
 
@@ -417,7 +418,7 @@ def npt_sentence(
         parts = []
         for row in rises.itertuples():
             pct = "" if pd.isna(row.pct_change) else f", {format_pct(row.pct_change)}"
-            parts.append(f"{row.area} (+{row.change}{pct})")
+            parts.append(f"{escape_markdown(row.area)} (+{row.change}{pct})")
         text += f" It rose in {', '.join(parts)}."
     return text
 

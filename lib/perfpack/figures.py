@@ -16,6 +16,8 @@ import pandas as pd
 from perfpack.windows import Window
 
 FIGURE_COLUMNS = ["theme", "measure", "window", "group", "value"]
+#: Figures files are published: readable by everyone, written by the owner.
+PUBLISHED_FILE_MODE = 0o644
 
 
 def _clean_value(value) -> float | int:
@@ -87,7 +89,7 @@ class FigureBook:
 
 
 def write_figures(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a figures frame as CSV via a temporary file and an atomic rename."""
+    """Write a figures frame as CSV via a temporary file and an atomic rename (mode 0644)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -96,6 +98,8 @@ def write_figures(frame: pd.DataFrame, path: Path) -> Path:
         out = frame[FIGURE_COLUMNS].copy()
         out["value"] = [format_value(v) for v in out["value"]]
         out.to_csv(tmp, index=False, lineterminator="\n")
+        # mkstemp makes the file 0600; figures are published, so readable by everyone
+        os.chmod(tmp, PUBLISHED_FILE_MODE)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

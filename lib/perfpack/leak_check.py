@@ -3,7 +3,9 @@
 A published page may hold counts, rates and pseudonymous location ids, never a crime reference,
 search id, episode id or person id from the data. This module reads every publishable file of a
 report (HTML, CSV, JSON and the text of the PDF) and lists any identifier of the processed tables
-found in it. The executed notebooks are not publishable and live outside the report folder."""
+found in it, and any absolute path of the build machine (the project root, the home and temporary
+folders, the report and processed folders): a published file names places relative to the
+project only. The executed notebooks are not publishable and live outside the report folder."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfpack import tables
+from perfpack import provenance, tables
 
 #: Identifier columns of the canonical tables that must never be published.
 IDENTIFIER_COLUMNS = {
@@ -25,6 +27,9 @@ IDENTIFIER_COLUMNS = {
 #: an image's base64 text, which has no hyphen, or another longer token).
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.:]*[A-Za-z0-9]")
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".txt", ".md", ".svg"}
+#: Embedded images' base64 text is skipped when looking for paths (it holds no words).
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]*")
+ABSOLUTE_PATH = "absolute path of the build machine"
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,34 @@ def _tokens(text: str) -> set[str]:
     return tokens
 
 
+def machine_paths(report_dir: Path, processed_dir: Path | None = None) -> list[str]:
+    """The absolute folders of the build machine no published file may name: the project root,
+    the home and temporary folders, the report folder and the processed folder."""
+    extra = [Path(report_dir).resolve(), tables.processed_dir(processed_dir)]
+    return sorted(provenance.machine_roots(extra), key=len, reverse=True)
+
+
+def _path_pattern(roots: list[str]) -> re.Pattern:
+    """A root as a whole folder name: ``/tmp`` in ``/tmp/x`` or ``"/tmp"``, never ``/tmpfoo``."""
+    return re.compile("|".join(rf"{re.escape(r)}(?![\w.\-])" for r in roots))
+
+
+def absolute_paths(text: str, roots: list[str]) -> list[str]:
+    """The build machine's folders (``roots``) that ``text`` names, embedded images skipped."""
+    found = _path_pattern(roots).findall(_DATA_URI.sub("", text)) if roots else []
+    return sorted(set(found))
+
+
 def scan(report_dir: Path, processed_dir: Path | None = None) -> list[Leak]:
-    """Every processed-table identifier that appears in a publishable file of ``report_dir``."""
+    """Every processed-table identifier, and every absolute path of the build machine
+    (:func:`machine_paths`), that appears in a publishable file of ``report_dir``."""
     known = identifiers(processed_dir)
+    roots = machine_paths(report_dir, processed_dir)
     leaks = []
     for path in publishable_files(report_dir):
-        for token in sorted(_tokens(_text(path)) & known.keys()):
-            leaks.append(Leak(str(path.relative_to(report_dir)), token, known[token]))
+        text = _text(path)
+        name = str(path.relative_to(report_dir))
+        for token in sorted(_tokens(text) & known.keys()):
+            leaks.append(Leak(name, token, known[token]))
+        leaks.extend(Leak(name, root, ABSOLUTE_PATH) for root in absolute_paths(text, roots))
     return leaks

@@ -11,6 +11,10 @@ import pandas as pd
 
 from perfpack import annotations, reference, review, spc_icons
 from perfpack.change import round_half_up, signed_pct
+from perfpack.markup import CSP_META
+
+#: ``pdf_status`` of a run whose report.pdf was made.
+PDF_MADE = "made"
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -108,9 +112,15 @@ def index_html(
     annotations_dir=None,
     skipped=(),
     coverage=None,
+    pdf_status: str | None = None,
 ) -> str:
     """The overview page. ``skipped``: ``(title, reason)`` for report themes this data cannot
-    give; ``coverage``: what a public download covers (its ``summary`` sentences are shown)."""
+    give; ``coverage``: what a public download covers (its ``summary`` sentences are shown);
+    ``pdf_status``: :data:`PDF_MADE` when the pack has report.pdf (linked), else why it has
+    none (None: nothing said).
+
+    Every text from outside the code (force name, commentary, coverage) is HTML-escaped, and
+    the page carries the Content-Security-Policy of :mod:`perfpack.markup`."""
     rows = contents_rows(figs, results)
     window_months = int(record.get("parameters", {}).get("window_months", 12))
     data_source = record.get("data_source", "force")
@@ -122,7 +132,7 @@ def index_html(
     period_end = pd.Period(period, freq="M").end_time
     published = publication_line(period, front, record)
     parts = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>',
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{CSP_META}',
         f"<title>{html.escape(front['title'])} – {period}</title>",
         f"<style>{STYLE}</style></head><body>",
         banner,
@@ -145,6 +155,7 @@ def index_html(
         '<p><a href="figures.csv">figures.csv</a>: every published figure, machine-readable '
         '(theme, measure, window, group, value). <a href="provenance.json">provenance.json</a>: '
         "code version, parameters and input hashes.</p>",
+        _pdf_line(pdf_status),
         "</main>",
         footer,
         "</body></html>",
@@ -178,6 +189,19 @@ def _projection_cell(row: dict) -> str:
     if report is not None and method != "12-month trend":
         text += f"; report's 12-month trend {signed_pct(report)}"
     return text + ")</small>"
+
+
+def _pdf_line(pdf_status: str | None) -> str:
+    """Where the printable report is, or why this run has none (so no older one is mistaken
+    for it)."""
+    if pdf_status is None:
+        return ""
+    if pdf_status == PDF_MADE:
+        return '<p><a href="report.pdf">report.pdf</a>: the whole pack, printable (A4).</p>'
+    return (
+        f'<p class="failed" role="status">report.pdf: {html.escape(pdf_status)}. No earlier '
+        "report.pdf is kept beside these pages.</p>"
+    )
 
 
 def _coverage(coverage: dict | None) -> str:

@@ -87,5 +87,6 @@ def build_pdf(
         partial = target.with_name(f".{target.name}.tmp")
         with open(partial, "wb") as handle:
             writer.write(handle)
+        os.chmod(partial, 0o644)  # published: readable by everyone, whatever the umask
         os.replace(partial, target)
     return target

@@ -1,4 +1,8 @@
-"""What a notebook shows: the synthetic-data mark, markdown, and tables as real HTML tables."""
+"""What a notebook shows: the synthetic-data mark, markdown, and tables as real HTML tables.
+
+Markdown is published as sanitised HTML (:func:`perfpack.markup.markdown_html`): raw HTML in it
+shows as text and no link can run code. A value read from data goes into prose through
+:func:`text` (plain text, whatever characters it holds)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 import pandas as pd
 
 from perfpack import tables
+from perfpack.markup import escape_markdown, markdown_html
 
 #: The banner's class: how the batch tells that a page already carries the mark.
 SYNTHETIC_CLASS = "perfpack-synthetic"
@@ -33,10 +38,23 @@ def show_banner(processed_dir=None) -> None:
         display(HTML(text))
 
 
-def show_markdown(text: str) -> None:
-    from IPython.display import Markdown, display
+def text(value) -> str:
+    """A value read from data (force, area or place name) as plain text for markdown prose:
+    :func:`perfpack.markup.escape_markdown`."""
+    return escape_markdown(value)
 
-    display(Markdown(text))
+
+def markdown_bundle(text: str) -> dict:
+    """The display bundle of markdown: sanitised HTML (what pages show) and the source as plain
+    text (never rendered as markup)."""
+    return {"text/html": markdown_html(text), "text/plain": str(text)}
+
+
+def show_markdown(text: str) -> None:
+    """Show markdown (prose or commentary) as sanitised HTML."""
+    from IPython.display import display
+
+    display(markdown_bundle(text), raw=True)
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None, index: bool = False) -> str:

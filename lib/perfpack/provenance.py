@@ -1,10 +1,14 @@
-"""Where a report came from: code version, parameters, inputs (with sha256), packages, run date."""
+"""Where a report came from: code version, parameters, inputs (with sha256), packages, run date.
+
+Published, so it names no place on the build machine: paths are relative to the project root
+(``data/processed``), or only their last part for a folder outside it (``…/processed``)."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import subprocess
+import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +29,60 @@ PACKAGES = (
     "ipykernel",
     "pyarrow",
 )
+
+
+#: Stands for the folders of a path outside the project.
+OUTSIDE = "…"
+
+
+def machine_roots(extra=()) -> dict[str, str]:
+    """Absolute folders of the build machine that must not be published -> what stands for them:
+    the project root ("."), the home folder ("~"), the temporary folder ("$TMPDIR"), and
+    ``extra`` folders ("…/<name>"). The filesystem root itself is never one of them."""
+    roots = {
+        str(PROJECT_ROOT): ".",
+        str(Path.home()): "~",
+        str(Path(tempfile.gettempdir())): "$TMPDIR",
+    }
+    roots.update({str(Path(p)): f"{OUTSIDE}/{Path(p).name}" for p in extra})
+    for candidate in list(roots):
+        resolved = str(Path(candidate).resolve())
+        roots.setdefault(resolved, roots[candidate])
+    return {root: public for root, public in roots.items() if len(Path(root).parts) > 1}
+
+
+def public_path(path) -> str:
+    """``path`` as published: relative to the project root when inside it (``data/processed``),
+    else only its last part (``…/processed``); a relative path is kept as it is."""
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    for candidate in (path, path.resolve()):
+        try:
+            return candidate.relative_to(PROJECT_ROOT).as_posix() or "."
+        except ValueError:
+            continue
+    return f"{OUTSIDE}/{path.name}" if path.name else OUTSIDE
+
+
+def public_text(text: str, extra=()) -> str:
+    """``text`` (an error message) with every absolute folder of :func:`machine_roots` replaced
+    by what stands for it, longest first."""
+    text = str(text)
+    for root, public in sorted(machine_roots(extra).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(root, public)
+    return text
+
+
+def _public_value(value):
+    """A provenance value with absolute paths made public (:func:`public_path`)."""
+    if isinstance(value, dict):
+        return {k: _public_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public_value(v) for v in value]
+    if isinstance(value, str) and (value.startswith("~") or Path(value).is_absolute()):
+        return public_path(Path(value).expanduser())
+    return value
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -63,17 +121,18 @@ def package_versions() -> dict:
 
 
 def build(period: str, parameters: dict, data_manifest: dict, processed_dir: Path) -> dict:
-    """The provenance record written to ``reports/<period>/provenance.json``."""
+    """The provenance record written to ``reports/<period>/provenance.json``: every path in
+    ``parameters`` and the inputs relative to the project (:func:`public_path`)."""
     processed = {p.name: sha256_file(p) for p in sorted(Path(processed_dir).glob("*.parquet"))}
     return {
         "period": period,
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "code": code_version(),
-        "parameters": parameters,
+        "parameters": _public_value(parameters),
         "force": data_manifest.get("force"),
         "synthetic": bool(data_manifest.get("synthetic", False)),
         "data_source": data_manifest.get("data_source", "force"),
-        "inputs": data_manifest.get("inputs", []),
+        "inputs": _public_value(data_manifest.get("inputs", [])),
         "processed_tables_sha256": processed,
         "packages": package_versions(),
     }

@@ -5,7 +5,10 @@ provenance.json into ``reports/<period>/``.
 The whole report is built in a staging folder and swapped into place at the end, so a run that
 stops early never leaves a half-written report. A notebook that fails does not stop the others:
 its appendix becomes an error page naming the notebook, cell and exception, and the run reports
-failure.
+failure. Every page carries the Content-Security-Policy of :mod:`perfpack.markup` and is audited
+for markup that could run before it is published; every published file is world-readable and
+holds no absolute path of the build machine. When report.pdf cannot be made, no earlier
+report.pdf is left beside the new pages, and the overview and the exit status say so.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 from traitlets.config import Config
 
-from perfpack import annotations, provenance, reference, tables
+from perfpack import annotations, markup, provenance, reference, tables
 from perfpack import figures as figures_mod
 from perfpack.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, resolve
 from perfpack.present import SYNTHETIC_BANNER, SYNTHETIC_CLASS
@@ -38,6 +41,11 @@ EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept
 # publishable folder, in reports/executed/<period>/
 FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
 REMOVE_TAG = "remove-from-report"  # cells for analysts only, left out of the appendix
+PDF_NAME = "report.pdf"
+#: Modes of published files and folders: readable by everyone, written only by the owner.
+FILE_MODE, DIR_MODE = 0o644, 0o755
+#: Output types a page may show; anything else (javascript, widgets, svg, latex) is dropped.
+PUBLISHED_MIMETYPES = {"text/html", "text/plain", "image/png", "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,13 @@ class BatchResult:
     report_dir: Path
     results: list[JobResult]
     notes: list[str] = field(default_factory=list)
+    #: Why report.pdf was asked for and could not be made (None: made, or not asked for).
+    pdf_error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        """Every notebook ran and report.pdf was made when asked for."""
+        return all(r.ok for r in self.results) and self.pdf_error is None
 
     @property
     def failures(self) -> list[JobResult]:
@@ -233,8 +244,10 @@ def _html_exporter():
 
 
 def _strip_for_publication(nb) -> list[str]:
-    """Drop what must not reach a public page: stderr streams (warnings, logs) and tracebacks.
-    Returns the warning texts so the batch can summarise them."""
+    """Drop what must not reach a public page: stderr streams (warnings, logs), tracebacks and
+    output types that could run code; markdown shown without HTML is rendered and sanitised
+    (:func:`perfpack.markup.markdown_html`). Returns the warning texts so the batch can
+    summarise them."""
     warnings = []
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -246,9 +259,23 @@ def _strip_for_publication(nb) -> list[str]:
                 continue
             if output.get("output_type") == "error":
                 continue
+            if "data" in output:
+                _publishable_data(output)
             kept.append(output)
         cell["outputs"] = kept
     return [w for w in warnings if w]
+
+
+def _publishable_data(output) -> None:
+    """Keep only :data:`PUBLISHED_MIMETYPES` of a display output, rendering markdown that came
+    without HTML through the sanitiser."""
+    data = output["data"]
+    markdown = data.get("text/markdown")
+    if markdown is not None and "text/html" not in data:
+        text = "".join(markdown) if isinstance(markdown, list) else markdown
+        data["text/html"] = markup.markdown_html(text)
+    for mimetype in [m for m in data if m not in PUBLISHED_MIMETYPES]:
+        del data[mimetype]
 
 
 def _page_header(report_root_rel: str, title: str, banner: str = "") -> str:
@@ -261,12 +288,19 @@ def _page_header(report_root_rel: str, title: str, banner: str = "") -> str:
 
 
 def error_page(
-    job: Job, period: str, cell: int | None, exception: str, header: str, footer: str
+    job: Job,
+    period: str,
+    cell: int | None,
+    exception: str,
+    header: str,
+    footer: str,
+    where: str | None = None,
 ) -> str:
-    """The page published in place of an appendix whose notebook failed."""
-    where = f"cell {cell}" if cell is not None else "start-up"
+    """The page published in place of an appendix whose notebook failed (``where``: the stage,
+    when not a cell or start-up)."""
+    where = where or (f"cell {cell}" if cell is not None else "start-up")
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{markup.CSP_META}'
         f"<title>{html.escape(job.title)}: not produced</title></head><body>{header}<main>"
         f"<h1>{html.escape(job.title)}</h1>"
         f'<p role="alert"><strong>This appendix could not be produced for {period}.</strong> '
@@ -355,9 +389,24 @@ def execute_job(
         resources={
             "perfpack_header": header,
             "perfpack_footer": footer,
+            "perfpack_csp": markup.CSP_META,
             "metadata": {"name": job.title},
         },
     )
+    unsafe = markup.unsafe_markup(body)
+    if unsafe:  # never published: the page is replaced by an error page naming what was found
+        return _failed(
+            job,
+            period,
+            out_html,
+            figures_path,
+            banner,
+            footer,
+            started,
+            None,
+            "UnsafeMarkup: the page held markup that could run: " + "; ".join(unsafe),
+            where="the publication check",
+        )
     out_html.write_text(body, encoding="utf-8")
     return JobResult(
         job.slug,
@@ -380,11 +429,14 @@ def _failed(
     started: float,
     cell: int | None,
     exception: str,
+    where: str | None = None,
 ) -> JobResult:
     """Publish the error page in place of the appendix; a failed notebook publishes no figures."""
-    exception = exception[:500]
+    exception = provenance.public_text(exception)[:500]
     header = _page_header("../", job.title, banner)
-    out_html.write_text(error_page(job, period, cell, exception, header, footer), encoding="utf-8")
+    out_html.write_text(
+        error_page(job, period, cell, exception, header, footer, where), encoding="utf-8"
+    )
     figures_path.unlink(missing_ok=True)
     return JobResult(
         job.slug,
@@ -492,6 +544,8 @@ def run_batch(
         order = {job.slug: i for i, job in enumerate(jobs)}
         results.sort(key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
+        if only:  # pages kept from an earlier run are published only if they pass the audit
+            results = _audit_kept_pages(staging, results, {j.slug for j in jobs}, banner, footer)
 
         figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
         all_figures = figures_mod.combine([figures_mod.read_figures(p) for p in figure_files])
@@ -500,8 +554,9 @@ def run_batch(
         (staging / "provenance.json").write_text(
             json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        (staging / "index.html").write_text(
-            overview.index_html(
+
+        def write_index(pdf_status: str | None) -> None:
+            page = overview.index_html(
                 period,
                 all_figures,
                 results,
@@ -511,26 +566,43 @@ def run_batch(
                 annotations_dir,
                 skipped=skipped,
                 coverage=data_manifest.get("coverage"),
-            ),
-            encoding="utf-8",
-        )
-        if pdf:
-            notes.extend(_make_pdf(staging, results))
+                pdf_status=pdf_status,
+            )
+            unsafe = markup.unsafe_markup(page)
+            if unsafe:
+                raise BatchError(f"the overview held markup that could run: {'; '.join(unsafe)}")
+            (staging / "index.html").write_text(page, encoding="utf-8")
+
+        # a report.pdf of an earlier run (kept by --only) never stays beside the new pages
+        (staging / PDF_NAME).unlink(missing_ok=True)
+        pdf_error = None
+        if not pdf:
+            write_index("not made for this run (--no-pdf)")
+        else:
+            write_index(overview.PDF_MADE)  # the overview as printed links to report.pdf
+            pdf_status, pdf_error = _make_pdf(staging, results)
+            if pdf_status is not None:
+                notes.append(f"{PDF_NAME} not made: {pdf_status}")
+                (staging / PDF_NAME).unlink(missing_ok=True)
+                write_index(f"not made for this run: {pdf_status}")
         executed_final.parent.mkdir(parents=True, exist_ok=True)
         _swap_into_place(staging / EXECUTED_DIR, executed_final)
+        publish_modes(staging)
         _swap_into_place(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BatchResult(period, final, results, notes)
+    return BatchResult(period, final, results, notes, pdf_error)
 
 
-def _make_pdf(staging: Path, results: list[JobResult]) -> list[str]:
-    """Print the pack to ``report.pdf`` when Chromium is installed; say so when it is not."""
+def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str | None]:
+    """Print the pack to ``report.pdf``. Returns ``(status, error)``: ``(None, None)`` when
+    made; why not, with ``error`` None when there is no Chromium on this machine (a note, not
+    a failure) and set when Chromium could not print (the run then fails with status 1)."""
     from perfpack import pdf
 
     chromium = pdf.find_chromium()
     if chromium is None:
-        return ["report.pdf not made: no Chromium on this machine (apt-get install chromium)"]
+        return "no Chromium on this machine (apt-get install chromium)", None
     pages = (
         ["index.html"]
         + [r.html for r in results if r.kind == "theme"]
@@ -539,20 +611,92 @@ def _make_pdf(staging: Path, results: list[JobResult]) -> list[str]:
     try:
         pdf.build_pdf(staging, pages, chromium=chromium)
     except (pdf.PdfError, OSError, subprocess.SubprocessError) as problem:
-        return [f"report.pdf not made: {problem}"]
-    return []
+        where = str(problem).replace(f"{staging}{os.sep}", "")
+        reason = provenance.public_text(where) or type(problem).__name__
+        return f"printing failed ({reason[:300]})", reason[:300]
+    return None, None
+
+
+def publish_modes(report_dir: Path) -> None:
+    """Make every file of a report world-readable (:data:`FILE_MODE`) and every folder
+    world-listable (:data:`DIR_MODE`), whatever the umask or temporary-file modes were."""
+    report_dir = Path(report_dir)
+    os.chmod(report_dir, DIR_MODE)
+    for path in report_dir.rglob("*"):
+        if path.is_symlink():
+            continue
+        os.chmod(path, DIR_MODE if path.is_dir() else FILE_MODE)
 
 
 def _merge_status(staging: Path, results: list[JobResult]) -> list[JobResult]:
-    """Keep the status of appendices not re-run (partial runs) and record this run's."""
+    """Keep the status of appendices not re-run (partial runs) and record this run's (the file
+    is in the published folder: its messages name no folder of the build machine)."""
     status_file = staging / "status.json"
     previous = []
     if status_file.exists():
         previous = [JobResult(**r) for r in json.loads(status_file.read_text())]
     rerun = {r.slug for r in results}
     merged = [r for r in previous if r.slug not in rerun] + results
-    status_file.write_text(json.dumps([asdict(r) for r in merged], indent=2) + "\n")
+    _write_status(status_file, merged)
     return merged
+
+
+def _write_status(status_file: Path, results: list[JobResult]) -> None:
+    records = [asdict(r) for r in results]
+    for record in records:
+        record["warnings"] = [provenance.public_text(w) for w in record["warnings"]]
+        if record["exception"]:
+            record["exception"] = provenance.public_text(record["exception"])
+    status_file.write_text(json.dumps(records, indent=2) + "\n")
+
+
+def _audit_kept_pages(
+    staging: Path, results: list[JobResult], rerun: set[str], banner: str, footer: str
+) -> list[JobResult]:
+    """A page kept from an earlier run (``--only``) that fails today's markup audit (e.g. built
+    before pages carried the CSP) is withheld: an error page takes its place, its figures are
+    dropped and its result fails, so the run says to re-run it."""
+    audited = []
+    for result in results:
+        page = staging / result.html
+        if result.slug in rerun or not page.exists():
+            audited.append(result)
+            continue
+        unsafe = markup.unsafe_markup(page.read_text(encoding="utf-8"))
+        if not unsafe:
+            audited.append(result)
+            continue
+        reason = (
+            "UnsafeMarkup: the page kept from an earlier run failed the publication check ("
+            + "; ".join(unsafe)
+            + "); re-run it"
+        )
+        header = _page_header("../", result.title, banner)
+        page.write_text(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
+            f"{markup.CSP_META}<title>{html.escape(result.title)}: withheld</title></head>"
+            f"<body>{header}<main><h1>{html.escape(result.title)}</h1>"
+            '<p role="alert"><strong>This page is withheld.</strong> '
+            f"{html.escape(reason)}</p></main>{footer}</body></html>",
+            encoding="utf-8",
+        )
+        (staging / FIGURES_DIR / f"{result.slug}.csv").unlink(missing_ok=True)
+        audited.append(
+            JobResult(
+                result.slug,
+                result.title,
+                result.kind,
+                result.html,
+                False,
+                0.0,
+                "failed",
+                None,
+                reason,
+            )  # fmt: skip
+        )
+    if audited != results:
+        _write_status(staging / "status.json", audited)
+    return audited
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:

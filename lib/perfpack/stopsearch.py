@@ -46,6 +46,7 @@ from perfpack.areas import months_text
 from perfpack.change import change_sentence, format_count, format_pct, pct_change, percent
 from perfpack.contracts import AGE_RANGES
 from perfpack.figures import FigureBook
+from perfpack.markup import escape_markdown
 from perfpack.windows import Window, comparison_windows, last_months
 
 THEME = "stop_search"
@@ -1180,7 +1181,10 @@ def object_sentence(shares: pd.DataFrame, top: int = 3, n_months: int = 12) -> s
     span = months_text(n_months)
     if shares.empty:
         return f"There were no searches in the current {span}."
-    parts = [f"{row.object} ({format_pct(row.share)})" for row in shares.head(top).itertuples()]
+    parts = [  # objects are read from data: plain text in the sentence
+        f"{escape_markdown(row.object)} ({format_pct(row.share)})"
+        for row in shares.head(top).itertuples()
+    ]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"The most common objects of search in the current {span} were {listed}."
 
