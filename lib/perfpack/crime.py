@@ -60,8 +60,7 @@ _CAPTIONS = {
 _TABLE_CAPTIONS = {
     "areas": "{title} by {area_caption}, previous and current {span} "
     "(rate per 1,000 mid-2019 residents, current {span})",
-    "significance": "Change by {area_caption}: exact Poisson test of previous against current "
-    "{span}",
+    "significance": "Change by {area_caption}, previous against current {span}: {judged}",
 }
 #: Months of history the seasonal model (ETS with 12-month seasonality) needs; with fewer, the
 #: model forecast and the back-test are left out.
@@ -406,11 +405,16 @@ def npt_sentence(
 
 
 def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
-    """Per-area verdicts of the exact Poisson test, ready to publish (counts are the windows'
-    area totals, already public in the change table); ``area_label`` heads the first column."""
+    """Per-area verdicts, ready to publish (counts are the windows' area totals, already public
+    in the change table); ``area_label`` heads the first column.
+
+    Each verdict is :func:`perfpack.stats.change_verdict` on the table's ``judged_p_value``:
+    the exact Poisson test, or, when the areas' changes vary more than chance alone would make
+    them, the test against their spread (:func:`perfpack.areas.change_by_area`)."""
+    judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
     verdicts = [
-        stats.poisson_change_test(a, b).verdict
-        for a, b in zip(table["previous"], table["current"], strict=True)
+        stats.change_verdict(a, b, p)
+        for a, b, p in zip(table["previous"], table["current"], judged, strict=True)
     ]
     return pd.DataFrame(
         {
@@ -705,8 +709,20 @@ class CrimeTheme:
 
     def table_caption(self, table: str) -> str:
         """A table's caption: ``areas`` ("Personal Robbery by NPT, previous and current 12
-        months (...)") or ``significance``."""
-        return _TABLE_CAPTIONS[table].format(**self._words())
+        months (...)") or ``significance`` (which says how the changes were judged)."""
+        used = self.by_npt["change_method"].iloc[0] if len(self.by_npt) else "poisson"
+        judged = (
+            "exact Poisson test"
+            if used == "poisson"
+            else "judged against the spread of the areas' changes (overdispersion)"
+        )
+        return _TABLE_CAPTIONS[table].format(**self._words(), judged=judged)
+
+    @property
+    def change_note(self) -> str:
+        """How the areas' changes were judged: the test for overdispersion in the changes and
+        the method (:func:`perfpack.areas.change_note`)."""
+        return areas.change_note(self.by_npt, self.area_names)
 
     @property
     def has_projections(self) -> bool:

@@ -1519,8 +1519,10 @@ def stats_format_p(p_value: float) -> str:
 
 def cohort_findings(summary: pd.DataFrame, alpha: float = 0.05) -> str:
     """One markdown bullet per cohort: did its repeat rate change, and is the change beyond
-    chance (Fisher's exact test)? Cohorts with a hidden count say only that they are too small
-    to report."""
+    chance (Fisher's exact test, worded by :func:`perfpack.stats.significance_phrase`)? Cohorts
+    with a hidden count say only that they are too small to report."""
+    from perfpack import stats
+
     hidden = cohort_hidden(summary)
     lines = []
     for cohort, row in summary.iterrows():
@@ -1544,12 +1546,11 @@ def cohort_findings(summary: pd.DataFrame, alpha: float = 0.05) -> str:
             continue
         points = row["repeat_rate_change_points"]
         direction = "fell" if points < 0 else ("rose" if points > 0 else "did not change")
-        verdict = "is unlikely to be chance" if p_value < alpha else "could well be chance"
+        verdict = stats.significance_phrase(p_value, alpha, test="Fisher's exact test")
         lines.append(
             f"- **{cohort}**: the repeat rate {direction} from {_pct1(row['repeat_rate_previous'])}"
             f" to {_pct1(row['repeat_rate_current'])} of individuals "
-            f"({round_half_up(points, 1):+.1f} points); a change this size {verdict} "
-            f"(Fisher's exact test, {stats_format_p(p_value)})."
+            f"({round_half_up(points, 1):+.1f} points); {verdict}."
         )
     return "\n".join(lines)
 

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from perfpack import annotations, reference, review
-from perfpack.change import format_pct, round_half_up
+from perfpack import annotations, reference, review, stats
+from perfpack.change import format_pct
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -46,9 +46,8 @@ def _fmt_count(value) -> str:
 
 
 def _fmt_p(value) -> str:
-    if value is None:
-        return "–"
-    return "p < 0.001" if value < 0.001 else f"p = {round_half_up(value, 3):.3f}"
+    # the one p-value convention and verdict wording every appendix uses
+    return stats.significance_cell(value)
 
 
 def contents_rows(figs: pd.DataFrame, results) -> list[dict]:
