@@ -138,7 +138,7 @@ def test_charts_have_titles_and_alt_text(table):
     try:
         assert alt.startswith("Funnel plot of NPT rates: funnel plot")
         assert "Newcastle (above" in alt
-        assert "(Poisson)" in alt
+        assert "(exact Poisson limits)" in alt
     finally:
         plt.close(fig)
 
@@ -157,8 +157,11 @@ def test_funnel_chart_says_which_limits_it_draws():
     assert funnel.outside() == []
     fig, alt = areas.funnel_chart(frame, 1.0, "Rates")
     try:
-        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-        assert "95% limits (widened for overdispersion: additive random effects)" in legend
+        legend = fig.axes[0].get_legend()
+        assert " ".join(legend.get_title().get_text().split()) == (
+            "Limits widened for overdispersion (additive random effects)"
+        )
+        assert "95% limits" in [t.get_text() for t in legend.get_texts()]
         notes = " ".join(t.get_text() for t in fig.texts)
         assert "overdispersion factor 9.67" in notes and "DerSimonian-Laird" in notes
         assert "Outside the 95% limits: none" in alt

@@ -257,6 +257,10 @@ def test_figure_book(robbery):
     by_npt = figures[figures["group"] != ""]
     stafford = by_npt[by_npt["group"] == "Stafford"].set_index("measure")["value"]
     assert (stafford["count_previous"], stafford["count_current"]) == (5, 1)
+    # no overdispersion in these NPTs' changes (test_significance_wording): the judged p is the
+    # exact test's, 2 * (C(6,0) + C(6,1)) / 64 for 5 -> 1
+    assert stafford["change_p_value"] == pytest.approx(7 / 32)
+    assert stafford["change_judged_p_value"] == pytest.approx(7 / 32)
     monthly = figures[figures["measure"] == "monthly_count"]
     assert len(monthly) == 31 and monthly["window"].iloc[0] == "2017-06/2017-06"
 

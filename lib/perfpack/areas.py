@@ -521,7 +521,7 @@ def funnel_chart(
         color="black",
         linestyle="--",
         linewidth=0.9,
-        label=f"95% limits ({kind})",
+        label="95% limits",
     )
     ax.plot(grid, limits["lower_95"], color="black", linestyle="--", linewidth=0.9)
     ax.plot(
@@ -530,7 +530,7 @@ def funnel_chart(
         color="black",
         linestyle=":",
         linewidth=1.1,
-        label=f"99.8% limits ({kind})",
+        label="99.8% limits",
     )
     ax.plot(grid, limits["lower_99.8"], color="black", linestyle=":", linewidth=1.1)
     outside = (units["position"] != "within").to_numpy()
@@ -567,7 +567,16 @@ def funnel_chart(
     ax.set_xlabel("Resident population")
     ax.set_ylabel("Rate per 1,000 residents")
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+    legend_title = kind.replace(" (", "\n(").replace("for overdispersion", "for\noverdispersion")
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize="small",
+        title=legend_title,
+        title_fontsize="small",
+        alignment="left",
+    )
     what = f"the {_plural(area_label)}' rates"
     note = funnel.description(what)
     fig.text(0.01, 0.01, note, fontsize="x-small", wrap=True, ha="left", va="bottom")
@@ -581,7 +590,7 @@ def funnel_chart(
     alt = (
         f"{title}: funnel plot of the current rate per 1,000 residents for {len(units)} "
         f"{_plural(area_label)} against population, around the force rate of {force_rate:.2f} "
-        f"with 95% and 99.8% limits ({kind}). {note} "
+        f"with 95% and 99.8% limits ({kind[0].lower() + kind[1:]}). {note} "
         f"Outside the 95% limits: {', '.join(named) or 'none'}."
         + (f" {left_out} without a population not shown." if left_out else "")
     )

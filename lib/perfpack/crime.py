@@ -1017,8 +1017,10 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
     ``no_area_count_previous``/``no_area_count_current`` (offences in no area; only when some
     are), ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
     (group = NPT) ``count_previous``, ``count_current``, ``pct_change``, ``rate_per_1000``,
-    ``change_p_value``; and for the extra sections ``knife_count_previous``,
-    ``knife_count_current``, ``knife_pct_change``, ``knife_p_value``, ``northern_share``.
+    ``change_p_value`` (exact Poisson test), ``change_judged_p_value`` (the p the area's verdict
+    uses, allowing for overdispersion in the areas' changes when there is any); and for the
+    extra sections ``knife_count_previous``, ``knife_count_current``, ``knife_pct_change``,
+    ``knife_p_value``, ``northern_share``.
     """
     book = FigureBook(analysis.theme)
     windows = analysis.windows
@@ -1055,6 +1057,7 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add("pct_change", row.pct_change, windows.current, group=row.area)
         book.add("rate_per_1000", row.rate_per_1000, windows.current, group=row.area)
         book.add("change_p_value", row.p_value, windows.current, group=row.area)
+        book.add("change_judged_p_value", row.judged_p_value, windows.current, group=row.area)
     if analysis.knife is not None:
         book.add("knife_count_previous", analysis.knife.previous, windows.previous)
         book.add("knife_count_current", analysis.knife.current, windows.current)

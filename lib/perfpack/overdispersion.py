@@ -273,13 +273,12 @@ class RateFunnel:
         return [u for u, pos in zip(units.index, units["position"], strict=True) if pos in wanted]
 
     def legend_label(self) -> str:
-        """What the limit lines are, for a chart's legend: "(Poisson)" or "(widened for
-        overdispersion: additive random effects)"."""
+        """What the limit lines are, for a chart's legend title: "Exact Poisson limits" or
+        "Limits widened for overdispersion (additive random effects)"."""
         if self.method == "poisson":
-            return "Poisson"
-        return f"widened for overdispersion: {self.method} random effects".replace(
-            "multiplicative random effects", "multiplicative factor"
-        )
+            return "Exact Poisson limits"
+        kind = "additive random effects" if self.method == "additive" else "multiplicative"
+        return f"Limits widened for overdispersion ({kind})"
 
     def description(self, what: str = "the areas' rates") -> str:
         """Two sentences for a caption or a note: the overdispersion test and the limits used."""
