@@ -171,3 +171,10 @@ def test_funnel_chart_says_which_limits_it_draws():
     poisson = areas.area_funnel(frame, 1.0, method="poisson")
     # exact Poisson limits flag 4 and 9 (below 99.8%) and 49 (above 99.8%) of an expected 25
     assert {"A", "B", "F"} <= set(poisson.outside())
+
+
+def test_change_note_names_local_authorities():
+    table = areas.change_by_area(SIX_PREVIOUS, SIX_CURRENT)
+    note = areas.change_note(table, areas.LOCAL_AUTHORITY_NAMES)
+    assert note.startswith("The local authorities' changes vary more than chance alone")
+    assert "each local authority's change is judged against the spread" in note

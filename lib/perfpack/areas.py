@@ -364,7 +364,8 @@ def change_note(
     overdispersion in the changes and the method used (e.g. "No evidence that the NPTs'
     changes vary more than chance alone would make them ... Each change is judged by the exact
     Poisson test ...")."""
-    return change_judgement(table, method).description(_plural(names.short))
+    unit = names.short if names.short.isupper() else names.short.lower()
+    return change_judgement(table, method).description(_plural(names.short), unit)
 
 
 def area_funnel(

@@ -465,9 +465,9 @@ class ChangeJudgement:
         areas"."""
         return "exact Poisson test" if self.method == "poisson" else "allowing for the spread"
 
-    def description(self, units: str = "areas") -> str:
+    def description(self, units: str = "areas", unit: str = "area") -> str:
         """Sentences for a table's caption or note: the test for overdispersion in the changes
-        and how each unit's change was judged."""
+        and how each unit's change was judged (``units``/``unit``: "NPTs"/"NPT")."""
         first = dispersion_text(self.test, f"the {units}' changes") + "."
         if self.method == "poisson":
             how = (
@@ -478,7 +478,7 @@ class ChangeJudgement:
                 how += " It is not adjusted for the overdispersion."
             return first + how
         return (
-            first + f" So each {units[:-1] if units.endswith('s') else units}'s change is judged "
+            first + f" So each {unit}'s change is judged "
             f"against the spread of the {units}' changes, not by the Poisson test alone: the "
             "variance of its log change ratio is widened by "
             f"{_adjustment_text(self.method, self.test, 'log-ratio')}, and the test is a "
