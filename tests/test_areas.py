@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from perfpack import areas
+from perfpack import areas, overdispersion
 
 PREVIOUS = pd.Series({"Newcastle": 73, "B": 40, "C": 30})
 CURRENT = pd.Series({"Newcastle": 92, "B": 20})
@@ -178,3 +178,22 @@ def test_change_note_names_local_authorities():
     note = areas.change_note(table, areas.LOCAL_AUTHORITY_NAMES)
     assert note.startswith("The local authorities' changes vary more than chance alone")
     assert "each local authority's change is judged against the spread" in note
+
+
+def test_funnel_figure_for_many_units_names_only_those_outside():
+    # 20 forces of 25,000 at a national 1 per 1,000 (expected 25): 18 on it, one with 4 and one
+    # with 49 events, both beyond the exact Poisson 99.8% limits (P(X <= 4), P(X >= 49) < 0.001)
+    names = [f"Force {i}" for i in range(20)]
+    funnel = overdispersion.rate_funnel(
+        pd.Series([25] * 18 + [4, 49], index=names),
+        pd.Series([25_000] * 20, index=names),
+        target=1.0,
+        method="poisson",
+    )
+    fig, alt = areas.funnel_figure(funnel, "Robbery by force", "forces", "National rate")
+    try:
+        assert sorted(t.get_text() for t in fig.axes[0].texts) == ["Force 18", "Force 19"]
+        assert "for 20 forces" in alt and "around the national rate of 1.00" in alt
+        assert "Force 18 (below 99.8%), Force 19 (above 99.8%)" in alt
+    finally:
+        plt.close(fig)
