@@ -138,7 +138,7 @@ def test_charts_have_titles_and_alt_text(table):
     try:
         assert alt.startswith("Funnel plot of NPT rates: funnel plot")
         assert "Newcastle (above" in alt
-        assert "(exact Poisson limits)" in alt
+        assert "with exact Poisson 95% and 99.8% limits." in alt
     finally:
         plt.close(fig)
 
@@ -165,7 +165,7 @@ def test_funnel_chart_says_which_limits_it_draws():
         notes = " ".join(t.get_text() for t in fig.texts)
         assert "overdispersion factor 9.67" in notes and "DerSimonian-Laird" in notes
         assert "Outside the 95% limits: none" in alt
-        assert "additive random effects" in alt
+        assert "with 95% and 99.8% limits widened for overdispersion (additive random" in alt
     finally:
         plt.close(fig)
     poisson = areas.area_funnel(frame, 1.0, method="poisson")

@@ -908,7 +908,7 @@ def test_cohort_table_hides_small_cohorts():
     assert f"**{missing.CARE_HOME_CHILDREN}**: too few people" in findings
     assert "rose from 0.0% to 50.0%" in findings
     assert (
-        "a change of this size would be unusual by chance alone (Fisher's exact test, p = 0.033)"
+        "a change this size would be unusual by chance alone (Fisher's exact test, p = 0.033)"
         in findings
     )
     assert "unlikely to be chance" not in findings and "could well be chance" not in findings

@@ -16,7 +16,7 @@ from perfpack import stats
         (0, 5, 0.0625, False, "There is no evidence of a change at the 5% level (p = 0.063)."),
         (5, 0, 0.0625, False, "There is no evidence of a change at the 5% level (p = 0.063)."),
         # 0 then 6: 2 * 0.5**6 = 0.03125 -- beyond chance at 5%
-        (0, 6, 0.03125, True, "A rise of this size would be unusual by chance alone (p = 0.031)."),
+        (0, 6, 0.03125, True, "A rise this size would be unusual by chance alone (p = 0.031)."),
         # 4 then 1: 2 * (C(5,0) + C(5,1)) / 32 = 12/32 = 0.375 -> 0.38 (half up)
         (4, 1, 0.375, False, "There is no evidence of a change at the 5% level (p = 0.38)."),
         # 2 then 8: 2 * (1 + 10 + 45) / 1024 = 0.109375 -> 0.11
@@ -27,7 +27,7 @@ from perfpack import stats
             0,
             2 / 1024,
             True,
-            "A fall of this size would be unusual by chance alone (p = 0.0020).",
+            "A fall this size would be unusual by chance alone (p = 0.0020).",
         ),
         # equal counts: the two tails cover everything
         (7, 7, 1.0, False, "The two periods have the same count (p = 1.0)."),
@@ -221,22 +221,21 @@ def test_format_p_number_for_tables(p_value, number):
 @pytest.mark.parametrize(
     ("p_value", "kwargs", "phrase"),
     [
-        (0.01, {}, "a change of this size would be unusual by chance alone (p = 0.010)"),
+        (0.01, {}, "a change this size would be unusual by chance alone (p = 0.010)"),
         (0.06, {}, "no evidence of a change at the 5% level (p = 0.060)"),
         (0.0625, {}, "no evidence of a change at the 5% level (p = 0.063)"),
         (0.05, {}, "no evidence of a change at the 5% level (p = 0.050)"),  # not below 0.05
-        (0.0496, {}, "a change of this size would be unusual by chance alone (p = 0.0496)"),
+        (0.0496, {}, "a change this size would be unusual by chance alone (p = 0.0496)"),
         (
             0.0325,
             {"test": "Fisher's exact test"},
-            "a change of this size would be unusual by chance alone "
-            "(Fisher's exact test, p = 0.033)",
+            "a change this size would be unusual by chance alone (Fisher's exact test, p = 0.033)",
         ),
         (0.3, {"change": "fall"}, "no evidence of a change at the 5% level (p = 0.30)"),
         (
             0.003,
             {"change": "fall"},
-            "a fall of this size would be unusual by chance alone (p = 0.0030)",
+            "a fall this size would be unusual by chance alone (p = 0.0030)",
         ),
         # at the 1% level: 0.03 is no evidence
         (0.03, {"alpha": 0.01}, "no evidence of a change at the 1% level (p = 0.030)"),
@@ -249,7 +248,7 @@ def test_significance_phrase(p_value, kwargs, phrase):
 @pytest.mark.parametrize(
     ("p_value", "sentence"),
     [
-        (0.01, "A change of this size would be unusual by chance alone (p = 0.010)."),
+        (0.01, "A change this size would be unusual by chance alone (p = 0.010)."),
         (0.06, "There is no evidence of a change at the 5% level (p = 0.060)."),
     ],
 )
@@ -276,7 +275,7 @@ def test_significance_label_and_cell(p_value, label, cell):
     [
         (0, 0, 1.0, "There were no events in either period."),
         (5, 5, 1.0, "The two periods have the same count (p = 1.0)."),
-        (40, 20, 0.01, "A fall of this size would be unusual by chance alone (p = 0.010)."),
+        (40, 20, 0.01, "A fall this size would be unusual by chance alone (p = 0.010)."),
         (20, 40, 0.2, "There is no evidence of a change at the 5% level (p = 0.20)."),
     ],
 )

@@ -625,6 +625,11 @@ def funnel_figure(
         alignment="left",
     )
     note = funnel.description(f"the {units_label}' rates")
+    limits = (
+        "exact Poisson 95% and 99.8% limits"
+        if funnel.method == "poisson"
+        else "95% and 99.8% " + kind[0].lower() + kind[1:]
+    )
     fig.text(0.01, 0.01, note, fontsize="x-small", wrap=True, ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     flagged = [
@@ -635,8 +640,8 @@ def funnel_figure(
     alt = (
         f"{title}: funnel plot of the {ylabel[0].lower() + ylabel[1:]} for {len(units)} "
         f"{units_label} against {xlabel[0].lower() + xlabel[1:]}, around the "
-        f"{centre_label[0].lower() + centre_label[1:]} of {funnel.target:.2f} with 95% and 99.8% "
-        f"limits ({kind[0].lower() + kind[1:]}). {note} "
+        f"{centre_label[0].lower() + centre_label[1:]} of {funnel.target:.2f}, with {limits}. "
+        f"{note} "
         f"Outside the 95% limits: {', '.join(flagged) or 'none'}."
     )
     return fig, alt

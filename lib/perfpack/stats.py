@@ -106,7 +106,7 @@ def significance_phrase(
 ) -> str:
     """The verdict on a change as a clause, worded honestly.
 
-    ``p < alpha``: "a change of this size would be unusual by chance alone (p = 0.01)";
+    ``p < alpha``: "a change this size would be unusual by chance alone (p = 0.01)";
     otherwise "no evidence of a change at the 5% level (p = 0.06)". A p-value at or above the
     level is absence of evidence, never evidence that the change *is* chance.
 
@@ -127,14 +127,14 @@ def significance_phrase(
     shown = format_p_value(p_value, alpha)
     bracket = f"({test}, {shown})" if test else f"({shown})"
     if p_value < alpha:
-        return f"a {change} of this size would be unusual by chance alone {bracket}"
+        return f"a {change} this size would be unusual by chance alone {bracket}"
     return f"no evidence of a change at the {_level(alpha)} level {bracket}"
 
 
 def significance_sentence(
     p_value: float, alpha: float = ALPHA, test: str | None = None, change: str = "change"
 ) -> str:
-    """:func:`significance_phrase` as a sentence: "A fall of this size would be unusual by
+    """:func:`significance_phrase` as a sentence: "A fall this size would be unusual by
     chance alone (p = 0.025)." or "There is no evidence of a change at the 5% level
     (p = 0.22)."."""
     phrase = significance_phrase(p_value, alpha, test, change)
@@ -172,7 +172,7 @@ class PoissonTest:
     significant : bool
         ``p_value < 0.05``.
     verdict : str
-        One plain-English sentence (:func:`significance_sentence`), e.g. "A fall of this size
+        One plain-English sentence (:func:`significance_sentence`), e.g. "A fall this size
         would be unusual by chance alone (p = 0.025)." or "There is no evidence of a change at
         the 5% level (p = 0.22)."
     """
