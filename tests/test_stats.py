@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perfpack import stats
 
@@ -281,3 +283,25 @@ def test_significance_label_and_cell(p_value, label, cell):
 )
 def test_change_verdict(previous, current, p_value, verdict):
     assert stats.change_verdict(previous, current, p_value) == verdict
+
+
+def test_demo_robbery_change_is_worded_once():
+    # the report's robbery, 855 -> 764: 2 * P(X <= 764) for X ~ Binomial(1619, 0.5) = 0.025272
+    # (R: binom.test(764, 1619)$p.value). The overview printed "p = 0.025" and the appendix
+    # "p = 0.03" (issue 11); one formatter now gives both pages "p = 0.025".
+    test = stats.poisson_change_test(855, 764)
+    assert test.p_value == pytest.approx(0.025272, abs=1e-6)
+    assert test.verdict == "A fall this size would be unusual by chance alone (p = 0.025)."
+    assert stats.significance_cell(test.p_value) == "Unusual by chance alone (p = 0.025)"
+
+
+@given(st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_a_shown_p_value_never_crosses_the_threshold(p_value):
+    number = stats.format_p_number(p_value)
+    if number.startswith("<"):
+        assert p_value < 0.001
+    else:
+        assert (float(number) < stats.ALPHA) == (p_value < stats.ALPHA)
+        # and it is the value to the figures shown: within half a unit of the last figure
+        digits = len(number.split(".")[1])
+        assert abs(float(number) - p_value) <= 0.5 * 10**-digits + 1e-12
