@@ -460,11 +460,6 @@ class ChangeJudgement:
     def tau2(self) -> float:
         return self.test.tau2
 
-    def short_method(self) -> str:
-        """For a column header: "exact Poisson test" or "allowing for the spread between
-        areas"."""
-        return "exact Poisson test" if self.method == "poisson" else "allowing for the spread"
-
     def description(self, units: str = "areas", unit: str = "area") -> str:
         """Sentences for a table's caption or note: the test for overdispersion in the changes
         and how each unit's change was judged (``units``/``unit``: "NPTs"/"NPT")."""
