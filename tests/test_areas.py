@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from perfpack import areas, overdispersion
+from perfpack import areas, funnelplot, overdispersion
 
 PREVIOUS = pd.Series({"Newcastle": 73, "B": 40, "C": 30})
 CURRENT = pd.Series({"Newcastle": 92, "B": 20})
@@ -190,7 +190,7 @@ def test_funnel_figure_for_many_units_names_only_those_outside():
         target=1.0,
         method="poisson",
     )
-    fig, alt = areas.funnel_figure(funnel, "Robbery by force", "forces", "National rate")
+    fig, alt = funnelplot.funnel_figure(funnel, "Robbery by force", "forces", "National rate")
     try:
         assert sorted(t.get_text() for t in fig.axes[0].texts) == ["Force 18", "Force 19"]
         assert "for 20 forces" in alt and "around the national rate of 1.00" in alt
