@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from perfpack import areas
+from perfpack import areas, funnelplot, overdispersion
 
 PREVIOUS = pd.Series({"Newcastle": 73, "B": 40, "C": 30})
 CURRENT = pd.Series({"Newcastle": 92, "B": 20})
@@ -41,11 +41,52 @@ def test_change_by_area_rows(table, area, previous, current, change, pct, rate, 
     assert bool(row["decreased"]) is decreased
 
 
-def test_significance_per_area(table):
+def test_significance_per_area():
+    table = areas.change_by_area(PREVIOUS, CURRENT, POPULATIONS, method="poisson")
+    table = table.set_index("area")
     # 30 vs 0: p = 2 * 0.5**30; 0 vs 0: p = 1
     assert table.loc["C", "p_value"] == pytest.approx(2 * 0.5**30)
+    assert table.loc["C", "judged_p_value"] == pytest.approx(2 * 0.5**30)
     assert bool(table.loc["C", "significant"])
     assert table.loc["D", "p_value"] == 1.0
+    assert set(table["change_method"]) == {"poisson"}
+
+
+# Six NPTs, 100 offences each last year; this year 50, 70, 100, 100, 140, 200: the changes
+# vary far more than Poisson counts would (hand-worked in tests/test_overdispersion.py:
+# phi = 6.327, tau2 = 0.131908 on the log-ratio scale).
+SIX = list("ABCDEF")
+SIX_PREVIOUS = pd.Series([100] * 6, index=SIX)
+SIX_CURRENT = pd.Series([50, 70, 100, 100, 140, 200], index=SIX)
+
+
+def test_overdispersed_changes_are_judged_against_the_spread():
+    table = areas.change_by_area(SIX_PREVIOUS, SIX_CURRENT).set_index("area")
+    # the exact test alone: 100 -> 50 is far beyond chance (p < 0.001) ...
+    assert table.loc["A", "p_value"] < 0.001
+    # ... against the spread of the six changes: -0.688184 / sqrt(0.029507 + 0.131908)
+    # = -1.712904, p = 0.0867, no evidence of a change
+    assert table.loc["A", "judged_p_value"] == pytest.approx(0.08673, abs=1e-5)
+    assert not table["significant"].any()
+    assert set(table["change_method"]) == {"additive"}
+    shown = areas.display_table(table.reset_index()).set_index("NPT")
+    assert shown.loc["A", "p-value (allowing for the spread between areas)"] == "0.087"
+    assert shown.loc["A", "Change at the 5% level"] == "No evidence of a change"
+    note = areas.change_note(table.reset_index())
+    assert "NPTs' changes vary more than chance alone" in note
+    assert "additive random effects" in note
+
+
+def test_display_table_verdicts_with_the_exact_test():
+    poisson = areas.change_by_area(PREVIOUS, CURRENT, POPULATIONS, method="poisson")
+    shown = areas.display_table(poisson).set_index("NPT")
+    # 30 vs 0: p = 2 * 0.5**30 < 0.001; 40 vs 20: 2 * sum_{k<=20} C(60, k) / 2**60 = 0.013489
+    assert shown.loc["C", "p-value (exact Poisson test)"] == "<0.001"
+    assert shown.loc["B", "p-value (exact Poisson test)"] == "0.013"
+    assert shown.loc["B", "Change at the 5% level"] == "Unusual by chance alone"
+    # 73 vs 92: p = 0.16
+    assert shown.loc["Newcastle", "Change at the 5% level"] == "No evidence of a change"
+    assert "Change beyond chance?" not in shown.columns
 
 
 def test_n_decreased(table):
@@ -93,9 +134,66 @@ def test_charts_have_titles_and_alt_text(table):
         assert "+19 (+26%)" in labels and "-20 (-50%)" in labels
     finally:
         plt.close(fig)
-    fig, alt = areas.funnel_chart(frame, 0.5, "Funnel plot of NPT rates")
+    fig, alt = areas.funnel_chart(frame, 0.5, "Funnel plot of NPT rates", method="poisson")
     try:
         assert alt.startswith("Funnel plot of NPT rates: funnel plot")
         assert "Newcastle (above" in alt
+        assert "with exact Poisson 95% and 99.8% limits." in alt
+    finally:
+        plt.close(fig)
+
+
+def test_funnel_chart_says_which_limits_it_draws():
+    # six NPTs of 25,000 residents with 4, 9, ..., 49 offences against a force rate of 1 per
+    # 1,000 (expected 25 each): phi = 58 / 6, tau2 = 0.106 (tests/test_overdispersion.py)
+    frame = areas.change_by_area(
+        pd.Series([1] * 6, index=SIX),
+        pd.Series([4, 9, 16, 25, 36, 49], index=SIX),
+        pd.Series([25_000] * 6, index=SIX),
+    )
+    funnel = areas.area_funnel(frame, 1.0)
+    assert funnel.method == "additive"
+    assert funnel.test.tau2 == pytest.approx(0.106)
+    assert funnel.outside() == []
+    fig, alt = areas.funnel_chart(frame, 1.0, "Rates")
+    try:
+        legend = fig.axes[0].get_legend()
+        assert " ".join(legend.get_title().get_text().split()) == (
+            "Limits widened for overdispersion (additive random effects)"
+        )
+        assert "95% limits" in [t.get_text() for t in legend.get_texts()]
+        notes = " ".join(t.get_text() for t in fig.texts)
+        assert "overdispersion factor 9.67" in notes and "DerSimonian-Laird" in notes
+        assert "Outside the 95% limits: none" in alt
+        assert "with 95% and 99.8% limits widened for overdispersion (additive random" in alt
+    finally:
+        plt.close(fig)
+    poisson = areas.area_funnel(frame, 1.0, method="poisson")
+    # exact Poisson limits flag 4 and 9 (below 99.8%) and 49 (above 99.8%) of an expected 25
+    assert {"A", "B", "F"} <= set(poisson.outside())
+
+
+def test_change_note_names_local_authorities():
+    table = areas.change_by_area(SIX_PREVIOUS, SIX_CURRENT)
+    note = areas.change_note(table, areas.LOCAL_AUTHORITY_NAMES)
+    assert note.startswith("The local authorities' changes vary more than chance alone")
+    assert "each local authority's change is judged against the spread" in note
+
+
+def test_funnel_figure_for_many_units_names_only_those_outside():
+    # 20 forces of 25,000 at a national 1 per 1,000 (expected 25): 18 on it, one with 4 and one
+    # with 49 events, both beyond the exact Poisson 99.8% limits (P(X <= 4), P(X >= 49) < 0.001)
+    names = [f"Force {i}" for i in range(20)]
+    funnel = overdispersion.rate_funnel(
+        pd.Series([25] * 18 + [4, 49], index=names),
+        pd.Series([25_000] * 20, index=names),
+        target=1.0,
+        method="poisson",
+    )
+    fig, alt = funnelplot.funnel_figure(funnel, "Robbery by force", "forces", "National rate")
+    try:
+        assert sorted(t.get_text() for t in fig.axes[0].texts) == ["Force 18", "Force 19"]
+        assert "for 20 forces" in alt and "around the national rate of 1.00" in alt
+        assert "Force 18 (below 99.8%), Force 19 (above 99.8%)" in alt
     finally:
         plt.close(fig)

@@ -3,6 +3,7 @@ figure of the February 2020 report (pages 4-11). Expected values are the report'
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -135,3 +136,28 @@ def test_theft_from_vehicle_headline_is_not_the_degenerate_model(runs):
     assert "Hyndman and Athanasopoulos" in text and "Absolute % error" in text
     assert "the report's method" in text  # the report's 12-month trend stays beside it
     assert "Two force rates appear on this page." in text  # 0.7 and 0.67 each with its window
+
+
+def test_robbery_funnel_and_verdicts_allow_for_overdispersion(runs):
+    from perfpack import overdispersion
+
+    notebook, figures = runs["personal_robbery"]
+    by_npt = figures[figures["group"] != ""].pivot(index="group", columns="measure", values="value")
+    populations = by_npt["count_current"] / by_npt["rate_per_1000"] * 1000
+    force_rate = by_npt["count_current"].sum() / populations.sum() * 1000
+    # issue 11: exact Poisson limits put 8 of the 10 NPTs outside the robbery funnel's 95% limits
+    poisson = overdispersion.rate_funnel(
+        by_npt["count_current"], populations, force_rate, method="poisson"
+    )
+    assert len(poisson.outside()) == 8
+    # that spread is overdispersion, so the page draws widened limits and says so
+    adjusted = overdispersion.rate_funnel(by_npt["count_current"], populations, force_rate)
+    assert adjusted.test.overdispersed and adjusted.method == "additive"
+    assert len(adjusted.outside()) < 8
+    text = html.unescape(executed_text(notebook))  # the chart's note is in its alt text
+    assert "The NPTs' rates vary more than chance alone would make them" in text
+    assert "limits widened for overdispersion (additive random effects)" in text
+    # the headline verdict, worded honestly with the one formatter: 855 -> 764, p = 0.025272
+    assert "A fall this size would be unusual by chance alone (p = 0.025)." in text
+    assert "likely to be chance" not in text and "p = 0.03)" not in text
+    assert "Change at the 5% level" in text

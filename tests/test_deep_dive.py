@@ -183,14 +183,15 @@ def test_cohort_table_shows_raw_and_adjusted_p_and_hides_beside_small_counts():
     assert other["Episodes per person, Jan 2019 to Dec 2019"] == "1.5"
     assert other["Repeat rate, Jan 2019 to Dec 2019"] == "50.0%"
     assert other["Change in repeat rate"] == "+50.0 points"
-    # the only cohort published with a test: Holm over one test is the raw p-value
-    assert other["Fisher's exact test"] == other["Holm-adjusted"] == "p = 0.03"
+    # the only cohort published with a test: Holm over one test is the raw p-value,
+    # 2 * 252 / 15504 = 0.0325 -> 0.033 (two significant figures)
+    assert other["Fisher's exact test"] == other["Holm-adjusted"] == "p = 0.033"
     assert (
         "no evidence of a change at the 5% level (the only cohort tested, so Holm's adjustment "
-        "changes nothing) (Holm-adjusted p = 0.03)" not in deep_dive.cohort_findings(summary)
+        "changes nothing) (Holm-adjusted p = 0.033)" not in deep_dive.cohort_findings(summary)
     )
     assert (
-        "(the only cohort tested, so Holm's adjustment changes nothing) (Holm-adjusted p = 0.03)"
+        "(the only cohort tested, so Holm's adjustment changes nothing) (Holm-adjusted p = 0.033)"
         in deep_dive.cohort_findings(summary)
     )
     assert shown.loc["All episodes", "Holm-adjusted"] == "–"
@@ -205,12 +206,13 @@ def test_cohort_table_shows_raw_and_adjusted_p_and_hides_beside_small_counts():
 def test_findings_use_honest_wording():
     summary = deep_dive.cohort_summary(_tested_cohorts_table(), PREVIOUS, CURRENT)
     text = deep_dive.cohort_findings(summary)
-    # raw p = 0.03, adjusted for three cohorts 0.0975: no evidence of a change
+    # raw p = 2 * 252 / 15504 = 0.0325 (shown 0.033), adjusted for three cohorts 0.0975 (0.098):
+    # no evidence of a change
     assert (
         f"**{deep_dive.EVERYONE_ELSE}**: the repeat rate rose from 0.0% to 50.0% of individuals "
         "(+50.0 points); no evidence of a change at the 5% level once the 3 cohorts tested "
-        "together are allowed for (Holm-adjusted p = 0.10); Fisher's exact test before "
-        "adjustment p = 0.03. Episodes per person went from 1.0 to 1.5." in text
+        "together are allowed for (Holm-adjusted p = 0.098); Fisher's exact test before "
+        "adjustment p = 0.033. Episodes per person went from 1.0 to 1.5." in text
     )
     assert f"**{deep_dive.CARE_HOME_ADULTS}**: no episodes in either period." in text
     for wrong in ("likely to be chance", "could well be chance", "unlikely to be chance"):

@@ -43,7 +43,8 @@ def test_public_pack_overview():
     )
     assert "Previous 2 months" in page and "Current 2 months" in page
     assert "previous and current 2 months is statistically significant" in page
-    assert "<td>26</td><td>37</td><td>+42%</td><td>p = 0.207</td>" in page  # a change has its sign
+    # p = 0.207 to two significant figures, worded as every appendix words it; a change has its sign
+    assert "<td>26</td><td>37</td><td>+42%</td><td>No evidence of a change (p = 0.21)</td>" in page
     assert "Missing Persons</strong>: not in this pack" in page
     assert "<li>77 rows have no location.</li>" in page
     assert "Cumbria Constabulary" in page and "DCC Barnett" not in page  # not the force's sign-off

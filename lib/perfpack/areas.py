@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from perfpack import charts, reference, stats
+from perfpack import charts, funnelplot, overdispersion, reference, stats
 from perfpack.change import pct_change, round_half_up
 from perfpack.markup import escape_markdown
 
@@ -30,7 +30,9 @@ AREA_COLUMNS = [
     "rate_per_1000",
     "decreased",
     "p_value",
+    "judged_p_value",
     "significant",
+    "change_method",
 ]
 
 
@@ -286,6 +288,7 @@ def change_by_area(
     previous: pd.Series,
     current: pd.Series,
     populations: pd.Series | None = None,
+    method: str = overdispersion.DEFAULT_METHOD,
 ) -> pd.DataFrame:
     """Counts per area in two windows, side by side, with change, rate and significance.
 
@@ -296,6 +299,9 @@ def change_by_area(
     populations : pandas.Series, optional
         Resident population indexed by area name; areas in it with no events still appear
         (with 0 and 0). Without it, ``population`` and ``rate_per_1000`` are NaN.
+    method : {"additive", "multiplicative", "poisson"}, default "additive"
+        How an area's change is judged when the areas' changes are overdispersed
+        (:func:`perfpack.overdispersion.change_judgement`).
 
     Returns
     -------
@@ -303,8 +309,13 @@ def change_by_area(
         One row per area, sorted by name: ``area``, ``previous``, ``current`` (int),
         ``change`` (current - previous), ``pct_change`` (percent, NaN when previous is 0),
         ``population``, ``rate_per_1000`` (current count per 1,000 residents), ``decreased``
-        (bool, current < previous), ``p_value`` and ``significant`` (the exact Poisson test of
-        :func:`perfpack.stats.poisson_change_test`).
+        (bool, current < previous), ``p_value`` (the exact Poisson test of
+        :func:`perfpack.stats.poisson_change_test`), ``judged_p_value`` (the p the verdict
+        uses: the exact test's, or, when the areas' changes vary more than chance alone would
+        make them, the test against the spread of the areas' changes of
+        :func:`perfpack.overdispersion.change_judgement`), ``significant``
+        (``judged_p_value < 0.05``) and ``change_method`` (``"poisson"``, ``"additive"`` or
+        ``"multiplicative"``: how the changes were judged, the same on every row).
     """
     areas = set(previous.index) | set(current.index)
     if populations is not None:
@@ -335,13 +346,52 @@ def change_by_area(
         for c, p in zip(table["current"], table["population"], strict=True)
     ]
     table["decreased"] = table["current"] < table["previous"]
-    tests = [
-        stats.poisson_change_test(a, b)
-        for a, b in zip(table["previous"], table["current"], strict=True)
-    ]
-    table["p_value"] = [t.p_value for t in tests]
-    table["significant"] = [t.significant for t in tests]
+    judged = overdispersion.change_judgement(table["previous"], table["current"], method)
+    table["p_value"] = judged.units["p_exact"].to_numpy()
+    table["judged_p_value"] = judged.units["p_value"].to_numpy()
+    table["significant"] = judged.units["significant"].to_numpy()
+    table["change_method"] = judged.method
     return table[AREA_COLUMNS]
+
+
+def change_judgement(
+    table: pd.DataFrame, method: str = overdispersion.DEFAULT_METHOD
+) -> overdispersion.ChangeJudgement:
+    """The overdispersion test and per-area judgement behind a :func:`change_by_area` table's
+    ``judged_p_value`` (:func:`perfpack.overdispersion.change_judgement`), for its note."""
+    return overdispersion.change_judgement(
+        table["previous"].set_axis(table["area"]), table["current"].to_numpy(), method
+    )
+
+
+def change_note(
+    table: pd.DataFrame, names: AreaNames = NPT_NAMES, method: str = overdispersion.DEFAULT_METHOD
+) -> str:
+    """How the areas' changes were judged, for the note under an area table: the test for
+    overdispersion in the changes and the method used (e.g. "No evidence that the NPTs'
+    changes vary more than chance alone would make them ... Each change is judged by the exact
+    Poisson test ...")."""
+    unit = names.short if names.short.isupper() else names.short.lower()
+    return change_judgement(table, method).description(_plural(names.short), unit)
+
+
+def area_funnel(
+    table: pd.DataFrame, force_rate: float, method: str = overdispersion.DEFAULT_METHOD
+) -> overdispersion.RateFunnel:
+    """The funnel of the areas' current rates per 1,000 around ``force_rate``, with
+    Spiegelhalter's overdispersion test and adjustment (:func:`perfpack.overdispersion.
+    rate_funnel`); areas without a population are left out."""
+    plotted = table.dropna(subset=["population", "rate_per_1000"])
+    plotted = plotted[plotted["population"] > 0]
+    if plotted.empty:
+        raise ValueError("no area has a population, so there is no funnel plot to draw")
+    return overdispersion.rate_funnel(
+        plotted["current"].set_axis(plotted["area"]),
+        plotted["population"].to_numpy(),
+        target=force_rate,
+        per=1000.0,
+        method=method,
+    )
 
 
 def n_decreased(table: pd.DataFrame) -> int:
@@ -357,8 +407,17 @@ def number_word(n: int) -> str:
 
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
     """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
-    ``n_months`` is the length of each window, "Previous 12 months")."""
+    ``n_months`` is the length of each window, "Previous 12 months").
+
+    The last two columns are the p-value the verdict uses and the verdict
+    (:func:`perfpack.stats.significance_label`); the p column's header says how the change
+    was judged (the exact Poisson test, or allowing for the spread between areas when their
+    changes are overdispersed: :func:`change_note` says more)."""
     span = months_text(n_months)
+    judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
+    used = table["change_method"].iloc[0] if "change_method" in table and len(table) else "poisson"
+    how = "exact Poisson test" if used == "poisson" else "allowing for the spread between areas"
+    level = f"{stats.ALPHA * 100:g}%"
     shown = pd.DataFrame(
         {
             area_label: table["area"],
@@ -372,8 +431,8 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 
                 "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
                 for r in table["rate_per_1000"]
             ],
-            "p-value": [f"{p:.3f}" if p >= 0.001 else "<0.001" for p in table["p_value"]],
-            "Change beyond chance?": ["yes" if s else "no" for s in table["significant"]],
+            f"p-value ({how})": [stats.format_p_number(p) for p in judged],
+            f"Change at the {level} level": [stats.significance_label(p) for p in judged],
         }
     )
     return shown
@@ -436,88 +495,29 @@ def change_chart(
     return fig, alt
 
 
-def funnel_chart(table: pd.DataFrame, force_rate: float, title: str, area_label: str = "NPT"):
+def funnel_chart(
+    table: pd.DataFrame,
+    force_rate: float,
+    title: str,
+    area_label: str = "NPT",
+    method: str = overdispersion.DEFAULT_METHOD,
+):
     """Funnel plot: each area's current rate per 1,000 against its population, with the force
-    rate and exact Poisson 95% and 99.8% limits (:func:`perfpack.stats.funnel_limits`), so a
-    small area's rate is read against how much it could vary by chance.
+    rate and 95% and 99.8% limits, so an area's rate is read against how much it could vary by
+    chance -- and, when the areas vary more than that (overdispersion), against the spread
+    areas show: the limits are then widened by Spiegelhalter's (2005) method
+    (:func:`area_funnel`). The legend and a note on the chart say which limits are drawn.
 
     Areas without a population are left out (and the alt text says how many).
 
     Returns
     -------
     (matplotlib.figure.Figure, str)
-        The figure and its alt text.
+        The figure and its alt text (which names the limits and the overdispersion test).
     """
-    plotted = table.dropna(subset=["population", "rate_per_1000"])
-    if plotted.empty:
-        raise ValueError("no area has a population, so there is no funnel plot to draw")
-    low, high = plotted["population"].min(), plotted["population"].max()
-    grid = np.linspace(max(low * 0.6, 1.0), high * 1.2, 200)
-    limits = stats.funnel_limits(grid, force_rate)
-    fig, ax = charts.new_figure()
-    ax.plot(grid, limits["rate_per_1000"], color="black", linewidth=1, label="Force rate")
-    ax.plot(
-        grid, limits["upper_1.96"], color="black", linestyle="--", linewidth=0.9, label="95% limits"
-    )
-    ax.plot(grid, limits["lower_1.96"], color="black", linestyle="--", linewidth=0.9)
-    ax.plot(
-        grid,
-        limits["upper_3.09"],
-        color="black",
-        linestyle=":",
-        linewidth=1.1,
-        label="99.8% limits",
-    )
-    ax.plot(grid, limits["lower_3.09"], color="black", linestyle=":", linewidth=1.1)
-    positions = [
-        stats.funnel_position(c, p, force_rate)
-        for c, p in zip(plotted["current"], plotted["population"], strict=True)
-    ]
-    outside = np.array([pos != "within" for pos in positions])
-    ax.scatter(
-        plotted["population"][~outside],
-        plotted["rate_per_1000"][~outside],
-        color=charts.PALETTE[0],
-        marker="o",
-        s=40,
-        zorder=3,
-        label="Within limits",
-    )
-    if outside.any():
-        ax.scatter(
-            plotted["population"][outside],
-            plotted["rate_per_1000"][outside],
-            color=charts.PALETTE[1],
-            marker="D",
-            s=45,
-            zorder=3,
-            label="Outside 95% limits",
-        )
-    # alternate labels above and below their points so neighbours of similar size stay legible
-    for i, row in enumerate(plotted.sort_values("population").itertuples()):
-        ax.annotate(
-            row.area,
-            (row.population, row.rate_per_1000),
-            textcoords="offset points",
-            xytext=(4, 4 if i % 2 == 0 else -10),
-            fontsize="x-small",
-        )
-    ax.set_title(title)
-    ax.set_xlabel("Resident population")
-    ax.set_ylabel("Rate per 1,000 residents")
-    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-    fig.tight_layout()
-    named = [
-        f"{area} ({pos})"
-        for area, pos in zip(plotted["area"], positions, strict=True)
-        if pos != "within"
-    ]
-    left_out = len(table) - len(plotted)
-    alt = (
-        f"{title}: funnel plot of the current rate per 1,000 residents for {len(plotted)} "
-        f"{_plural(area_label)} against population, around the force rate of {force_rate:.2f} "
-        f"with 95% and 99.8% limits. Outside the 95% limits: {', '.join(named) or 'none'}."
-        + (f" {left_out} without a population not shown." if left_out else "")
-    )
+    funnel = area_funnel(table, force_rate, method)
+    fig, alt = funnelplot.funnel_figure(funnel, title, _plural(area_label))
+    left_out = len(table) - len(funnel.units)
+    if left_out:
+        alt += f" {left_out} without a population not shown."
     return fig, alt

@@ -78,8 +78,7 @@ _CAPTIONS = {
 _TABLE_CAPTIONS = {
     "areas": "{title} by {area_caption}, previous and current {span} "
     "(rate per 1,000 mid-2019 residents, current {span})",
-    "significance": "Change by {area_caption}: exact Poisson test of previous against current "
-    "{span}",
+    "significance": "Change by {area_caption}, previous against current {span}: {judged}",
 }
 #: Months of history the seasonal model (ETS with 12-month seasonality) needs; with fewer, the
 #: model forecast and the back-test are left out.
@@ -424,11 +423,16 @@ def npt_sentence(
 
 
 def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
-    """Per-area verdicts of the exact Poisson test, ready to publish (counts are the windows'
-    area totals, already public in the change table); ``area_label`` heads the first column."""
+    """Per-area verdicts, ready to publish (counts are the windows' area totals, already public
+    in the change table); ``area_label`` heads the first column.
+
+    Each verdict is :func:`perfpack.stats.change_verdict` on the table's ``judged_p_value``:
+    the exact Poisson test, or, when the areas' changes vary more than chance alone would make
+    them, the test against their spread (:func:`perfpack.areas.change_by_area`)."""
+    judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
     verdicts = [
-        stats.poisson_change_test(a, b).verdict
-        for a, b in zip(table["previous"], table["current"], strict=True)
+        stats.change_verdict(a, b, p)
+        for a, b, p in zip(table["previous"], table["current"], judged, strict=True)
     ]
     return pd.DataFrame(
         {
@@ -728,8 +732,20 @@ class CrimeTheme:
 
     def table_caption(self, table: str) -> str:
         """A table's caption: ``areas`` ("Personal Robbery by NPT, previous and current 12
-        months (...)") or ``significance``."""
-        return _TABLE_CAPTIONS[table].format(**self._words())
+        months (...)") or ``significance`` (which says how the changes were judged)."""
+        used = self.by_npt["change_method"].iloc[0] if len(self.by_npt) else "poisson"
+        judged = (
+            "exact Poisson test"
+            if used == "poisson"
+            else "judged against the spread of the areas' changes (overdispersion)"
+        )
+        return _TABLE_CAPTIONS[table].format(**self._words(), judged=judged)
+
+    @property
+    def change_note(self) -> str:
+        """How the areas' changes were judged: the test for overdispersion in the changes and
+        the method (:func:`perfpack.areas.change_note`)."""
+        return areas.change_note(self.by_npt, self.area_names)
 
     @property
     def has_projections(self) -> bool:
@@ -1050,8 +1066,10 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
     ``no_area_count_previous``/``no_area_count_current`` (offences in no area; only when some
     are), ``monthly_count`` (one per month, window ``YYYY-MM/YYYY-MM``); per NPT
     (group = NPT) ``count_previous``, ``count_current``, ``pct_change``, ``rate_per_1000``,
-    ``change_p_value``; and for the extra sections ``knife_count_previous``,
-    ``knife_count_current``, ``knife_pct_change``, ``knife_p_value``, ``northern_share``.
+    ``change_p_value`` (exact Poisson test), ``change_judged_p_value`` (the p the area's verdict
+    uses, allowing for overdispersion in the areas' changes when there is any); and for the
+    extra sections ``knife_count_previous``, ``knife_count_current``, ``knife_pct_change``,
+    ``knife_p_value``, ``northern_share``.
     """
     book = FigureBook(analysis.theme)
     windows = analysis.windows
@@ -1089,6 +1107,7 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add("pct_change", row.pct_change, windows.current, group=row.area)
         book.add("rate_per_1000", row.rate_per_1000, windows.current, group=row.area)
         book.add("change_p_value", row.p_value, windows.current, group=row.area)
+        book.add("change_judged_p_value", row.judged_p_value, windows.current, group=row.area)
     if analysis.knife is not None:
         book.add("knife_count_previous", analysis.knife.previous, windows.previous)
         book.add("knife_count_current", analysis.knife.current, windows.current)

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from perfpack import annotations, reference, review, spc_icons
-from perfpack.change import round_half_up, signed_pct
+from perfpack import annotations, reference, review, spc_icons, stats
+from perfpack.change import signed_pct
 from perfpack.markup import CSP_META
 
 #: ``pdf_status`` of a run whose report.pdf was made.
@@ -64,9 +64,8 @@ def _fmt_count(value) -> str:
 
 
 def _fmt_p(value) -> str:
-    if value is None:
-        return "–"
-    return "p < 0.001" if value < 0.001 else f"p = {round_half_up(value, 3):.3f}"
+    # the one p-value convention and verdict wording every appendix uses
+    return stats.significance_cell(value)
 
 
 def contents_rows(figs: pd.DataFrame, results) -> list[dict]:

@@ -1,7 +1,12 @@
-"""Shared statistics: whether a change between two counts is beyond chance, rates per 1,000,
-and the limits of a funnel plot for rates.
+"""Shared statistics: whether a change between two counts is beyond chance, how a p-value and
+its verdict are written, rates per 1,000, and the limits of a funnel plot for rates.
 
 Every theme uses these one definitions:
+
+- :func:`format_p_value` / :func:`format_p_number` -- the one p-value convention;
+- :func:`significance_phrase`, :func:`significance_sentence`, :func:`significance_label`,
+  :func:`significance_cell` -- the one wording of a verdict ("would be unusual by chance alone"
+  below 5%, "no evidence of a change at the 5% level" otherwise);
 
 - :func:`poisson_change_test` -- the exact (conditional binomial) test for two Poisson counts over
   equal exposure, with a plain-English verdict.
@@ -13,35 +18,145 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
-#: The significance level behind every "unlikely to be chance" verdict.
+#: The significance level behind every verdict ("unusual by chance alone" below it).
 ALPHA = 0.05
+#: Significant figures a p-value is shown to (more only where rounding would cross ``ALPHA``).
+P_SIGNIFICANT_FIGURES = 2
+#: Below this a p-value is shown as "p < 0.001".
+P_FLOOR = 0.001
 
 
-def format_p_value(p_value: float) -> str:
-    """A p-value for prose: ``'p < 0.001'``, ``'p = 0.004'`` (below 0.01) or ``'p = 0.03'``.
+def format_p_number(p_value: float, alpha: float = ALPHA) -> str:
+    """A p-value as a number for a table cell: ``'0.025'``, ``'0.0496'``, ``'<0.001'``.
+
+    The one convention every page uses (:func:`format_p_value` adds the "p ="):
+
+    - below 0.001: ``'<0.001'`` (more digits say nothing the model can support);
+    - otherwise two significant figures, rounded half up (0.02527 -> 0.025, 0.2176 -> 0.22,
+      0.0625 -> 0.063, 1 -> 1.0), the precision recommended for p-values by CTSpedia's
+      "Avoiding insufficient or excessive precision";
+    - but never rounded across ``alpha``: where two figures would put a value on the other side
+      of the threshold (0.0496 -> 0.050), one more figure at a time until it does not
+      (0.0496, 0.04996), as JMIR's instructions to authors allow ("P=.049 instead of .05").
 
     Parameters
     ----------
     p_value : float
         A probability between 0 and 1.
+    alpha : float, default 0.05
+        The threshold a shown value must stay on the right side of.
 
     Returns
     -------
     str
-        The value with the precision a reader needs (two decimals; three below 0.01 and
-        within 0.005 of the 0.05 threshold).
+        The number as text (no "p =").
     """
-    if p_value < 0.001:
-        return "p < 0.001"
-    if p_value < 0.01 or abs(p_value - ALPHA) < 0.005:
-        # three decimals near the threshold, so "p = 0.05" never stands beside a verdict
-        return f"p = {p_value:.3f}"
-    return f"p = {p_value:.2f}"
+    p_value = float(p_value)
+    if math.isnan(p_value) or not 0.0 <= p_value <= 1.0:
+        raise ValueError(f"a p-value must be between 0 and 1, got {p_value!r}")
+    if p_value < P_FLOOR:
+        return f"<{P_FLOOR:g}"
+    exact = Decimal(repr(p_value))
+    threshold = Decimal(repr(float(alpha)))
+    figures = P_SIGNIFICANT_FIGURES
+    while True:
+        # exponent of the last figure kept: 0.02527 has its first figure at 10^-2
+        quantum = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+        shown = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+        if shown.adjusted() > exact.adjusted():  # 0.0996 -> 0.100: still two figures, 0.10
+            shown = shown.quantize(quantum.scaleb(1), rounding=ROUND_HALF_UP)
+        if (shown < threshold) == (exact < threshold) or figures >= 15:
+            break
+        figures += 1
+    return f"{shown:f}"
+
+
+def format_p_value(p_value: float, alpha: float = ALPHA) -> str:
+    """A p-value for prose: ``'p = 0.025'``, ``'p = 0.22'``, ``'p < 0.001'``.
+
+    One formatter for every page (the overview and the appendices print the same p); the
+    convention is :func:`format_p_number`'s.
+
+    Parameters
+    ----------
+    p_value : float
+        A probability between 0 and 1.
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    str
+    """
+    number = format_p_number(p_value, alpha)
+    return f"p < {number[1:]}" if number.startswith("<") else f"p = {number}"
+
+
+def _level(alpha: float) -> str:
+    return f"{float(alpha) * 100:g}%"
+
+
+def significance_phrase(
+    p_value: float, alpha: float = ALPHA, test: str | None = None, change: str = "change"
+) -> str:
+    """The verdict on a change as a clause, worded honestly.
+
+    ``p < alpha``: "a change this size would be unusual by chance alone (p = 0.01)";
+    otherwise "no evidence of a change at the 5% level (p = 0.06)". A p-value at or above the
+    level is absence of evidence, never evidence that the change *is* chance.
+
+    Parameters
+    ----------
+    p_value : float
+    alpha : float, default 0.05
+    test : str, optional
+        The test's name, shown beside the p ("Fisher's exact test, p = 0.03").
+    change : str, default "change"
+        The movement named in the significant case ("fall", "rise").
+
+    Returns
+    -------
+    str
+        A clause starting in lower case, with no full stop.
+    """
+    shown = format_p_value(p_value, alpha)
+    bracket = f"({test}, {shown})" if test else f"({shown})"
+    if p_value < alpha:
+        return f"a {change} this size would be unusual by chance alone {bracket}"
+    return f"no evidence of a change at the {_level(alpha)} level {bracket}"
+
+
+def significance_sentence(
+    p_value: float, alpha: float = ALPHA, test: str | None = None, change: str = "change"
+) -> str:
+    """:func:`significance_phrase` as a sentence: "A fall this size would be unusual by
+    chance alone (p = 0.025)." or "There is no evidence of a change at the 5% level
+    (p = 0.22)."."""
+    phrase = significance_phrase(p_value, alpha, test, change)
+    if p_value >= alpha:
+        phrase = "there is " + phrase
+    return phrase[0].upper() + phrase[1:] + "."
+
+
+def significance_label(p_value: float, alpha: float = ALPHA) -> str:
+    """The verdict for a table cell: "Unusual by chance alone" or "No evidence of a change"
+    (the column header names the level); "–" when there is no p-value."""
+    if p_value is None or pd.isna(p_value):
+        return "–"
+    return "Unusual by chance alone" if p_value < alpha else "No evidence of a change"
+
+
+def significance_cell(p_value: float, alpha: float = ALPHA) -> str:
+    """Verdict and p for one table cell: "No evidence of a change (p = 0.22)"; "–" when there
+    is no p-value."""
+    if p_value is None or pd.isna(p_value):
+        return "–"
+    return f"{significance_label(p_value, alpha)} ({format_p_value(p_value, alpha)})"
 
 
 @dataclass(frozen=True)
@@ -57,8 +172,9 @@ class PoissonTest:
     significant : bool
         ``p_value < 0.05``.
     verdict : str
-        One plain-English sentence, e.g. "A fall of this size is unlikely to be chance
-        (p = 0.03)."
+        One plain-English sentence (:func:`significance_sentence`), e.g. "A fall this size
+        would be unusual by chance alone (p = 0.025)." or "There is no evidence of a change at
+        the 5% level (p = 0.22)."
     """
 
     previous: int
@@ -82,7 +198,7 @@ def poisson_change_test(previous: int, current: int, alpha: float = ALPHA) -> Po
     previous, current : int
         Non-negative whole counts for the earlier and the later window.
     alpha : float, default 0.05
-        The level below which a change is called unlikely to be chance.
+        The level below which a change is called unusual by chance alone.
 
     Returns
     -------
@@ -92,22 +208,36 @@ def poisson_change_test(previous: int, current: int, alpha: float = ALPHA) -> Po
 
     Examples
     --------
-    0 then 5: ``P = 2 * 0.5**5 = 0.0625`` -- five against none is not yet beyond chance.
+    0 then 5: ``P = 2 * 0.5**5 = 0.0625`` -- five against none is no evidence of a change at the
+    5% level.
     """
     previous, current = _whole_count(previous, "previous"), _whole_count(current, "current")
     total = previous + current
     if total == 0:
-        return PoissonTest(previous, current, 1.0, False, "There were no events in either period.")
+        return PoissonTest(previous, current, 1.0, False, change_verdict(0, 0, 1.0, alpha))
     p_value = float(scipy_stats.binomtest(current, total, 0.5).pvalue)
     p_value = min(1.0, p_value)
     significant = p_value < alpha
-    if current == previous:
-        verdict = f"The two periods have the same count ({format_p_value(p_value)})."
-    else:
-        movement = "fall" if current < previous else "rise"
-        likely = "unlikely" if significant else "likely"
-        verdict = f"A {movement} of this size is {likely} to be chance ({format_p_value(p_value)})."
+    verdict = change_verdict(previous, current, p_value, alpha)
     return PoissonTest(previous, current, p_value, significant, verdict)
+
+
+def change_verdict(
+    previous: int, current: int, p_value: float, alpha: float = ALPHA, test: str | None = None
+) -> str:
+    """The one-sentence verdict on a change from ``previous`` to ``current`` given its p-value.
+
+    "There were no events in either period." (both 0), "The two periods have the same count
+    (p = 1.0).", otherwise :func:`significance_sentence` with the movement ("A fall of this
+    size would be unusual by chance alone (p = 0.025)." or "There is no evidence of a change at
+    the 5% level (p = 0.22).").
+    """
+    if previous == 0 and current == 0:
+        return "There were no events in either period."
+    if current == previous:
+        return f"The two periods have the same count ({format_p_value(p_value, alpha)})."
+    movement = "fall" if current < previous else "rise"
+    return significance_sentence(p_value, alpha, test, change=movement)
 
 
 def _whole_count(value, name: str) -> int:

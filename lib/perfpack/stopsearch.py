@@ -1328,7 +1328,8 @@ def theme_figures(
         ``pct_change``; ``positive_outcome_rate``, ``arrest_rate``,
         ``community_resolution_rate``, ``find_rate`` (both windows); ``object_count`` and
         ``object_share`` (group = object); ``change_p_value`` (exact Poisson test of the
-        change, force and per area); ``monthly_count`` and
+        change, force and per area) and ``change_judged_p_value`` (per area, the p its verdict
+        uses: :func:`perfpack.areas.change_by_area`); ``monthly_count`` and
         ``monthly_offensive_weapon_searches`` (window = one month); ``age_count``,
         ``age_share`` (group = age range); ``hour_count`` (group = hour, date-only left out);
         ``date_only_count``, ``date_only_share``; for the last three months ``team_searches``,
@@ -1411,6 +1412,7 @@ def theme_figures(
         book.add("pct_change", row.pct_change, window=current, group=row.area)
         book.add("rate_per_1000", row.rate_per_1000, window=current, group=row.area)
         book.add("change_p_value", row.p_value, window=current, group=row.area)
+        book.add("change_judged_p_value", row.judged_p_value, window=current, group=row.area)
     book.add("npts_decreased", areas.n_decreased(by_npt), window=current)
     no_area = (
         areas.unplaced_count(searches, DATE_COLUMN, previous),
