@@ -14,10 +14,12 @@ must not be confined within 1 to 4. The audit, not the heuristic, is the proof.
 The search: while some hidden cell fails the audit, the cheapest shown cell (lowest priority,
 then smallest count; totals cost more than body cells) sharing a sum with it whose hiding makes
 it pass is hidden; when no single cell does, the cheapest cell sharing a sum with it is hidden
-and the search goes on (each step hides one more cell, so it ends). Finally each secondary cell not needed is shown again, most costly
-first. Zeros are always shown and never chosen (a zero is published as ``0``). A small count
-that nothing can protect (the only non-zero part of a total published elsewhere) is left failing:
-the audit then stops the table (:class:`perfpack.sdc_audit.DisclosureError`).
+and the search goes on (each step hides one more cell, so it ends). Finally each secondary cell
+not needed is shown again, most costly first (with any "[c]" that showing it pins, since a
+pinned cell tells the reader nothing new). Zeros are always shown and never chosen (a zero is
+published as ``0``). A small count that nothing can protect (the only non-zero part of a total
+published elsewhere) is left failing: the audit then stops the table
+(:class:`perfpack.sdc_audit.DisclosureError`).
 
 Tables in the usual layout go through :func:`suppress_small` (and :func:`suppressed_crosstab`),
 which declare the sums for :func:`protect`: a totals row or column shown in the table; a total
@@ -36,13 +38,22 @@ import numpy as np
 import pandas as pd
 
 from perfpack import sdc_audit
-from perfpack.sdc_audit import PRIMARY, SECONDARY, SHOWN, WITHHELD, DisclosureError, carry
+from perfpack.sdc_audit import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    WITHHELD,
+    DisclosureError,
+    audit_frame,
+    carry,
+)
 
 SECONDARY_MARK = "[c]"
 
 __all__ = [
     "SECONDARY_MARK",
     "DisclosureError",
+    "audit_frame",
     "carry",
     "linked_suppression",
     "primary_mark",
@@ -166,24 +177,25 @@ def protect(
     eligible = [j for j in range(n) if state[j] == SHOWN and values[j] > 0 and not fixed[j]]
     # with every eligible cell hidden the reader knows least: a cell still pinned then is given
     # away by cells published elsewhere (never worth hiding), and a small count still failing
-    # cannot be protected by this table (the audit will stop it)
+    # cannot be protected by this table (the audit will stop it); both asked only when needed
     widest = list(state)
     for j in eligible:
         widest[j] = SECONDARY
-    never = {j for j in eligible if auditor.failure(j, widest)}
-    for j in never:
-        widest[j] = SHOWN
-    hopeless = failing(widest) if secondary else set()
-    eligible = [j for j in eligible if j not in never]
+    verdicts: dict[int, bool] = {}
+
+    def hopeless(i: int) -> bool:
+        if i not in verdicts:
+            verdicts[i] = bool(auditor.failure(i, widest))
+        return verdicts[i]
 
     def first_failing(states) -> int | None:
-        return next(
-            (i for i in range(n) if i not in hopeless and auditor.failure(i, states)), None
-        )
+        return next((i for i in range(n) if auditor.failure(i, states) and not hopeless(i)), None)
 
     while secondary and (exposed := first_failing(state)) is not None:
         hidden = {i for i in range(n) if state[i] != SHOWN}
-        candidates = order(j for j in eligible if state[j] == SHOWN and partners[j] & hidden)
+        candidates = order(
+            j for j in eligible if state[j] == SHOWN and partners[j] & hidden and not hopeless(j)
+        )
         if not candidates:
             break  # nothing left to hide: the audit will stop the table
         # one cell no dearer than the cheapest in a sum with the failing cell, if one will do
@@ -278,6 +290,7 @@ def _plan(
     along: str = "both",
     known_sums=(),
     row_sums=(),
+    column_sums=(),
     name: str = "",
 ) -> tuple[pd.DataFrame, sdc_audit.Publication]:
     """The suppression mask of a table and its publication (see :func:`suppression_mask`)."""
@@ -329,36 +342,55 @@ def _plan(
         keys = [(rows.index(r) if r in rows else list(frame.index).index(r), columns.index(c))
                 for r, c in cells]  # fmt: skip
         add_known(("published sum", number), keys)
+
+    def position(row) -> int:
+        return rows.index(row) if row in rows else list(frame.index).index(row)
+
+    def inner_sum(total_key, specs, where: str) -> None:
+        """A sum inside one line; ``specs`` are table keys or (label, value) of parts the
+        table does not show (value NaN: the total less the others)."""
+        if total_key not in present:
+            return  # no published total in this line: nothing ties the parts
+        labels = []
+        for spec in specs:
+            if isinstance(spec[0], tuple):  # a part the table does not show
+                label, value = spec
+                counts[label] = value
+                withheld.append(label)
+                labels.append(label)
+            elif spec in present:
+                labels.append(present[spec])
+        derived = [p for p in labels if np.isnan(counts[p])]
+        if len(derived) > 1:
+            raise ValueError(f"in {where}, more than one part of a sum has no count")
+        for label in derived:
+            rest = values[total_key] - sum(counts[p] for p in labels if p != label)
+            if rest < 0:
+                raise ValueError(f"in {where}, the parts of a sum exceed its total")
+            counts[label] = rest
+        relations.append((present[total_key], labels))
+
     for total, parts in row_sums:
         for i in range(n_rows):
-            total_key = (i, columns.index(total)) if total in columns else None
-            if total_key not in present:
-                continue  # no published total in this row: nothing to tie the parts to
-            part_labels = []
+            specs = []
             for part in parts:
                 if part in columns:
-                    key = (i, columns.index(part))
-                    if key in present:
-                        part_labels.append(present[key])
-                    continue
-                label = (rows[i], part)
-                if part in frame.columns:
-                    counts[label] = float(pd.to_numeric(frame[part]).iloc[i])
-                else:  # the part no column holds: the total less the others
-                    counts[label] = np.nan
-                withheld.append(label)
-                part_labels.append(label)
-            derived = [p for p in part_labels if np.isnan(counts.get(p, 0.0))]
-            if len(derived) > 1:
-                raise ValueError(f"row_sums: more than one part of {total!r} has no column")
-            for label in derived:
-                rest = values[total_key] - sum(counts[p] for p in part_labels if p != label)
-                if rest < 0:
-                    raise ValueError(
-                        f"row_sums: in row {rows[i]!r} the parts of {total!r} exceed it"
-                    )
-                counts[label] = rest
-            relations.append((present[total_key], part_labels))
+                    specs.append((i, columns.index(part)))
+                elif part in frame.columns:
+                    specs.append(((rows[i], part), float(pd.to_numeric(frame[part]).iloc[i])))
+                else:
+                    specs.append(((rows[i], part), np.nan))
+            key = (i, columns.index(total)) if total in columns else None
+            inner_sum(key, specs, f"row {rows[i]!r}")
+    for total, parts in column_sums:
+        for j, column in enumerate(columns):
+            specs = [
+                (position(part), j)
+                if part in rows or part in frame.index
+                else ((part, column), np.nan)
+                for part in parts
+            ]
+            inner_sum((position(total), j), specs, f"column {column!r}")
     series = pd.Series(counts, dtype="float64")
     series.index = pd.Index(list(counts), tupleize_cols=False)
     states, publication = protect(
@@ -389,6 +421,7 @@ def suppression_mask(
     along: str = "both",
     known_sums=(),
     row_sums=(),
+    column_sums=(),
 ) -> pd.DataFrame:
     """Which count cells to hide, and why.
 
@@ -424,6 +457,9 @@ def suppression_mask(
         individuals are its repeaters plus those who went missing once. A part that is not
         among ``columns`` is not published but protected: taken from its column of ``frame``
         if there is one, else worked out as the total less the other parts (one at most).
+    column_sums : iterable of (row, list of rows)
+        Sums inside every column, the same way: ``("From care homes", ["Children from care
+        homes", "adults"])``; a part that is not a row of the table is worked out.
 
     Returns
     -------
@@ -441,6 +477,7 @@ def suppression_mask(
         along,
         known_sums,
         row_sums,
+        column_sums,
     )
     return mask
 
@@ -456,6 +493,7 @@ def suppress_small(
     along: str = "both",
     known_sums=(),
     row_sums=(),
+    column_sums=(),
 ) -> pd.DataFrame:
     """A copy of ``frame`` ready to publish: the count ``columns`` as text, small counts hidden.
 
@@ -474,7 +512,7 @@ def suppress_small(
         A totals row (index label) or column (name, among ``columns``) shown in the table.
     thousands : bool, default True
         Write shown counts with thousands separators (``"1,234"``).
-    along, known_sums, row_sums : optional
+    along, known_sums, row_sums, column_sums : optional
         The sums published elsewhere or implied, see :func:`suppression_mask`.
 
     Returns
@@ -500,6 +538,7 @@ def suppress_small(
         along,
         known_sums,
         row_sums,
+        column_sums,
     )
     out = frame.copy()
     small = primary_mark(threshold)
@@ -561,4 +600,3 @@ def suppressed_crosstab(
     return suppress_small(
         table, list(table.columns), threshold, total_row=total_label, total_column=total_label
     )
-

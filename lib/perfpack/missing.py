@@ -1395,14 +1395,26 @@ def display_counts(
 
 
 def display_profile(profile: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
-    """:func:`vulnerability_profile` as published (counts 1-4 hidden, no secondary suppression:
-    the rows overlap and add up to nothing). A row's change is "–" when either of its counts is
-    hidden: "<5 | 12 | +300%" would give the hidden count (12 / 4 = 3)."""
+    """:func:`vulnerability_profile` as published: counts 1-4 hidden; the rows overlap and add
+    up to nothing published, except that episodes from care homes less those of children are
+    the adults', which are protected too (secondary suppression when needed). A row's change
+    is "–" when either of its counts is hidden: "<5 | 12 | +300%" would give the hidden count
+    (12 / 4 = 3)."""
     counts_rows = profile.drop(index=[m for m in profile.index if m.endswith("(%)")])
+    care = ("Episodes from care homes", "Episodes of children from care homes")
     shown = disclosure.suppress_small(
-        counts_rows.reset_index(), ["previous", "current"], threshold=SMALL_COUNT, along="none"
+        counts_rows.reset_index(),
+        ["previous", "current"],
+        threshold=SMALL_COUNT,
+        along="none",
+        # care homes less their children is the adults: protected though not shown
+        column_sums=[(care[0], [care[1], "adults from care homes"])]
+        if all(m in counts_rows.index for m in care)
+        else (),
     )
-    mask = shown[["previous", "current"]].isin([disclosure.primary_mark(SMALL_COUNT)])
+    mask = shown[["previous", "current"]].isin(
+        [disclosure.primary_mark(SMALL_COUNT), disclosure.SECONDARY_MARK]
+    )
     hidden = mask.any(axis=1).to_numpy()
     out = pd.DataFrame(
         {

@@ -141,62 +141,84 @@ class Auditor:
                         queue.append(other)
         return sorted(found)
 
-    def interval(self, i: int, states, model: str = "at_least") -> tuple[float, float]:
-        """The least and greatest value of hidden cell ``i`` consistent with what is published
-        (``math.nan`` both when the published figures contradict each other)."""
+    def extreme(self, i: int, states, model: str, sign: float) -> float:
+        """The least (``sign`` 1) or greatest (-1) value of hidden cell ``i`` consistent with
+        what is published; NaN when the published figures contradict each other."""
         from scipy.optimize import linprog
 
         unknown = self.component(i, states)
-        key = (i, model, tuple(unknown), tuple(states[j] for j in unknown))
+        key = (i, model, sign, tuple(unknown), tuple(states[j] for j in unknown))
         if key in self._memo:
             return self._memo[key]
         unknown_a = np.array(unknown)
         shown = np.array([j for j in range(len(self.values)) if states[j] == SHOWN], dtype=int)
         rows = sorted({r for j in unknown for r in self._rows_of[j]})
-        matrix = self.equations[np.ix_(rows, unknown_a)] if rows else None
-        target = None
+        matrix, target = None, None
         if rows:
+            matrix = self.equations[np.ix_(rows, unknown_a)]
             target = -self.equations[np.ix_(rows, shown)] @ self.values[shown]
-        limits = [self.bounds(j, states[j], model) for j in unknown]
-        column = unknown.index(i)
-        found = []
-        for sign in (1.0, -1.0):
-            objective = np.zeros(len(unknown))
-            objective[column] = sign
-            result = linprog(
-                objective, A_eq=matrix, b_eq=target, bounds=limits, method="highs"
-            )
-            if result.status == 3:  # unbounded: no upper limit
-                found.append(-math.inf if sign > 0 else math.inf)
-            elif result.status == 2:  # infeasible
-                found = [math.nan, math.nan]
-                break
-            elif result.status != 0:
-                raise RuntimeError(f"disclosure audit failed: {result.message}")
-            else:
-                found.append(sign * result.fun)
-        self._memo[key] = (found[0], found[1])
-        return self._memo[key]
+        objective = np.zeros(len(unknown))
+        objective[unknown.index(i)] = sign
+        result = linprog(
+            objective,
+            A_eq=matrix,
+            b_eq=target,
+            bounds=[self.bounds(j, states[j], model) for j in unknown],
+            method="highs",
+        )
+        if result.status == 3:  # unbounded: no limit that way
+            value = -sign * math.inf
+        elif result.status == 2:  # infeasible
+            value = math.nan
+        elif result.status != 0:
+            raise RuntimeError(f"disclosure audit failed: {result.message}")
+        else:
+            value = sign * result.fun
+        self._memo[key] = value
+        return value
+
+    def interval(self, i: int, states, model: str = "at_least") -> tuple[float, float]:
+        """The least and greatest value of hidden cell ``i`` consistent with what is published
+        (``math.nan`` both when the published figures contradict each other)."""
+        low = self.extreme(i, states, model, 1.0)
+        if math.isnan(low):
+            return math.nan, math.nan
+        return low, self.extreme(i, states, model, -1.0)
 
     def failure(self, i: int, states) -> str | None:
-        """Why hidden cell ``i`` fails the audit (see the module note), or None."""
+        """Why hidden cell ``i`` fails the audit (see the module note), or None.
+
+        The true count is feasible under both readers when the marks are right, so a cell is
+        free when some value other than its own is feasible: the greatest value is tried
+        first and the least only when needed. A "[c]" can then always reach ``threshold``,
+        so it is never confined within 1 to ``threshold - 1``; the reader taking "[c]" as
+        anything from 0 has a wider range than the other, so the pinning test of the
+        narrower ("[c]" at least ``threshold``) covers both.
+        """
         state = states[i]
         if state == SHOWN:
             return None
-        small = 1 <= self.values[i] < self.threshold
-        if state == WITHHELD and not small:
+        value = self.values[i]
+        if state == WITHHELD and not 1 <= value < self.threshold:
             return None
-        low, high = self.interval(i, states, "at_least")
+        for row in self._rows_of[i]:  # a sum whose other cells are all shown gives it away
+            if all(states[j] == SHOWN for j in self._members[row] if j != i):
+                return "pinned to one value"
+        high = self.extreme(i, states, "at_least", -1.0)
+        if not math.isnan(high):
+            if math.isinf(high) or math.floor(high + _EPS) >= value + 1:
+                return None
+            low = self.extreme(i, states, "at_least", 1.0)
+            if math.ceil(low - _EPS) <= value - 1:
+                return None
+            return "pinned to one value"
+        low, high = self.interval(i, states, "any")  # the marks do not fit the counts
         if math.isnan(low):
-            low, high = self.interval(i, states, "any")
-            if math.isnan(low):
-                return "the published figures contradict each other"
+            return "the published figures contradict each other"
         if whole_numbers(low, high) <= 1:
             return "pinned to one value"
-        if state == SECONDARY:
-            low, high = self.interval(i, states, "any")
-            if low >= 1 - _EPS and high <= self.threshold - 1 + _EPS:
-                return f"confined within 1 to {self.threshold - 1}"
+        if state == SECONDARY and low >= 1 - _EPS and high <= self.threshold - 1 + _EPS:
+            return f"confined within 1 to {self.threshold - 1}"
         return None
 
     def failures(self, states, cells=None) -> list[tuple[int, str]]:

@@ -475,9 +475,9 @@ def age_suppression(ages: pd.DataFrame, threshold: int = 5) -> pd.Series:
     ``"secondary"``, one per row). The ranges add up to every search in the window, which the
     appendix publishes, so no hidden range can be worked out from the others."""
     counts = pd.Series(ages["searches"].to_numpy(), index=list(ages["age_range"]))
-    return pd.Series(
-        suppression_with_total(counts, threshold).to_numpy(), index=ages.index, dtype="str"
-    )
+    states = suppression_with_total(counts, threshold)
+    out = pd.Series(states.to_numpy(), index=ages.index, dtype="str")
+    return disclosure.carry(out, states)
 
 
 def date_only_count(searches: pd.DataFrame) -> int:
@@ -696,7 +696,11 @@ def _team_states(
         priority=priority,
         upper=reader_limit,
     )
-    return as_frame(search_states), as_frame(positive_states)
+    searched_out, positives_out = as_frame(search_states), as_frame(positive_states)
+    # what the team tables publish, for the audit before they are shown
+    disclosure.carry(searched_out, search_states, positive_states)
+    disclosure.carry(positives_out, search_states, positive_states)
+    return searched_out, positives_out
 
 
 def team_breakdown(
@@ -762,7 +766,7 @@ def team_breakdown(
                     "share_suppressed": bool(state) or total_hidden,
                 }
             )
-    return pd.DataFrame(rows)
+    return disclosure.carry(pd.DataFrame(rows), search_states)
 
 
 def _mark(state: str, threshold: int) -> str:
@@ -826,7 +830,7 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
             else:
                 row[name] = format_pct(cell["positive_rate"], 2)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return disclosure.carry(pd.DataFrame(rows), breakdown)
 
 
 def team_table_note(threshold: int = 5) -> str:
@@ -1055,6 +1059,7 @@ def disproportionality(
         pd.Series(cost),
     )
     table["suppressed"] = [states.get(group, "") for group in table["group"]]
+    disclosure.carry(table, states)
     white_hidden = bool(states[WHITE])
     table["ratio_suppressed"] = [
         group in FIVE_GROUPS and (bool(state) or white_hidden)
@@ -1101,7 +1106,7 @@ def disproportionality_table(table: pd.DataFrame, threshold: int = 5) -> pd.Data
             ],
         }
     )
-    return out
+    return disclosure.carry(out, table)
 
 
 def disproportionality_note(table: pd.DataFrame, threshold: int = 5) -> str:
@@ -1218,6 +1223,7 @@ def age_chart(ages: pd.DataFrame, threshold: int = 5, n_months: int = 12):
     give it away is labelled "[c]" (:func:`age_suppression`). Returns ``(fig, alt)``."""
     span = months_text(n_months)
     states = age_suppression(ages, threshold)
+    disclosure.audit_frame(states, f"Stop searches by age range, last {span}")
     hidden = states != ""
     shown = pd.Series(
         [
