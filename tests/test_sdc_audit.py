@@ -359,3 +359,25 @@ def test_the_audit_ranges_always_hold_the_true_value(drawn, coins):
         assert row.low_at_least - 1e-6 <= row.value <= row.high_at_least + 1e-6
         assert row.low_any <= row.low_at_least + 1e-6  # the "[c] >= 5" reader knows more
         assert row.high_at_least <= row.high_any + 1e-6
+
+
+@pytest.mark.parametrize(
+    "total, shown, low",
+    [
+        (33, ["<5", C, "20", "33"], None),  # cohorts that add up: 3 = 33 - 10 - 20, so 10 goes
+        (31, ["<5", "10", "20", "31"], 1),  # a person in two cohorts: a >= 31 - 30 = 1
+        (32, ["<5", "10", "20", "32"], 2),  # two people in two: a >= 32 - 30 = 2, a <= 4
+    ],
+)
+def test_a_total_of_overlapping_groups(total, shown, low):
+    frame = pd.DataFrame({"n": [3, 10, 20, total]}, index=["a", "b", "c", "All"])
+    out = disclosure.suppress_small(frame, ["n"], total_row="All")
+    assert out["n"].tolist() == shown
+    if low is not None:
+        assert _ranges(out.attrs["sdc"][0]) == {("a", "n"): (low, 4)}
+
+
+def test_a_total_below_one_of_its_parts_is_refused():
+    frame = pd.DataFrame({"n": [3, 40, 20, 35]}, index=["a", "b", "c", "All"])
+    with pytest.raises(ValueError, match="sum"):
+        disclosure.suppress_small(frame, ["n"], total_row="All")

@@ -103,6 +103,7 @@ def protect(
     known=(),
     secondary: bool = True,
     name: str = "",
+    inequalities=(),
 ) -> tuple[pd.Series, sdc_audit.Publication]:
     """Primary and secondary suppression of a set of cells tied by published sums.
 
@@ -129,6 +130,9 @@ def protect(
         and the result is still audited: a DisclosureError if a hidden cell can be worked out.
     name : str
         What the table is called, for messages.
+    inequalities : iterable of (list of labels, list of labels)
+        Published orderings, ``(lesser, greater)``: the sum of ``lesser`` is at most that of
+        ``greater`` (a total of overlapping groups). A ValueError if the counts break one.
 
     Returns
     -------
@@ -147,6 +151,10 @@ def protect(
     broken = np.abs(equations @ values) > 1e-9
     if broken.any():
         raise ValueError(f"the counts break the sum for {relations[int(np.argmax(broken))][0]!r}")
+    inequalities = [(list(lesser), list(greater)) for lesser, greater in inequalities]
+    orderings = sdc_audit.inequalities_for(cells, inequalities)
+    if (orderings @ values > 1e-9).any():
+        raise ValueError("the counts break an ordering (a group larger than its total)")
     position = {cell: i for i, cell in enumerate(cells)}
     n = len(cells)
     cost = np.zeros(n) if priority is None else priority.reindex(cells).fillna(0).to_numpy(float)
@@ -161,9 +169,9 @@ def protect(
         state[i] = PRIMARY
     for cell in withheld:
         state[position[cell]] = WITHHELD
-    auditor = sdc_audit.Auditor(values, equations, threshold, ceiling)
+    auditor = sdc_audit.Auditor(values, equations, threshold, ceiling, orderings)
     partners = [set() for _ in range(n)]  # cells sharing a sum with each cell
-    for row in equations:
+    for row in np.vstack([equations, orderings]):
         members = set(np.flatnonzero(row).tolist())
         for i in members:
             partners[i] |= members - {i}
@@ -239,6 +247,7 @@ def protect(
         threshold=threshold,
         upper=None if upper is None else pd.Series(ceiling, index=counts.index),
         name=name,
+        inequalities=inequalities,
     )
     if not secondary:
         sdc_audit.require(publication, name or None)
@@ -315,8 +324,20 @@ def _plan(
         if k[0] == t_row or k[1] == t_col:
             cost[label] = 1.0  # a total only when no body cell will do
 
-    def add_sum(total_label, part_keys):
+    orderings = []
+
+    def add_sum(total_label, part_keys, shown_total: bool = False):
         parts = [present[k] for k in part_keys if k in present]
+        total, added = counts[total_label], sum(counts[p] for p in parts)
+        if (
+            shown_total
+            and total != added
+            and all(counts[p] <= total for p in parts)
+            and (total < added)
+        ):  # groups that overlap (a person in two): at most their sum, at least each
+            orderings.append(([total_label], parts))
+            orderings.extend(([p], [total_label]) for p in parts)
+            return
         relations.append((total_label, parts))
 
     def add_known(label, part_keys):
@@ -329,13 +350,13 @@ def _plan(
     for i in range(n_rows):
         line = [(i, j) for j in body_cols]
         if t_col is not None and (i, t_col) in present:
-            add_sum(present[(i, t_col)], line)
+            add_sum(present[(i, t_col)], line, shown_total=True)
         elif along in ("both", "rows") and len(line) > 1:
             add_known(("row total", rows[i]), line)
     for j in range(len(columns)):
         line = [(i, j) for i in body_rows]
         if t_row is not None and (t_row, j) in present:
-            add_sum(present[(t_row, j)], line)
+            add_sum(present[(t_row, j)], line, shown_total=True)
         elif along in ("both", "columns") and len(line) > 1:
             add_known(("column total", columns[j]), line)
     for number, cells in enumerate(known_sums):
@@ -402,6 +423,7 @@ def _plan(
         known=known,
         secondary=secondary,
         name=name,
+        inequalities=orderings,
     )
     labels = np.full(values.shape, "", dtype=object)
     for k, label in present.items():
@@ -441,7 +463,9 @@ def suppression_mask(
         :class:`~perfpack.sdc_audit.DisclosureError` if a hidden cell can be worked out.
     total_row : label, optional
         Index label of a row of column totals shown in the table: each column's body cells add
-        up to it. It is hidden only when no body cell will do.
+        up to it. It is hidden only when no body cell will do. A total below its column's sum
+        and at least each cell (groups that overlap: a person in two cohorts) is taken as what
+        it is, at most the sum and at least each part.
     total_column : str, optional
         Name of a row-total column among ``columns``, handled likewise.
     along : {"both", "rows", "columns", "none"}, default "both"

@@ -79,6 +79,10 @@ class Publication:
         An upper bound the reader knows for some cells (NaN or missing: none).
     name : str
         What the table is called (its caption), for messages.
+    inequalities : list of (list of labels, list of labels)
+        Published orderings: ``(lesser, greater)`` means ``values[lesser].sum() <=
+        values[greater].sum()`` (people in overlapping groups: everyone is at most the sum of
+        the groups and at least each group).
     """
 
     values: pd.Series
@@ -87,6 +91,7 @@ class Publication:
     threshold: int = 5
     upper: pd.Series | None = None
     name: str = ""
+    inequalities: list = field(default_factory=list)
 
     def __deepcopy__(self, memo):
         # a record of what was published: pandas deep-copies ``attrs`` on every operation, so
@@ -110,14 +115,19 @@ class Auditor:
         Reader-known upper bounds (``inf`` for none).
     """
 
-    def __init__(self, values, equations, threshold: int = 5, ceiling=None):
+    def __init__(self, values, equations, threshold: int = 5, ceiling=None, inequalities=None):
         self.values = np.asarray(values, dtype="float64")
-        self.equations = np.asarray(equations, dtype="float64").reshape(-1, len(self.values))
-        self.threshold = int(threshold)
         n = len(self.values)
+        self.equations = np.asarray(equations, dtype="float64").reshape(-1, n)
+        if inequalities is None:
+            inequalities = np.zeros((0, n))
+        self.inequalities = np.asarray(inequalities, dtype="float64").reshape(-1, n)
+        self.threshold = int(threshold)
         self.ceiling = np.full(n, np.inf) if ceiling is None else np.asarray(ceiling, float)
         self._rows_of = [np.flatnonzero(self.equations[:, j]).tolist() for j in range(n)]
         self._members = [np.flatnonzero(row).tolist() for row in self.equations]
+        self._urows_of = [np.flatnonzero(self.inequalities[:, j]).tolist() for j in range(n)]
+        self._umembers = [np.flatnonzero(row).tolist() for row in self.inequalities]
         self._memo: dict = {}
 
     def bounds(self, i: int, state: str, model: str) -> tuple[float, float]:
@@ -134,8 +144,10 @@ class Auditor:
         found, queue = {i}, [i]
         while queue:
             cell = queue.pop()
-            for row in self._rows_of[cell]:
-                for other in self._members[row]:
+            linked = [self._members[r] for r in self._rows_of[cell]]
+            linked += [self._umembers[r] for r in self._urows_of[cell]]
+            for members in linked:
+                for other in members:
                     if states[other] != SHOWN and other not in found:
                         found.add(other)
                         queue.append(other)
@@ -157,10 +169,17 @@ class Auditor:
         if rows:
             matrix = self.equations[np.ix_(rows, unknown_a)]
             target = -self.equations[np.ix_(rows, shown)] @ self.values[shown]
+        urows = sorted({r for j in unknown for r in self._urows_of[j]})
+        below, limit = None, None
+        if urows:
+            below = self.inequalities[np.ix_(urows, unknown_a)]
+            limit = -self.inequalities[np.ix_(urows, shown)] @ self.values[shown]
         objective = np.zeros(len(unknown))
         objective[unknown.index(i)] = sign
         result = linprog(
             objective,
+            A_ub=below,
+            b_ub=limit,
             A_eq=matrix,
             b_eq=target,
             bounds=[self.bounds(j, states[j], model) for j in unknown],
@@ -253,6 +272,22 @@ def equations_for(cells: list, relations) -> np.ndarray:
     return matrix
 
 
+def inequalities_for(cells: list, inequalities) -> np.ndarray:
+    """The matrix of published orderings over ``cells``: row ``k`` is ``lesser - greater``
+    (at most 0)."""
+    position = {cell: i for i, cell in enumerate(cells)}
+    matrix = np.zeros((len(inequalities), len(cells)))
+    for row, (lesser, greater) in enumerate(inequalities):
+        try:
+            for cell in lesser:
+                matrix[row, position[cell]] += 1.0
+            for cell in greater:
+                matrix[row, position[cell]] -= 1.0
+        except KeyError as missing:
+            raise ValueError(f"an ordering names a cell not in the table: {missing}") from None
+    return matrix
+
+
 def auditor_for(publication: Publication) -> Auditor:
     """An :class:`Auditor` for ``publication``."""
     cells = list(publication.values.index)
@@ -264,6 +299,7 @@ def auditor_for(publication: Publication) -> Auditor:
         equations_for(cells, publication.relations),
         publication.threshold,
         ceiling,
+        inequalities_for(cells, publication.inequalities),
     )
 
 
