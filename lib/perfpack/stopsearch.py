@@ -387,15 +387,25 @@ def object_shares(searches: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def object_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """:func:`object_shares` formatted to publish."""
-    return pd.DataFrame(
+def object_table(shares: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """:func:`object_shares` formatted to publish: a count of 1 to ``threshold - 1`` is shown
+    as "<5", with whatever the window's total searches (published) would give it away with
+    (:func:`perfpack.disclosure.suppress_small`); a hidden count's share is hidden with it."""
+    frame = pd.DataFrame({"object": list(shares["object"]), "searches": list(shares["searches"])})
+    shown = disclosure.suppress_small(frame, ["searches"], threshold, along="columns")
+    marks = (disclosure.primary_mark(threshold), disclosure.SECONDARY_MARK)
+    hidden = shown["searches"].isin(marks).to_numpy()
+    out = pd.DataFrame(
         {
-            "Object of search": shares["object"],
-            "Searches": [format_count(n) for n in shares["searches"]],
-            "Share of searches": [format_pct(v, 1) for v in shares["share"]],
+            "Object of search": shares["object"].to_numpy(),
+            "Searches": shown["searches"].to_numpy(),
+            "Share of searches": [
+                text if h else format_pct(v, 1)
+                for v, h, text in zip(shares["share"], hidden, shown["searches"], strict=True)
+            ],
         }
     )
+    return disclosure.carry(out, shown)
 
 
 def monthly_searches(
