@@ -321,3 +321,62 @@ def test_linked_suppression_leaves_every_small_count_two_values_or_more():
                 assert len(set(possible[name])) >= 2, (counts, marks, name)
                 checked += 1
     assert checked > 15
+
+
+# ---------------------------------------------------------------- call sites carry their audit
+
+
+def test_object_table_hides_a_small_count_and_its_share():
+    from perfpack import stopsearch
+
+    # 100 + 3 + 12 = 115 searches, published: 3 alone would be 115 - 100 - 12, so 12 goes
+    # too (the smallest other count); their shares would give them back, so they go as well
+    shares = pd.DataFrame(
+        {
+            "object": ["Drugs", "Fireworks", "Firearms"],
+            "searches": [100, 3, 12],
+            "share": [86.96, 2.61, 10.43],
+        }  # fmt: skip
+    )
+    out = stopsearch.object_table(shares)
+    assert out["Searches"].tolist() == ["100", "<5", C]
+    assert out["Share of searches"].tolist() == ["87.0%", "<5", C]
+    sdc_audit.audit_frame(out, "Objects")
+    assert len(sdc_audit.publications(out)) == 1
+
+
+def test_profile_protects_adults_from_care_homes():
+    from tests.test_missing import CURRENT, PREVIOUS, episodes
+
+    from perfpack import missing
+
+    # current year: 7 children and 2 adults missing from care homes; shown as 9 and 7 the
+    # adults' 2 would be 9 - 7, so the children's 7 is hidden (the cheaper of the two)
+    child = {"location_type": "Care home", "age": 14, "reported_at": "2019-06-01"}
+    adult = {"location_type": "Care home", "age": 40, "reported_at": "2019-06-01"}
+    before = {"location_type": "Care home", "age": 14, "reported_at": "2018-06-01"}
+    rows = [child] * 7 + [adult] * 2 + [before] * 20
+    shown = missing.display_profile(
+        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    ).set_index("Measure")
+    assert shown.loc["Episodes from care homes"].tolist() == ["20", "9", "-55%"]
+    assert shown.loc["Episodes of children from care homes"].tolist() == ["20", C, "–"]
+    sdc_audit.audit_frame(shown, "Profile")
+
+
+def test_crime_profile_table_is_audited_with_its_totals():
+    from perfpack import crime
+
+    profile = pd.DataFrame(
+        {
+            "role": ["Victims"] * 4,
+            "age_band": ["Under 18", "Under 18", "18-24", "18-24"],
+            "sex": ["Male", "Female", "Male", "Female"],
+            "count": [3, 20, 30, 40],
+        }
+    )
+    table = crime.profile_table(profile, "Victims").set_index("Age band")
+    publication = sdc_audit.publications(table)[0]
+    assert publication.values[("Under 18", "Male")] == 3
+    sdc_audit.audit_frame(table, "Victims")
+    assert table.loc["Under 18", "Male"] == "<5"
