@@ -346,9 +346,8 @@ def test_object_table_hides_a_small_count_and_its_share():
 
 
 def test_profile_protects_adults_from_care_homes():
-    from tests.test_missing import CURRENT, PREVIOUS, episodes
-
     from perfpack import missing
+    from tests.test_missing import CURRENT, PREVIOUS, episodes
 
     # current year: 7 children and 2 adults missing from care homes; shown as 9 and 7 the
     # adults' 2 would be 9 - 7, so the children's 7 is hidden (the cheaper of the two)
