@@ -381,3 +381,48 @@ def test_a_total_below_one_of_its_parts_is_refused():
     frame = pd.DataFrame({"n": [3, 40, 20, 35]}, index=["a", "b", "c", "All"])
     with pytest.raises(ValueError, match="sum"):
         disclosure.suppress_small(frame, ["n"], total_row="All")
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 8, 12]), min_size=4, max_size=4),
+    st.lists(st.booleans(), min_size=9, max_size=9),
+)
+def test_the_audit_ranges_match_counting_every_table(body, coins):
+    # independent of the linear programme: list every 2x2 table (cells 0..20) a reader could
+    # believe from the marks ("<5" is 1-4, "[c]" 5 or more) and compare its least and greatest
+    # value with the audit's (2-D tables with margins have whole-number corners, so they agree)
+    import itertools
+
+    import numpy as np
+
+    a, b, c, d = body
+    values = {"a": a, "b": b, "c": c, "d": d, "r0": a + b, "r1": c + d, "c0": a + c,
+              "c1": b + d, "t": a + b + c + d}  # fmt: skip
+    relations = [("r0", ["a", "b"]), ("r1", ["c", "d"]), ("c0", ["a", "c"]),
+                 ("c1", ["b", "d"]), ("t", ["r0", "r1"])]  # fmt: skip
+    states = {}
+    for k, (name, value) in enumerate(values.items()):
+        if 1 <= value <= 4:
+            states[name] = "primary"
+        elif value >= 5 and coins[k]:
+            states[name] = "secondary"
+    grid = np.array(list(itertools.product(range(21), repeat=4)))
+    ga, gb, gc, gd = grid.T
+    cells = {"a": ga, "b": gb, "c": gc, "d": gd, "r0": ga + gb, "r1": gc + gd, "c0": ga + gc,
+             "c1": gb + gd, "t": ga + gb + gc + gd}  # fmt: skip
+    keep = np.ones(len(grid), dtype=bool)
+    for name, value in values.items():
+        state = states.get(name, "")
+        if state == "primary":
+            keep &= (cells[name] >= 1) & (cells[name] <= 4)
+        elif state == "secondary":
+            keep &= cells[name] >= 5
+        else:
+            keep &= cells[name] == value
+    ranges = _ranges(_publication(values, states, relations))
+    for name, (low, high) in ranges.items():
+        possible = cells[name][keep]
+        assert possible.min() == low, (values, states, name)
+        if high is not None and high < 20 and possible.max() < 20:
+            assert possible.max() == high, (values, states, name)
