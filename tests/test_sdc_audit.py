@@ -426,3 +426,42 @@ def test_the_audit_ranges_match_counting_every_table(body, coins):
         assert possible.min() == low, (values, states, name)
         if high is not None and high < 20 and possible.max() < 20:
             assert possible.max() == high, (values, states, name)
+
+
+def test_orderings_inside_a_row_narrow_the_range():
+    # 7 episodes, 5 individuals, repeaters "<5": each repeater has 2 or more episodes, so
+    # individuals + repeaters <= episodes gives repeaters <= 2; once = 5 - repeaters is 3 or 4
+    places = pd.DataFrame({"place": ["H1"], "episodes": [7], "individuals": [5], "repeaters": [2]})
+    options = {"along": "none", "row_sums": [("individuals", ["repeaters", "once"])]}
+    plain = disclosure.suppress_small(places, ["episodes", "individuals", "repeaters"], **options)
+    assert _ranges(plain.attrs["sdc"][0])[("H1", "repeaters")] == (1, 4)
+    ordered = disclosure.suppress_small(
+        places,
+        ["episodes", "individuals", "repeaters"],
+        row_orderings=[(["individuals", "repeaters"], ["episodes"])],
+        **options,
+    )
+    assert ordered["repeaters"].tolist() == ["<5"]
+    ranges = _ranges(ordered.attrs["sdc"][0])
+    assert ranges[("H1", "repeaters")] == (1, 2)
+    assert ranges[("H1", "once")] == (3, 4)
+    # and with 6 episodes the repeaters are pinned to 1: the routine hides more
+    places["episodes"] = [6]
+    places["repeaters"] = [1]
+    with pytest.raises(DisclosureError, match="'repeaters'.*range 1 to 1"):
+        disclosure.suppress_small(
+            places,
+            ["episodes", "individuals", "repeaters"],
+            secondary=False,
+            row_orderings=[(["individuals", "repeaters"], ["episodes"])],
+            **options,
+        )
+    out = disclosure.suppress_small(
+        places,
+        ["episodes", "individuals", "repeaters"],
+        row_orderings=[(["individuals", "repeaters"], ["episodes"])],
+        **options,
+    )
+    assert out.loc[0, "repeaters"] == "<5"
+    assert (out.loc[0, ["episodes", "individuals"]] == C).any()
+    sdc_audit.audit_frame(out, "Places")

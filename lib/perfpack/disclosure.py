@@ -300,6 +300,7 @@ def _plan(
     known_sums=(),
     row_sums=(),
     column_sums=(),
+    row_orderings=(),
     name: str = "",
 ) -> tuple[pd.DataFrame, sdc_audit.Publication]:
     """The suppression mask of a table and its publication (see :func:`suppression_mask`)."""
@@ -412,6 +413,14 @@ def _plan(
                 for part in parts
             ]
             inner_sum((position(total), j), specs, f"column {column!r}")
+    for lesser, greater in row_orderings:
+        for i in range(n_rows):
+            sides = [
+                [present[(i, columns.index(c))] for c in side if (i, columns.index(c)) in present]
+                for side in (lesser, greater)
+            ]
+            if all(sides):
+                orderings.append((sides[0], sides[1]))
     series = pd.Series(counts, dtype="float64")
     series.index = pd.Index(list(counts), tupleize_cols=False)
     states, publication = protect(
@@ -444,6 +453,7 @@ def suppression_mask(
     known_sums=(),
     row_sums=(),
     column_sums=(),
+    row_orderings=(),
 ) -> pd.DataFrame:
     """Which count cells to hide, and why.
 
@@ -484,6 +494,10 @@ def suppression_mask(
     column_sums : iterable of (row, list of rows)
         Sums inside every column, the same way: ``("From care homes", ["Children from care
         homes", "adults"])``; a part that is not a row of the table is worked out.
+    row_orderings : iterable of (list of str, list of str)
+        Orderings inside every row, between count columns: ``(["individuals", "repeaters"],
+        ["episodes"])`` says individuals plus repeaters are at most the episodes (a repeater
+        has two or more).
 
     Returns
     -------
@@ -502,6 +516,7 @@ def suppression_mask(
         known_sums,
         row_sums,
         column_sums,
+        row_orderings,
     )
     return mask
 
@@ -518,6 +533,7 @@ def suppress_small(
     known_sums=(),
     row_sums=(),
     column_sums=(),
+    row_orderings=(),
 ) -> pd.DataFrame:
     """A copy of ``frame`` ready to publish: the count ``columns`` as text, small counts hidden.
 
@@ -536,7 +552,7 @@ def suppress_small(
         A totals row (index label) or column (name, among ``columns``) shown in the table.
     thousands : bool, default True
         Write shown counts with thousands separators (``"1,234"``).
-    along, known_sums, row_sums, column_sums : optional
+    along, known_sums, row_sums, column_sums, row_orderings : optional
         The sums published elsewhere or implied, see :func:`suppression_mask`.
 
     Returns
@@ -563,6 +579,7 @@ def suppress_small(
         known_sums,
         row_sums,
         column_sums,
+        row_orderings,
     )
     out = frame.copy()
     small = primary_mark(threshold)
