@@ -13,8 +13,10 @@ pattern) and the R package sdcTable (``attack()``/``protectTable()`` checks, Mei
 
 Attacker model
 --------------
-The reader knows every shown cell and every published sum (:class:`Publication` ``relations``),
-and an upper bound for a cell when one is published (``upper``). Counts are whole numbers of zero
+The reader knows every shown cell, every published sum (:class:`Publication` ``relations``),
+every published ordering (``inequalities``: a total of overlapping groups is at most their sum
+and at least each; a place's individuals plus repeaters are at most its episodes) and an upper
+bound for a cell when one is published (``upper``). Counts are whole numbers of zero
 or more, and zeros are published as ``0``, so:
 
 * a cell shown ``"<5"`` (state ``"primary"``) lies in ``[1, threshold - 1]``;
