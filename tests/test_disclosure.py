@@ -379,3 +379,14 @@ def test_crime_profile_table_is_audited_with_its_totals():
     assert publication.values[("Under 18", "Male")] == 3
     sdc_audit.audit_frame(table, "Victims")
     assert table.loc["Under 18", "Male"] == "<5"
+
+
+def test_suppressed_tables_can_be_concatenated_and_carried():
+    # pandas compares attrs when it concatenates: the records compare by identity, so tables
+    # from two suppressions concatenate (the audit records are then re-attached with carry)
+    a = disclosure.suppress_small(_table([[3, 12]], ("a", "b")), ["a", "b"], along="none")
+    b = disclosure.suppress_small(_table([[30, 12]], ("a", "b")), ["a", "b"], along="none")
+    both = disclosure.carry(pd.concat([a, b]), a, b)
+    assert both["a"].tolist() == ["<5", "30"]
+    assert len(sdc_audit.publications(both)) == 2
+    sdc_audit.audit_frame(both, "Both")

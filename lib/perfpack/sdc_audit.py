@@ -60,7 +60,7 @@ class DisclosureError(ValueError):
     """A table would let a reader work out a hidden count (the audit failed)."""
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: pandas compares attrs when it concatenates
 class Publication:
     """What one table (or a set of linked tables) publishes, with the true counts behind it.
 
