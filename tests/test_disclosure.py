@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfpack import disclosure
+from perfpack import disclosure, sdc_audit
 
 C = disclosure.SECONDARY_MARK
 
@@ -29,10 +29,10 @@ def _table(rows: list[list], columns=("a", "b", "c")) -> pd.DataFrame:
         ([[1, 4, 5]], [["<5", "<5", "5"]]),
         # two hidden in the row already: nothing more needed in the row; columns have one row
         ([[2, 2, 50]], [["<5", "<5", "50"]]),
-        # 3x3 worked on paper: row r0 has one small (2) -> hide 10 (smallest non-zero other);
-        # column a has one hidden (2) -> hide 6 at r2; column b has one hidden (10) -> hide 11;
-        # row r2 now holds 6 and 11 -> fine. Hidden per line: r0 2,10 | r1 none | r2 6,11 |
-        # a 2,6 | b 10,11 | c none.
+        # 3x3 worked on paper, every row and column total published elsewhere: 2 needs a
+        # partner in row r0 and in column a, and each partner one in its other line; the
+        # cheapest closed rectangle is 2, 10 (r0), 6 (column a), 11 (r2 and column b): then
+        # 2 + 10 = 12, 2 + 6 = 8, 6 + 11 = 17, 10 + 11 = 21 leave 2 anywhere in 1-3.
         (
             [[2, 10, 30], [40, 50, 60], [6, 11, 70]],
             [["<5", C, "30"], ["40", "50", "60"], [C, C, "70"]],
@@ -64,21 +64,41 @@ def test_labels_untouched_and_count_columns_are_text():
     assert frame["n"].tolist() == [3, 12, 40]
 
 
-def test_top_list_without_secondary():
+def test_top_list_adds_up_to_nothing():
+    # a top list: no line adds up to a published figure, so the small count alone is hidden
     frame = pd.DataFrame({"home": ["H01", "H02"], "n": [3, 12]})
-    out = disclosure.suppress_small(frame, ["n"], secondary=False)
+    out = disclosure.suppress_small(frame, ["n"], along="none")
     assert out["n"].tolist() == ["<5", "12"]
+    assert disclosure.suppress_small(frame, ["n"], along="none", secondary=False).equals(out)
+
+
+def test_secondary_false_is_audited():
+    # the old escape hatch: with the column's total shown, 3 is 15 - 12; switching secondary
+    # suppression off no longer publishes it
+    frame = pd.DataFrame({"n": [3, 12, 15]}, index=["H01", "H02", "Total"])
+    with pytest.raises(disclosure.DisclosureError, match=r"'H01'.*'n'.*range 3 to 3"):
+        disclosure.suppress_small(frame, ["n"], secondary=False, total_row="Total")
+    # ... nor the care home of the issue: 6 individuals and 5 repeaters is one child who went
+    # missing once, whatever secondary says
+    home = pd.DataFrame({"place": ["H1"], "individuals": [6], "repeaters": [5]})
+    with pytest.raises(disclosure.DisclosureError, match=r"'H1', column 'once'.*range 1 to 1"):
+        disclosure.suppress_small(
+            home,
+            ["individuals", "repeaters"],
+            secondary=False,
+            row_sums=[("individuals", ["repeaters", "once"])],
+        )
 
 
 def test_other_threshold():
     frame = _table([[9, 10, 11]])
-    out = disclosure.suppress_small(frame, ["a", "b", "c"], threshold=10, secondary=False)
+    out = disclosure.suppress_small(frame, ["a", "b", "c"], threshold=10, along="none")
     assert out.iloc[0].tolist() == ["<10", "10", "11"]
 
 
 def test_nullable_and_float_counts():
     frame = pd.DataFrame({"n": pd.array([2, 30, None, 40], dtype="Int64"), "m": [1.0, 2, 3, 50]})
-    out = disclosure.suppress_small(frame, ["n", "m"], secondary=False)
+    out = disclosure.suppress_small(frame, ["n", "m"], along="none")
     assert out["n"].tolist()[:2] == ["<5", "30"] and pd.isna(out["n"].iloc[2])
     assert out["m"].tolist() == ["<5", "<5", "<5", "50"]
 
@@ -118,13 +138,14 @@ def test_crosstab_with_totals():
     # LAC          12        0       3   |  15
     # Adult         0       20      30   |  50
     # Total        12       20      33   |  65
-    # Row LAC: 3 hidden -> smallest non-zero other body cell 12 hidden.
-    # Column Other: 3 alone -> hide 30 (body before the total). Column Care home: 12 alone ->
-    # the only other non-zero cell is its total, 12 -> hidden. Row Adult: 30 alone -> hide 20.
-    # Column Hospital: 20 alone -> total 20 hidden. Row Total: 12 and 20 hidden -> fine.
+    # 3 needs another hidden cell in row LAC (12 or 15) and in column Other (30 or 33).
+    # Three cells never do: 12 is then its column's total (12 + 0), 15 is 65 - 50, 30 is
+    # 50 - 20, 33 is 65 - 12 - 20. Four do: LAC/Care home x, its total z = x, Other total w,
+    # with x + 3 = 15 and z + 20 + w = 65: one free value, 3 anywhere in 1-4. Hiding 30 and 20
+    # instead would need a total of Hospital too (five cells).
     assert out.loc["LAC"].tolist() == [C, "0", "<5", "15"]
-    assert out.loc["Adult"].tolist() == ["0", C, C, "50"]
-    assert out.loc["Total"].tolist() == [C, C, "33", "65"]
+    assert out.loc["Adult"].tolist() == ["0", "20", "30", "50"]
+    assert out.loc["Total"].tolist() == [C, "20", C, "65"]
 
 
 def test_note_mentions_marks():
@@ -133,11 +154,14 @@ def test_note_mentions_marks():
 
 
 def test_zeros_never_hidden():
-    # row r0: 3 is alone, its only other cell is 0 -> nothing to hide it with, zero stays
+    # row r0: 3 is alone, its only other cell is 0 -> nothing to hide it with, zero stays;
+    # with the row's total (3) published elsewhere nothing can protect it: the audit stops it
     frame = _table([[3, 0], [20, 30]], ("a", "b"))
     out = disclosure.suppress_small(frame, ["a", "b"], along="rows")
     assert out.loc["r0"].tolist() == ["<5", "0"]
     assert out.loc["r1"].tolist() == ["20", "30"]
+    with pytest.raises(disclosure.DisclosureError, match=r"'My table'.*'r0', column 'a'"):
+        sdc_audit.audit_frame(out, "My table")
 
 
 @pytest.mark.parametrize(
@@ -297,3 +321,72 @@ def test_linked_suppression_leaves_every_small_count_two_values_or_more():
                 assert len(set(possible[name])) >= 2, (counts, marks, name)
                 checked += 1
     assert checked > 15
+
+
+# ---------------------------------------------------------------- call sites carry their audit
+
+
+def test_object_table_hides_a_small_count_and_its_share():
+    from perfpack import stopsearch
+
+    # 100 + 3 + 12 = 115 searches, published: 3 alone would be 115 - 100 - 12, so 12 goes
+    # too (the smallest other count); their shares would give them back, so they go as well
+    shares = pd.DataFrame(
+        {
+            "object": ["Drugs", "Fireworks", "Firearms"],
+            "searches": [100, 3, 12],
+            "share": [86.96, 2.61, 10.43],
+        }  # fmt: skip
+    )
+    out = stopsearch.object_table(shares)
+    assert out["Searches"].tolist() == ["100", "<5", C]
+    assert out["Share of searches"].tolist() == ["87.0%", "<5", C]
+    sdc_audit.audit_frame(out, "Objects")
+    assert len(sdc_audit.publications(out)) == 1
+
+
+def test_profile_protects_adults_from_care_homes():
+    from perfpack import missing
+    from tests.test_missing import CURRENT, PREVIOUS, episodes
+
+    # current year: 7 children and 2 adults missing from care homes; shown as 9 and 7 the
+    # adults' 2 would be 9 - 7, so the children's 7 is hidden (the cheaper of the two)
+    child = {"location_type": "Care home", "age": 14, "reported_at": "2019-06-01"}
+    adult = {"location_type": "Care home", "age": 40, "reported_at": "2019-06-01"}
+    before = {"location_type": "Care home", "age": 14, "reported_at": "2018-06-01"}
+    rows = [child] * 7 + [adult] * 2 + [before] * 20
+    shown = missing.display_profile(
+        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    ).set_index("Measure")
+    assert shown.loc["Episodes from care homes"].tolist() == ["20", "9", "-55%"]
+    assert shown.loc["Episodes of children from care homes"].tolist() == ["20", C, "–"]
+    sdc_audit.audit_frame(shown, "Profile")
+
+
+def test_crime_profile_table_is_audited_with_its_totals():
+    from perfpack import crime
+
+    profile = pd.DataFrame(
+        {
+            "role": ["Victims"] * 4,
+            "age_band": ["Under 18", "Under 18", "18-24", "18-24"],
+            "sex": ["Male", "Female", "Male", "Female"],
+            "count": [3, 20, 30, 40],
+        }
+    )
+    table = crime.profile_table(profile, "Victims").set_index("Age band")
+    publication = sdc_audit.publications(table)[0]
+    assert publication.values[("Under 18", "Male")] == 3
+    sdc_audit.audit_frame(table, "Victims")
+    assert table.loc["Under 18", "Male"] == "<5"
+
+
+def test_suppressed_tables_can_be_concatenated_and_carried():
+    # pandas compares attrs when it concatenates: the records compare by identity, so tables
+    # from two suppressions concatenate (the audit records are then re-attached with carry)
+    a = disclosure.suppress_small(_table([[3, 12]], ("a", "b")), ["a", "b"], along="none")
+    b = disclosure.suppress_small(_table([[30, 12]], ("a", "b")), ["a", "b"], along="none")
+    both = disclosure.carry(pd.concat([a, b]), a, b)
+    assert both["a"].tolist() == ["<5", "30"]
+    assert len(sdc_audit.publications(both)) == 2
+    sdc_audit.audit_frame(both, "Both")

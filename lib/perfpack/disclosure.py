@@ -1,34 +1,68 @@
-"""Small-count suppression for published tables.
+"""Small-count suppression for published tables: one routine, proved by an audit.
 
 A published count of 1 to 4 could point at a person, so it is shown as ``"<5"`` (primary
-suppression). Hiding it is not enough when the row or column total is known (shown in the table,
-or published elsewhere in the report): the one hidden cell is then ``total - the others``. So
-every row and every column of a table must hold either no hidden cell or at least two; when a
-line holds exactly one, the smallest other non-zero count in it is hidden too (secondary
-suppression, shown as ``"[c]"``, the Government Statistical Service mark for "confidential").
-The rule is applied again until no line holds a single hidden cell. Zeros are always shown and
-never chosen for secondary suppression: a line whose only other cells are zeros has a total equal
-to its small count, and that total (if the table shows it) is hidden as a small count itself.
+suppression). Hiding it is not enough when sums of cells are published (a row or column total in
+the table, a total printed elsewhere on the page, a sum shared with another table): the hidden
+cell may then be worked out. A ``1, 1, 10 | 12`` row published as ``<5 | <5 | 10 | 12`` gives
+both hidden cells away (they add up to 2 and each is at least 1). So every table goes through
+:func:`protect`, which hides further cells (secondary suppression, shown ``"[c]"``, the
+Government Statistical Service mark for "confidential") until the disclosure audit of
+:mod:`perfpack.sdc_audit` passes: for every hidden cell, the least and greatest value consistent
+with everything published (a linear programme) must not pin it to one value, and a ``"[c]"``
+must not be confined within 1 to 4. The audit, not the heuristic, is the proof.
 
-By default rows and columns are both treated as having a known total, whether or not the table
-shows one, because the report usually publishes it somewhere. Pass ``along="columns"`` (or
-``"rows"``) when only one direction adds up (a table whose columns are different measures), and
-``secondary=False`` for a table whose lines add up to no published figure (a "top 10" list).
+The search: while some hidden cell fails the audit, the cheapest shown cell (lowest priority,
+then smallest count; totals cost more than body cells) sharing a sum with it whose hiding makes
+it pass is hidden; when no single cell does, the cheapest cell sharing a sum with it is hidden
+and the search goes on (each step hides one more cell, so it ends). Finally each secondary cell
+not needed is shown again, most costly first (with any "[c]" that showing it pins, since a
+pinned cell tells the reader nothing new). Zeros are always shown and never chosen (a zero is
+published as ``0``). A small count that nothing can protect (the only non-zero part of a total
+published elsewhere) is left failing: the audit then stops the table
+(:class:`perfpack.sdc_audit.DisclosureError`).
 
-Tables tied together by sums that cross them (BAME in one table is Asian + Black + Mixed + Other
-in another), or whose hidden cells could be pinned by what the marks say (two "<5" adding up to
-8 are both 4), go through :func:`linked_suppression`, which checks every small count against
-every published sum.
+Tables in the usual layout go through :func:`suppress_small` (and :func:`suppressed_crosstab`),
+which declare the sums for :func:`protect`: a totals row or column shown in the table; a total
+for every row and/or column published elsewhere (``along``, default both); other sums published
+elsewhere on the page (``known_sums``); and sums inside each row with a part not shown
+(``row_sums``: a place's individuals are its repeaters plus those who went missing once).
+Tables tied by sums that cross them (BAME in one table is Asian + Black + Mixed + Other in
+another) go through :func:`linked_suppression`, which is :func:`protect` with cells labelled by
+the caller. Each result carries its :class:`perfpack.sdc_audit.Publication` in
+``attrs["sdc"]``; :func:`perfpack.present.table_html` audits it again before the table is shown.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
+from perfpack import sdc_audit
+from perfpack.sdc_audit import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    WITHHELD,
+    DisclosureError,
+    audit_frame,
+    carry,
+)
+
 SECONDARY_MARK = "[c]"
+
+__all__ = [
+    "SECONDARY_MARK",
+    "DisclosureError",
+    "audit_frame",
+    "carry",
+    "linked_suppression",
+    "primary_mark",
+    "protect",
+    "suppress_small",
+    "suppressed_crosstab",
+    "suppression_mask",
+    "suppression_note",
+]
 
 
 def primary_mark(threshold: int = 5) -> str:
@@ -40,8 +74,8 @@ def suppression_note(threshold: int = 5) -> str:
     """The footnote a published table with suppressed cells carries."""
     return (
         f'Counts of 1 to {threshold - 1} are shown as "{primary_mark(threshold)}"; a cell '
-        f'shown as "{SECONDARY_MARK}" is hidden as well so that a row or column total cannot '
-        "reveal a small count."
+        f'shown as "{SECONDARY_MARK}" is hidden as well so that no hidden count can be worked '
+        "out from the totals and other figures published."
     )
 
 
@@ -55,6 +89,359 @@ def _counts_matrix(frame: pd.DataFrame, columns: list) -> np.ndarray:
     return values
 
 
+# --------------------------------------------------------------------------------------------
+# the one routine
+
+
+def protect(
+    counts: pd.Series,
+    relations,
+    threshold: int = 5,
+    withheld=(),
+    priority: pd.Series | None = None,
+    upper: pd.Series | None = None,
+    known=(),
+    secondary: bool = True,
+    name: str = "",
+    inequalities=(),
+) -> tuple[pd.Series, sdc_audit.Publication]:
+    """Primary and secondary suppression of a set of cells tied by published sums.
+
+    Parameters
+    ----------
+    counts : Series
+        Every cell, whole numbers of zero or more, indexed by unique hashable labels.
+    relations : iterable of (label, list of labels)
+        Published sums: ``(total, parts)`` means ``counts[total] == counts[parts].sum()``. A
+        ValueError if the counts break one.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden and must not be worked out.
+    withheld : iterable of labels
+        Cells never published (a part of a total the table does not show). Never marked, but a
+        small count among them is protected like any other.
+    priority : Series, optional
+        Cost of hiding each cell (lower is hidden first); default 0.
+    upper : Series, optional
+        An upper bound the reader knows for a cell when it is hidden; default none.
+    known : iterable of labels
+        Cells published elsewhere in full: always shown, never chosen, not protected.
+    secondary : bool, default True
+        Hide further cells until the audit passes. With False only small counts are hidden
+        and the result is still audited: a DisclosureError if a hidden cell can be worked out.
+    name : str
+        What the table is called, for messages.
+    inequalities : iterable of (list of labels, list of labels)
+        Published orderings, ``(lesser, greater)``: the sum of ``lesser`` is at most that of
+        ``greater`` (a total of overlapping groups). A ValueError if the counts break one.
+
+    Returns
+    -------
+    (Series of str, Publication)
+        The state of each cell (``""``, ``"primary"``, ``"secondary"`` or ``"withheld"``) and
+        the :class:`perfpack.sdc_audit.Publication` to audit.
+    """
+    cells = list(counts.index)
+    if len(set(cells)) != len(cells):
+        raise ValueError("each cell label must be unique")
+    values = _counts_matrix(counts.to_frame("n"), ["n"])[:, 0]
+    if np.isnan(values).any():
+        raise ValueError("every cell of linked tables needs a count")
+    relations = [(total, list(parts)) for total, parts in relations]
+    equations = sdc_audit.equations_for(cells, relations)
+    broken = np.abs(equations @ values) > 1e-9
+    if broken.any():
+        raise ValueError(f"the counts break the sum for {relations[int(np.argmax(broken))][0]!r}")
+    inequalities = [(list(lesser), list(greater)) for lesser, greater in inequalities]
+    orderings = sdc_audit.inequalities_for(cells, inequalities)
+    if (orderings @ values > 1e-9).any():
+        raise ValueError("the counts break an ordering (a group larger than its total)")
+    position = {cell: i for i, cell in enumerate(cells)}
+    n = len(cells)
+    cost = np.zeros(n) if priority is None else priority.reindex(cells).fillna(0).to_numpy(float)
+    ceiling = np.full(n, np.inf)
+    if upper is not None:
+        ceiling = upper.reindex(cells).astype("float64").fillna(np.inf).to_numpy()
+    fixed = np.zeros(n, dtype=bool)
+    fixed[[position[cell] for cell in known]] = True
+    small = (values >= 1) & (values < threshold) & ~fixed
+    state = [SHOWN] * n
+    for i in np.flatnonzero(small):
+        state[i] = PRIMARY
+    for cell in withheld:
+        state[position[cell]] = WITHHELD
+    auditor = sdc_audit.Auditor(values, equations, threshold, ceiling, orderings)
+    partners = [set() for _ in range(n)]  # cells sharing a sum with each cell
+    for row in np.vstack([equations, orderings]):
+        members = set(np.flatnonzero(row).tolist())
+        for i in members:
+            partners[i] |= members - {i}
+
+    def failing(states) -> set[int]:
+        return {i for i in range(n) if auditor.failure(i, states)}
+
+    def order(indices) -> list[int]:
+        return sorted(indices, key=lambda j: (cost[j], values[j], j))
+
+    eligible = [j for j in range(n) if state[j] == SHOWN and values[j] > 0 and not fixed[j]]
+    # with every eligible cell hidden the reader knows least: a cell still pinned then is given
+    # away by cells published elsewhere (never worth hiding), and a small count still failing
+    # cannot be protected by this table (the audit will stop it); both asked only when needed
+    widest = list(state)
+    for j in eligible:
+        widest[j] = SECONDARY
+    verdicts: dict[int, bool] = {}
+
+    def hopeless(i: int) -> bool:
+        if i not in verdicts:
+            verdicts[i] = bool(auditor.failure(i, widest))
+        return verdicts[i]
+
+    def first_failing(states) -> int | None:
+        return next((i for i in range(n) if auditor.failure(i, states) and not hopeless(i)), None)
+
+    while secondary and (exposed := first_failing(state)) is not None:
+        hidden = {i for i in range(n) if state[i] != SHOWN}
+        candidates = order(
+            j for j in eligible if state[j] == SHOWN and partners[j] & hidden and not hopeless(j)
+        )
+        if not candidates:
+            break  # nothing left to hide: the audit will stop the table
+        # one cell no dearer than the cheapest in a sum with the failing cell, if one will do
+        direct = [j for j in candidates if j in partners[exposed]]
+        limit = cost[direct[0]] if direct else -np.inf
+        choice = None
+        for j in (j for j in candidates if cost[j] <= limit):
+            trial = list(state)
+            trial[j] = SECONDARY
+            if not auditor.failure(exposed, trial):
+                choice = j
+                break
+        if choice is None:  # no one cell will do: the cheapest in a sum with it, then on
+            choice = (direct or candidates)[0]
+        state[choice] = SECONDARY
+
+    if secondary:  # show again each cell not needed, most costly first
+        allowed = failing(state)
+        for j in reversed(order(i for i in range(n) if state[i] == SECONDARY)):
+            if state[j] != SECONDARY:
+                continue
+            trial = list(state)
+            trial[j] = SHOWN
+            # a "[c]" the others now pin tells the reader nothing new when shown: show it too
+            # (cells tied one to one, such as a team's and the force's, go back in pairs)
+            while pinned := [
+                i
+                for i in range(n)
+                if trial[i] == SECONDARY and auditor.failure(i, trial) == "pinned to one value"
+            ]:
+                for i in pinned:
+                    trial[i] = SHOWN
+            if failing(trial) <= allowed:
+                state = trial
+
+    states = pd.Series(state, index=counts.index, dtype="str")
+    publication = sdc_audit.Publication(
+        values=pd.Series(values, index=counts.index),
+        states=states.copy(),
+        relations=relations,
+        threshold=threshold,
+        upper=None if upper is None else pd.Series(ceiling, index=counts.index),
+        name=name,
+        inequalities=inequalities,
+    )
+    if not secondary:
+        sdc_audit.require(publication, name or None)
+    states.attrs[sdc_audit.ATTRS_KEY] = [publication]
+    return states, publication
+
+
+def linked_suppression(
+    counts: pd.Series,
+    relations,
+    threshold: int = 5,
+    withheld=(),
+    priority: pd.Series | None = None,
+    upper: pd.Series | None = None,
+    known=(),
+) -> pd.Series:
+    """Which cells of one or more linked tables to hide so that no hidden count can be worked
+    out: :func:`protect` (see it for the parameters), returning only the states.
+
+    The returned Series carries its :class:`perfpack.sdc_audit.Publication` in
+    ``attrs["sdc"]``; attach it to the published table with :func:`perfpack.sdc_audit.carry`.
+    A small count that nothing can protect (the only non-zero part of a total in ``known``)
+    stays "primary" and the audit of the table will fail.
+    """
+    states, _ = protect(counts, relations, threshold, withheld, priority, upper, known)
+    return states
+
+
+# --------------------------------------------------------------------------------------------
+# tables in rows and columns
+
+
+def _row_names(frame: pd.DataFrame, columns: list) -> list:
+    """How to name each row in messages: the index, or the first label column when the index
+    is only positions."""
+    labels = [c for c in frame.columns if c not in columns]
+    if isinstance(frame.index, pd.RangeIndex) and labels:
+        return [str(v) for v in frame[labels[0]]]
+    return list(frame.index)
+
+
+def _plan(
+    frame: pd.DataFrame,
+    columns,
+    threshold: int = 5,
+    secondary: bool = True,
+    total_row=None,
+    total_column=None,
+    along: str = "both",
+    known_sums=(),
+    row_sums=(),
+    column_sums=(),
+    row_orderings=(),
+    name: str = "",
+) -> tuple[pd.DataFrame, sdc_audit.Publication]:
+    """The suppression mask of a table and its publication (see :func:`suppression_mask`)."""
+    if along not in ("both", "rows", "columns", "none"):
+        raise ValueError("along must be 'both', 'rows', 'columns' or 'none'")
+    if not secondary:  # the old "adds up to nothing" switch: now audited, never a leak
+        along = "none"
+    columns = list(columns)
+    values = _counts_matrix(frame, columns)
+    rows = _row_names(frame, columns)
+    if len(set(rows)) != len(rows):
+        rows = list(range(len(frame)))
+    n_rows = len(rows)
+    cell = {(i, j): (rows[i], columns[j]) for i in range(n_rows) for j in range(len(columns))}
+    present = {k: v for k, v in cell.items() if not np.isnan(values[k])}
+    counts = {label: values[k] for k, label in present.items()}
+    cost = {label: 0.0 for label in counts}
+    known, withheld, relations = [], [], []
+    t_row = None if total_row is None else list(frame.index).index(total_row)
+    t_col = None if total_column is None else columns.index(total_column)
+    for k, label in present.items():
+        if k[0] == t_row or k[1] == t_col:
+            cost[label] = 1.0  # a total only when no body cell will do
+
+    orderings = []
+
+    def add_sum(total_label, part_keys, shown_total: bool = False):
+        parts = [present[k] for k in part_keys if k in present]
+        total, added = counts[total_label], sum(counts[p] for p in parts)
+        if (
+            shown_total
+            and total != added
+            and all(counts[p] <= total for p in parts)
+            and (total < added)
+        ):  # groups that overlap (a person in two): at most their sum, at least each
+            orderings.append(([total_label], parts))
+            orderings.extend(([p], [total_label]) for p in parts)
+            return
+        relations.append((total_label, parts))
+
+    def add_known(label, part_keys):
+        counts[label] = float(sum(values[k] for k in part_keys if k in present))
+        known.append(label)
+        add_sum(label, part_keys)
+
+    body_cols = [j for j in range(len(columns)) if j != t_col]
+    body_rows = [i for i in range(n_rows) if i != t_row]
+    for i in range(n_rows):
+        line = [(i, j) for j in body_cols]
+        if t_col is not None and (i, t_col) in present:
+            add_sum(present[(i, t_col)], line, shown_total=True)
+        elif along in ("both", "rows") and len(line) > 1:
+            add_known(("row total", rows[i]), line)
+    for j in range(len(columns)):
+        line = [(i, j) for i in body_rows]
+        if t_row is not None and (t_row, j) in present:
+            add_sum(present[(t_row, j)], line, shown_total=True)
+        elif along in ("both", "columns") and len(line) > 1:
+            add_known(("column total", columns[j]), line)
+    for number, cells in enumerate(known_sums):
+        keys = [(rows.index(r) if r in rows else list(frame.index).index(r), columns.index(c))
+                for r, c in cells]  # fmt: skip
+        add_known(("published sum", number), keys)
+
+    def position(row) -> int:
+        return rows.index(row) if row in rows else list(frame.index).index(row)
+
+    def inner_sum(total_key, specs, where: str) -> None:
+        """A sum inside one line; ``specs`` are table keys or (label, value) of parts the
+        table does not show (value NaN: the total less the others)."""
+        if total_key not in present:
+            return  # no published total in this line: nothing ties the parts
+        labels = []
+        for spec in specs:
+            if isinstance(spec[0], tuple):  # a part the table does not show
+                label, value = spec
+                counts[label] = value
+                withheld.append(label)
+                labels.append(label)
+            elif spec in present:
+                labels.append(present[spec])
+        derived = [p for p in labels if np.isnan(counts[p])]
+        if len(derived) > 1:
+            raise ValueError(f"in {where}, more than one part of a sum has no count")
+        for label in derived:
+            rest = values[total_key] - sum(counts[p] for p in labels if p != label)
+            if rest < 0:
+                raise ValueError(f"in {where}, the parts of a sum exceed its total")
+            counts[label] = rest
+        relations.append((present[total_key], labels))
+
+    for total, parts in row_sums:
+        for i in range(n_rows):
+            specs = []
+            for part in parts:
+                if part in columns:
+                    specs.append((i, columns.index(part)))
+                elif part in frame.columns:
+                    specs.append(((rows[i], part), float(pd.to_numeric(frame[part]).iloc[i])))
+                else:
+                    specs.append(((rows[i], part), np.nan))
+            key = (i, columns.index(total)) if total in columns else None
+            inner_sum(key, specs, f"row {rows[i]!r}")
+    for total, parts in column_sums:
+        for j, column in enumerate(columns):
+            specs = [
+                (position(part), j)
+                if part in rows or part in frame.index
+                else ((part, column), np.nan)
+                for part in parts
+            ]
+            inner_sum((position(total), j), specs, f"column {column!r}")
+    for lesser, greater in row_orderings:
+        for i in range(n_rows):
+            sides = [
+                [present[(i, columns.index(c))] for c in side if (i, columns.index(c)) in present]
+                for side in (lesser, greater)
+            ]
+            if all(sides):
+                orderings.append((sides[0], sides[1]))
+    series = pd.Series(counts, dtype="float64")
+    series.index = pd.Index(list(counts), tupleize_cols=False)
+    states, publication = protect(
+        series,
+        relations,
+        threshold,
+        withheld=withheld,
+        priority=pd.Series(cost).reindex(series.index).fillna(0.0),
+        known=known,
+        secondary=secondary,
+        name=name,
+        inequalities=orderings,
+    )
+    labels = np.full(values.shape, "", dtype=object)
+    for k, label in present.items():
+        labels[k] = states[label]
+    mask = pd.DataFrame(labels, index=frame.index, columns=columns)
+    mask.attrs[sdc_audit.ATTRS_KEY] = [publication]
+    return mask, publication
+
+
 def suppression_mask(
     frame: pd.DataFrame,
     columns,
@@ -63,6 +450,10 @@ def suppression_mask(
     total_row=None,
     total_column=None,
     along: str = "both",
+    known_sums=(),
+    row_sums=(),
+    column_sums=(),
+    row_orderings=(),
 ) -> pd.DataFrame:
     """Which count cells to hide, and why.
 
@@ -75,62 +466,59 @@ def suppression_mask(
     threshold : int, default 5
         Counts from 1 to ``threshold - 1`` are hidden (primary suppression).
     secondary : bool, default True
-        Hide further cells so that no row or column holds exactly one hidden cell.
+        Hide further cells until no hidden cell can be worked out (:func:`protect`). False
+        (kept for old callers) says no line adds up to a figure published elsewhere (as
+        ``along="none"``) and hides nothing more, but the table is still audited against the
+        totals it shows, ``known_sums`` and ``row_sums``: a
+        :class:`~perfpack.sdc_audit.DisclosureError` if a hidden cell can be worked out.
     total_row : label, optional
-        Index label of a row of column totals, if the table has one. It takes part in the column
-        lines (it is their total) and is only chosen for secondary suppression as a last resort.
+        Index label of a row of column totals shown in the table: each column's body cells add
+        up to it. It is hidden only when no body cell will do. A total below its column's sum
+        and at least each cell (groups that overlap: a person in two cohorts) is taken as what
+        it is, at most the sum and at least each part.
     total_column : str, optional
-        Name of a row-total column among ``columns``, if the table has one; handled likewise.
-    along : {"both", "rows", "columns"}, default "both"
-        Which lines have a known total and so need secondary suppression: each row (across the
-        count columns), each column (down the rows), or both.
+        Name of a row-total column among ``columns``, handled likewise.
+    along : {"both", "rows", "columns", "none"}, default "both"
+        Lines whose total is published elsewhere though the table does not show it: each row
+        (across the count columns), each column (down the rows), both, or none (a top list, or
+        columns that are different measures).
+    known_sums : iterable of list of (row, column)
+        Further sums of cells published elsewhere on the page; each list is one sum (a list of
+        one cell: that cell is published elsewhere). Rows are named as in the index, or by
+        the first label column when the index is only positions.
+    row_sums : iterable of (str, list of str)
+        Sums inside every row: ``("individuals", ["repeaters", "once"])`` says a row's
+        individuals are its repeaters plus those who went missing once. A part that is not
+        among ``columns`` is not published but protected: taken from its column of ``frame``
+        if there is one, else worked out as the total less the other parts (one at most).
+    column_sums : iterable of (row, list of rows)
+        Sums inside every column, the same way: ``("From care homes", ["Children from care
+        homes", "adults"])``; a part that is not a row of the table is worked out.
+    row_orderings : iterable of (list of str, list of str)
+        Orderings inside every row, between count columns: ``(["individuals", "repeaters"],
+        ["episodes"])`` says individuals plus repeaters are at most the episodes (a repeater
+        has two or more).
 
     Returns
     -------
     DataFrame
         Same index and ``columns`` as the count cells, holding ``""`` (shown), ``"primary"``
-        or ``"secondary"``.
+        or ``"secondary"``; ``attrs["sdc"]`` holds the publication to audit.
     """
-    if along not in ("both", "rows", "columns"):
-        raise ValueError("along must be 'both', 'rows' or 'columns'")
-    columns = list(columns)
-    values = _counts_matrix(frame, columns)
-    n_rows, n_cols = values.shape
-    filled = np.nan_to_num(values, nan=0.0)
-    state = np.zeros(values.shape, dtype=np.int8)  # 0 shown, 1 primary, 2 secondary
-    state[(filled >= 1) & (filled < threshold)] = 1
-
-    margin = np.zeros(values.shape, dtype=bool)
-    if total_row is not None:
-        margin[list(frame.index).index(total_row), :] = True
-    if total_column is not None:
-        margin[:, columns.index(total_column)] = True
-
-    def lines():
-        if along in ("both", "rows"):
-            for i in range(n_rows):
-                yield [(i, j) for j in range(n_cols)]
-        if along in ("both", "columns"):
-            for j in range(n_cols):
-                yield [(i, j) for i in range(n_rows)]
-
-    changed = secondary
-    while changed:
-        changed = False
-        for line in lines():
-            hidden = [cell for cell in line if state[cell]]
-            if len(hidden) != 1:
-                continue
-            candidates = [cell for cell in line if not state[cell] and filled[cell] > 0]
-            if not candidates:
-                continue
-            # the smallest non-zero body cell; a total only when no body cell is left
-            choice = min(candidates, key=lambda c: (margin[c], filled[c]))
-            state[choice] = 2
-            changed = True
-
-    labels = np.array(["", "primary", "secondary"], dtype=object)[state]
-    return pd.DataFrame(labels, index=frame.index, columns=columns)
+    mask, _ = _plan(
+        frame,
+        columns,
+        threshold,
+        secondary,
+        total_row,
+        total_column,
+        along,
+        known_sums,
+        row_sums,
+        column_sums,
+        row_orderings,
+    )
+    return mask
 
 
 def suppress_small(
@@ -142,6 +530,10 @@ def suppress_small(
     total_column=None,
     thousands: bool = True,
     along: str = "both",
+    known_sums=(),
+    row_sums=(),
+    column_sums=(),
+    row_orderings=(),
 ) -> pd.DataFrame:
     """A copy of ``frame`` ready to publish: the count ``columns`` as text, small counts hidden.
 
@@ -154,20 +546,20 @@ def suppress_small(
     threshold : int, default 5
         Counts from 1 to ``threshold - 1`` are shown as ``"<threshold>"`` (``"<5"``).
     secondary : bool, default True
-        Also hide (as ``"[c]"``) the smallest other count in any row or column that would
-        otherwise hold exactly one hidden cell, repeating until none does. See the module note.
+        Also hide (as ``"[c]"``) what would let a hidden count be worked out; with False the
+        table is audited as it stands (see :func:`suppression_mask`).
     total_row, total_column : optional
-        A totals row (index label) or column (name, among ``columns``); see
-        :func:`suppression_mask`. A total of 1 to 4 is itself hidden.
+        A totals row (index label) or column (name, among ``columns``) shown in the table.
     thousands : bool, default True
         Write shown counts with thousands separators (``"1,234"``).
-    along : {"both", "rows", "columns"}, default "both"
-        Which lines add up to a known total (see :func:`suppression_mask`).
+    along, known_sums, row_sums, column_sums, row_orderings : optional
+        The sums published elsewhere or implied, see :func:`suppression_mask`.
 
     Returns
     -------
     DataFrame
-        Same index and columns; each count column of dtype ``str``. A missing count stays missing.
+        Same index and columns; each count column of dtype ``str``. A missing count stays
+        missing. ``attrs["sdc"]`` holds the publication the display path audits.
 
     Examples
     --------
@@ -176,7 +568,19 @@ def suppress_small(
     ['<5', '[c]']
     """
     columns = list(columns)
-    mask = suppression_mask(frame, columns, threshold, secondary, total_row, total_column, along)
+    mask, publication = _plan(
+        frame,
+        columns,
+        threshold,
+        secondary,
+        total_row,
+        total_column,
+        along,
+        known_sums,
+        row_sums,
+        column_sums,
+        row_orderings,
+    )
     out = frame.copy()
     small = primary_mark(threshold)
     for column in columns:
@@ -185,9 +589,10 @@ def suppress_small(
             None if pd.isna(n) else (f"{int(n):,}" if thousands else str(int(n))) for n in numbers
         ]
         texts = pd.Series(shown, index=frame.index, dtype="str")
-        texts = texts.mask(mask[column] == "primary", small)
-        texts = texts.mask(mask[column] == "secondary", SECONDARY_MARK)
+        texts = texts.mask(mask[column] == PRIMARY, small)
+        texts = texts.mask(mask[column] == SECONDARY, SECONDARY_MARK)
         out[column] = texts
+    out.attrs[sdc_audit.ATTRS_KEY] = [publication]
     return out
 
 
@@ -219,7 +624,7 @@ def suppressed_crosstab(
     -------
     DataFrame
         Rows ``index`` values then ``total_label``; columns the ``columns`` values then
-        ``total_label``; every cell text, small counts hidden with secondary suppression across
+        ``total_label``; every cell text, small counts hidden so that the audit passes across
         the body and the totals.
     """
     table = pd.crosstab(records[index], records[columns])
@@ -236,216 +641,3 @@ def suppressed_crosstab(
     return suppress_small(
         table, list(table.columns), threshold, total_row=total_label, total_column=total_label
     )
-
-
-# --------------------------------------------------------------------------------------------
-# linked tables: cells tied together by known sums
-
-
-_SHOWN, _PRIMARY, _SECONDARY, _WITHHELD = 0, 1, 2, 3
-_STATE_NAMES = ("", "primary", "secondary", "withheld")
-
-
-def linked_suppression(
-    counts: pd.Series,
-    relations,
-    threshold: int = 5,
-    withheld=(),
-    priority: pd.Series | None = None,
-    upper: pd.Series | None = None,
-    known=(),
-) -> pd.Series:
-    """Which cells of one or more linked tables to hide so that no small count can be worked out.
-
-    The row-and-column rule of :func:`suppression_mask` misses sums that cross tables (BAME is
-    Asian + Black + Mixed + Other, each published in a different table) and what a reader knows
-    about hidden cells: a ``"<5"`` is 1 to 4 and a ``"[c]"`` at least 5, because every
-    non-zero count under 5 is shown as ``"<5"``. So two ``"<5"`` cells that must add up to 8
-    are both 4. Here every cell is a variable, every known sum an equation, and a small count
-    is safe only when the published figures (the shown cells, the equations and those bounds)
-    leave it at least two possible values. That is checked with a linear programme for the
-    least and the greatest value each small count can take. While some small count is
-    pinned to one value, the cheapest shown cell (lowest ``priority``, then smallest count)
-    whose hiding frees it is hidden too, if one costs no more than the cheapest cell in a sum
-    with it; otherwise every shown cell in a sum with a hidden one is hidden and the search
-    goes on. Finally each hidden cell not needed is shown again, most costly first, so the
-    figures that matter most stay shown where cheaper ones can be hidden instead. Zeros are
-    always shown and never chosen.
-
-    Parameters
-    ----------
-    counts : Series
-        Every cell, whole numbers of zero or more, indexed by any hashable label (for instance
-        ``(team, group)`` tuples).
-    relations : iterable of (label, list of labels)
-        Known sums: ``(total, parts)`` means ``counts[total] == counts[parts].sum()``. A
-        ValueError if the counts break one.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` must not be worked out.
-    withheld : iterable of labels
-        Cells the reader never sees (not published, or already hidden for another reason).
-        They are never marked primary or secondary, but a small count among them is protected
-        like any other.
-    priority : Series, optional
-        Cost of hiding each cell (lower is hidden first); default 0 for every cell. Give the
-        figures that matter most the highest cost.
-    upper : Series, optional
-        An upper bound the reader knows for a cell's value when it is hidden (for instance the
-        number of searches behind a count of positive outcomes); default none.
-    known : iterable of labels
-        Cells published elsewhere in full (a window's total searches): always shown, never
-        hidden and, whatever their value, not protected.
-
-    Returns
-    -------
-    Series of str
-        Same index as ``counts``: ``""`` (shown), ``"primary"`` (1 to ``threshold - 1``),
-        ``"secondary"`` (hidden to protect a small count) or ``"withheld"``.
-
-    Notes
-    -----
-    The check treats counts as real numbers between their bounds (a linear programme), so a
-    value that only whole-number reasoning could pin down would not be caught. A small count
-    that nothing can protect (the only non-zero part of a total in ``known``) stays "primary":
-    the total published elsewhere gives it away whatever this table does.
-    """
-    from scipy.optimize import linprog
-
-    cells = list(counts.index)
-    if len(set(cells)) != len(cells):
-        raise ValueError("each cell label must be unique")
-    position = {cell: i for i, cell in enumerate(cells)}
-    values = _counts_matrix(counts.to_frame("n"), ["n"])[:, 0]
-    if np.isnan(values).any():
-        raise ValueError("every cell of linked tables needs a count")
-    relations = [(total, list(parts)) for total, parts in relations]
-    equations = np.zeros((len(relations), len(cells)))
-    for row, (total, parts) in enumerate(relations):
-        equations[row, position[total]] += 1.0
-        for part in parts:
-            equations[row, position[part]] -= 1.0
-    broken = np.abs(equations @ values) > 1e-9
-    if broken.any():
-        raise ValueError(f"the counts break the sum for {relations[int(np.argmax(broken))][0]!r}")
-
-    n = len(cells)
-    cost = np.zeros(n) if priority is None else priority.reindex(cells).fillna(0).to_numpy(float)
-    ceiling = np.full(n, np.inf)
-    if upper is not None:
-        ceiling = upper.reindex(cells).fillna(np.inf).to_numpy(float)
-    small = (values >= 1) & (values < threshold)
-    fixed = np.zeros(n, dtype=bool)
-    fixed[[position[cell] for cell in known]] = True
-    small &= ~fixed
-    state = np.full(n, _SHOWN, dtype=np.int8)
-    state[small] = _PRIMARY
-    state[[position[cell] for cell in withheld]] = _WITHHELD
-    protected = [int(i) for i in np.flatnonzero(small)]
-    partners = [set() for _ in range(n)]  # cells sharing a sum with each cell
-    for row in equations:
-        members = set(np.flatnonzero(row).tolist())
-        for i in members:
-            partners[i] |= members - {i}
-
-    def bounds(i: int, states: np.ndarray) -> tuple[float, float]:
-        top = ceiling[i]
-        if states[i] == _PRIMARY:
-            return 1.0, min(threshold - 1.0, top)
-        if states[i] == _SECONDARY:
-            return float(threshold), top
-        return 0.0, top
-
-    def whole_numbers(low: float, high: float) -> int:
-        if math.isinf(high):
-            return 2
-        return int(math.floor(high + 1e-7) - math.ceil(low - 1e-7) + 1)
-
-    equations_of = [np.flatnonzero(equations[:, j]).tolist() for j in range(n)]
-    memo: dict = {}
-
-    def component(i: int, states: np.ndarray) -> list[int]:
-        """The hidden cells tied to cell ``i`` through sums of hidden cells: only they bear on
-        what ``i`` can be."""
-        found, queue = {i}, [i]
-        while queue:
-            cell = queue.pop()
-            for row in equations_of[cell]:
-                for other in np.flatnonzero(equations[row]).tolist():
-                    if states[other] != _SHOWN and other not in found:
-                        found.add(other)
-                        queue.append(other)
-        return sorted(found)
-
-    def pinned(i: int, states: np.ndarray) -> bool:
-        """Whether the published figures leave cell ``i`` only one whole-number value (and
-        its mark alone did not already)."""
-        own = bounds(i, states)
-        if whole_numbers(*own) <= 1:
-            return False  # nothing hiding more could change
-        unknown = np.array(component(i, states))
-        key = (i, tuple(unknown.tolist()), tuple(states[unknown].tolist()))
-        if key in memo:
-            return memo[key]
-        known = np.flatnonzero(states == _SHOWN)
-        rows = np.flatnonzero(np.abs(equations[:, unknown]).sum(axis=1) > 0)
-        matrix = equations[np.ix_(rows, unknown)]
-        target = -equations[np.ix_(rows, known)] @ values[known]
-        limits = [bounds(int(j), states) for j in unknown]
-        column = int(np.flatnonzero(unknown == i)[0])
-        found = []
-        for sign in (1.0, -1.0):
-            objective = np.zeros(len(unknown))
-            objective[column] = sign
-            result = linprog(
-                objective,
-                A_eq=matrix if len(rows) else None,
-                b_eq=target if len(rows) else None,
-                bounds=limits,
-                method="highs",
-            )
-            if result.status == 3:  # unbounded: no upper limit
-                found = [0.0, math.inf]
-                break
-            if result.status != 0:
-                raise RuntimeError(f"disclosure check failed: {result.message}")
-            found.append(sign * result.fun)
-        memo[key] = whole_numbers(found[0], found[1]) <= 1
-        return memo[key]
-
-    def first_pinned(states: np.ndarray) -> int | None:
-        return next((i for i in protected if pinned(i, states)), None)
-
-    def order(indices) -> list[int]:
-        return sorted(indices, key=lambda j: (cost[j], values[j], j))
-
-    while (exposed := first_pinned(state)) is not None:
-        hidden = set(np.flatnonzero(state != _SHOWN).tolist())
-        candidates = order(
-            j
-            for j in range(n)
-            if state[j] == _SHOWN and values[j] > 0 and not fixed[j] and partners[j] & hidden
-        )
-        if not candidates:
-            break
-        # one cell no dearer than the cheapest in a sum with the exposed cell, if one will do
-        direct = [j for j in candidates if j in partners[exposed]]
-        limit = cost[direct[0]] if direct else -np.inf
-        choice = None
-        for j in (j for j in candidates if cost[j] <= limit):
-            trial = state.copy()
-            trial[j] = _SECONDARY
-            if not pinned(exposed, trial):
-                choice = j
-                break
-        if choice is not None:
-            state[choice] = _SECONDARY
-        else:  # no one cell will do: hide the whole frontier, the pruning below re-shows
-            state[candidates] = _SECONDARY
-
-    for j in reversed(order(np.flatnonzero(state == _SECONDARY).tolist())):
-        trial = state.copy()
-        trial[j] = _SHOWN
-        if first_pinned(trial) is None:
-            state = trial
-
-    return pd.Series(np.array(_STATE_NAMES, dtype=object)[state], index=counts.index, dtype="str")

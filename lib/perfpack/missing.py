@@ -1110,31 +1110,44 @@ def display_counts(
     table: pd.DataFrame, previous: Window, current: Window, label: str, secondary: bool = True
 ) -> pd.DataFrame:
     """A :func:`counts_by_column` table as published: counts 1-4 hidden, shares to one decimal
-    (hidden with their count)."""
+    (hidden with their count). Each window's categories add up to its episodes, which the
+    summary table publishes; the two windows add up to nothing (``along="columns"``)."""
     frame = table.reset_index()
     frame = frame.rename(columns={frame.columns[0]: label})
-    shown = disclosure.suppress_small(frame, ["previous", "current"], secondary=secondary)
+    shown = disclosure.suppress_small(
+        frame, ["previous", "current"], along="columns" if secondary else "none"
+    )
     out = pd.DataFrame({label: frame[label].astype("str")})
     for name, window in (("previous", previous), ("current", current)):
         hidden = shown[name].isin([disclosure.primary_mark(), disclosure.SECONDARY_MARK])
         share = frame[f"{name}_share"].map(_pct1).where(~hidden, "–")
         out[period_label(window)] = shown[name]
         out[f"Share, {period_label(window)}"] = share
-    return out
+    return disclosure.carry(out, shown)
 
 
 def display_profile(profile: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
-    """:func:`vulnerability_profile` as published (counts 1-4 hidden, no secondary suppression:
-    the rows overlap and add up to nothing). A row's change is "–" when either of its counts is
-    hidden: "<5 | 12 | +300%" would give the hidden count (12 / 4 = 3)."""
+    """:func:`vulnerability_profile` as published: counts 1-4 hidden; the rows overlap and add
+    up to nothing published, except that episodes from care homes less those of children are
+    the adults', which are protected too (secondary suppression when needed). A row's change
+    is "–" when either of its counts is hidden: "<5 | 12 | +300%" would give the hidden count
+    (12 / 4 = 3)."""
     counts_rows = profile.drop(index=[m for m in profile.index if m.endswith("(%)")])
-    mask = disclosure.suppression_mask(
-        counts_rows.reset_index(), ["previous", "current"], threshold=SMALL_COUNT, secondary=False
-    )
+    care = ("Episodes from care homes", "Episodes of children from care homes")
     shown = disclosure.suppress_small(
-        counts_rows.reset_index(), ["previous", "current"], threshold=SMALL_COUNT, secondary=False
+        counts_rows.reset_index(),
+        ["previous", "current"],
+        threshold=SMALL_COUNT,
+        along="none",
+        # care homes less their children is the adults: protected though not shown
+        column_sums=[(care[0], [care[1], "adults from care homes"])]
+        if all(m in counts_rows.index for m in care)
+        else (),
     )
-    hidden = (mask != "").any(axis=1).to_numpy()
+    mask = shown[["previous", "current"]].isin(
+        [disclosure.primary_mark(SMALL_COUNT), disclosure.SECONDARY_MARK]
+    )
+    hidden = mask.any(axis=1).to_numpy()
     out = pd.DataFrame(
         {
             "Measure": shown["measure"],
@@ -1154,7 +1167,7 @@ def display_profile(profile: pd.DataFrame, previous: Window, current: Window) ->
                 _pct1(profile.loc[measure, "current"]),
                 "–",
             ]
-    return out
+    return disclosure.carry(out, shown)
 
 
 def display_forecast(forecast: pd.DataFrame) -> pd.DataFrame:

@@ -57,8 +57,29 @@ def show_markdown(text: str) -> None:
     display(markdown_bundle(text), raw=True)
 
 
-def table_html(frame: pd.DataFrame, caption: str | None = None, index: bool = False) -> str:
-    """A DataFrame as an accessible HTML table with an optional caption."""
+def table_html(
+    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=None
+) -> str:
+    """A DataFrame as an accessible HTML table with an optional caption.
+
+    A table with hidden cells carries what it publishes (``frame.attrs["sdc"]``, set by
+    :mod:`perfpack.disclosure`); it is audited first (:func:`perfpack.sdc_audit.audit_frame`)
+    and a :class:`~perfpack.sdc_audit.DisclosureError` naming the caption and the cell stops it.
+    ``counts`` names the columns that hold counts (``True``: every column): a table showing a
+    count from 1 to 4 there is refused, since small counts go through suppression first.
+    """
+    from perfpack import sdc_audit  # here, so this edit stays local to the table functions
+
+    sdc_audit.audit_frame(frame, caption)
+    if counts is not None:
+        columns = list(frame.columns) if counts is True else list(counts)
+        small = sdc_audit.small_count_cells(frame, columns)
+        if small:
+            row, column = small[0]
+            raise sdc_audit.DisclosureError(
+                f"table {caption or 'a table'!r} shows a count of 1 to 4 at row {row!r}, column "
+                f"{column!r}: small counts must go through perfpack.disclosure first"
+            )
     body = frame.to_html(index=index, border=0, classes="perfpack-table", na_rep="–", escape=True)
     if caption:
         # insert the caption right after the opening tag, whatever attributes pandas gives it
@@ -68,7 +89,10 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, index: bool = Fa
     return body
 
 
-def show_table(frame: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
+def show_table(
+    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=None
+) -> None:
+    """Display :func:`table_html` (audited first; see there for ``counts``)."""
     from IPython.display import HTML, display
 
-    display(HTML(table_html(frame, caption, index)))
+    display(HTML(table_html(frame, caption, index, counts)))

@@ -388,15 +388,25 @@ def object_shares(searches: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def object_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """:func:`object_shares` formatted to publish."""
-    return pd.DataFrame(
+def object_table(shares: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """:func:`object_shares` formatted to publish: a count of 1 to ``threshold - 1`` is shown
+    as "<5", with whatever the window's total searches (published) would give it away with
+    (:func:`perfpack.disclosure.suppress_small`); a hidden count's share is hidden with it."""
+    frame = pd.DataFrame({"object": list(shares["object"]), "searches": list(shares["searches"])})
+    shown = disclosure.suppress_small(frame, ["searches"], threshold, along="columns")
+    marks = (disclosure.primary_mark(threshold), disclosure.SECONDARY_MARK)
+    hidden = shown["searches"].isin(marks).to_numpy()
+    out = pd.DataFrame(
         {
-            "Object of search": shares["object"],
-            "Searches": [format_count(n) for n in shares["searches"]],
-            "Share of searches": [format_pct(v, 1) for v in shares["share"]],
+            "Object of search": shares["object"].to_numpy(),
+            "Searches": shown["searches"].to_numpy(),
+            "Share of searches": [
+                text if h else format_pct(v, 1)
+                for v, h, text in zip(shares["share"], hidden, shown["searches"], strict=True)
+            ],
         }
     )
+    return disclosure.carry(out, shown)
 
 
 def monthly_searches(
@@ -476,9 +486,9 @@ def age_suppression(ages: pd.DataFrame, threshold: int = 5) -> pd.Series:
     ``"secondary"``, one per row). The ranges add up to every search in the window, which the
     appendix publishes, so no hidden range can be worked out from the others."""
     counts = pd.Series(ages["searches"].to_numpy(), index=list(ages["age_range"]))
-    return pd.Series(
-        suppression_with_total(counts, threshold).to_numpy(), index=ages.index, dtype="str"
-    )
+    states = suppression_with_total(counts, threshold)
+    out = pd.Series(states.to_numpy(), index=ages.index, dtype="str")
+    return disclosure.carry(out, states)
 
 
 def date_only_count(searches: pd.DataFrame) -> int:
@@ -697,7 +707,11 @@ def _team_states(
         priority=priority,
         upper=reader_limit,
     )
-    return as_frame(search_states), as_frame(positive_states)
+    searched_out, positives_out = as_frame(search_states), as_frame(positive_states)
+    # what the team tables publish, for the audit before they are shown
+    disclosure.carry(searched_out, search_states, positive_states)
+    disclosure.carry(positives_out, search_states, positive_states)
+    return searched_out, positives_out
 
 
 def team_breakdown(
@@ -763,7 +777,7 @@ def team_breakdown(
                     "share_suppressed": bool(state) or total_hidden,
                 }
             )
-    return pd.DataFrame(rows)
+    return disclosure.carry(pd.DataFrame(rows), search_states)
 
 
 def _mark(state: str, threshold: int) -> str:
@@ -827,7 +841,7 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
             else:
                 row[name] = format_pct(cell["positive_rate"], 2)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return disclosure.carry(pd.DataFrame(rows), breakdown)
 
 
 def team_table_note(threshold: int = 5) -> str:
@@ -1056,6 +1070,7 @@ def disproportionality(
         pd.Series(cost),
     )
     table["suppressed"] = [states.get(group, "") for group in table["group"]]
+    disclosure.carry(table, states)
     white_hidden = bool(states[WHITE])
     table["ratio_suppressed"] = [
         group in FIVE_GROUPS and (bool(state) or white_hidden)
@@ -1102,7 +1117,7 @@ def disproportionality_table(table: pd.DataFrame, threshold: int = 5) -> pd.Data
             ],
         }
     )
-    return out
+    return disclosure.carry(out, table)
 
 
 def disproportionality_note(table: pd.DataFrame, threshold: int = 5) -> str:
@@ -1222,6 +1237,7 @@ def age_chart(ages: pd.DataFrame, threshold: int = 5, n_months: int = 12):
     give it away is labelled "[c]" (:func:`age_suppression`). Returns ``(fig, alt)``."""
     span = months_text(n_months)
     states = age_suppression(ages, threshold)
+    disclosure.audit_frame(states, f"Stop searches by age range, last {span}")
     hidden = states != ""
     shown = pd.Series(
         [
