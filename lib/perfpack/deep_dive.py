@@ -203,15 +203,16 @@ def cohort_counts_shown(summary: pd.DataFrame) -> pd.DataFrame:
         summary, _COUNT_COLUMNS[:2], total_row=ALL, along="columns"
     )
     cohorts = [c for c in summary.index if c != ALL]
-    people = pd.concat(
-        [
-            disclosure.suppress_small(summary.loc[cohorts], _PEOPLE_COLUMNS, along="columns"),
-            disclosure.suppress_small(summary.loc[[ALL]], _PEOPLE_COLUMNS, along="columns"),
-        ]
+    cohort_people = disclosure.suppress_small(
+        summary.loc[cohorts], _PEOPLE_COLUMNS, along="columns"
     )
-    return pd.concat(
+    all_people = disclosure.suppress_small(summary.loc[[ALL]], _PEOPLE_COLUMNS, along="columns")
+    people = pd.concat([cohort_people, all_people])
+    shown = pd.concat(
         [episodes_part[_COUNT_COLUMNS[:2]], people.loc[summary.index, _PEOPLE_COLUMNS]], axis=1
     )
+    # the audit record follows the rebuilt table to the display path (present.table_html)
+    return disclosure.carry(shown, episodes_part, cohort_people, all_people)
 
 
 def cohort_hidden(summary: pd.DataFrame) -> pd.DataFrame:
@@ -285,7 +286,7 @@ def cohort_table(summary: pd.DataFrame, previous: Window, current: Window) -> pd
     )
     out["Holm-adjusted"] = blank_or(summary["repeat_rate_p_holm"], any_hidden, stats.format_p_value)
     out.index.name = "Cohort"
-    return out.reset_index()
+    return disclosure.carry(out.reset_index(), shown)
 
 
 def cohort_findings(summary: pd.DataFrame, alpha: float = ALPHA) -> str:

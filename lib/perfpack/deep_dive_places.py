@@ -95,7 +95,7 @@ def location_table(
     )
     people = disclosure.suppress_small(frame, ["people"], along="rows")
     names = {"Other": f"Other {place_noun}", "All": f"All {place_noun}"}
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             "Place (pseudonymous id)": [names.get(i, i) for i in frame.index],
             f"Episodes, {period_label(previous)}": episodes["episodes_previous"].to_numpy(),
@@ -103,6 +103,7 @@ def location_table(
             f"People, {period_label(current)}": people["people"].to_numpy(),
         }
     )
+    return disclosure.carry(shown, episodes, people)
 
 
 def concentration(
