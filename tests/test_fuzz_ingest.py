@@ -386,9 +386,7 @@ def test_police_harmless_changes_give_the_same_crimes(police_world, police_base,
         files[name] = (b"\xef\xbb\xbf" if data.draw(st.booleans(), label="bom") else b"") + out
     as_zip = data.draw(st.booleans(), label="zip")
     n = next(_counter)
-    download = (
-        make_zip(root / f"d{n}.zip", files) if as_zip else write_files(root / f"d{n}", files)
-    )
+    download = make_zip(root / f"d{n}.zip", files) if as_zip else write_files(root / f"d{n}", files)
     before = snapshot(processed)
     status, err = run_police(download, processed)
     assert status == 0, err
