@@ -21,8 +21,8 @@ import unicodedata
 
 import yaml
 
-#: Default size limit of one input file, in MiB (the national all-forces zip is 76 MiB, its
-#: largest member about 180 MiB uncompressed).
+#: Default size limit of one input file, in MiB (the national all-forces zip is 76 MiB; its
+#: 208 members hold 370 MiB uncompressed, the largest 3.9 MiB; a force extract is tens of MiB).
 DEFAULT_MAX_INPUT_MB = 1024
 #: Environment variable overriding the limit (a whole number of MiB, at least 1).
 MAX_INPUT_ENV = "PERFPACK_MAX_INPUT_MB"
