@@ -427,13 +427,13 @@ def _month_text(period) -> str | None:
     return None if pd.isna(period) else str(period)
 
 
-def _input_record(spec: ExtractSpec, data: bytes, table: pd.DataFrame) -> dict:
+def _input_record(spec: ExtractSpec, digest: str, table: pd.DataFrame) -> dict:
     months = table["month"].dropna()
     return {
         "extract": spec.table,
         "table": spec.table,
         "file": spec.file,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": digest,
         "rows": int(len(table)),
         "first_month": str(spec.first_month),
         "last_month": str(spec.last_month),
@@ -500,12 +500,14 @@ def ingest(
     raw_manifest = read_manifest(raw_dir)
 
     extracts: dict[str, Extract] = {}
-    payloads: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
     problems: dict[str, pd.DataFrame] = {}
     for table, contract in CONTRACTS.items():
         spec = raw_manifest.extracts[table]
-        payloads[table] = _read_input(raw_dir / spec.file, spec.file)
-        extract, found = _check_one(contract, spec, payloads[table], reference_dir)
+        data = _read_input(raw_dir / spec.file, spec.file)
+        digests[table] = hashlib.sha256(data).hexdigest()
+        extract, found = _check_one(contract, spec, data, reference_dir)
+        del data  # the checked text frame is all that is kept
         extracts[table] = extract
         problems[spec.file] = found
     error = error_from(problems)
@@ -522,7 +524,7 @@ def ingest(
         "note": raw_manifest.note,
         "data_source": "force",
         "inputs": [
-            _input_record(raw_manifest.extracts[t], payloads[t], outputs[t]) for t in CONTRACTS
+            _input_record(raw_manifest.extracts[t], digests[t], outputs[t]) for t in CONTRACTS
         ],
     }
     _write_atomically(processed_dir, outputs, manifest)

@@ -145,16 +145,23 @@ def cell_problems(
 
     ``describe`` is the problem text, or a function mapping the offending values (a Series of
     ``repr`` strings, e.g. ``'2019-13-01'``) to it, vectorised (``lambda v: v + " is not a date"``).
+    Messages are written for the first ``IngestError.MAX_KEPT`` rows only (the rest are blank but
+    counted), so a file where every cell is bad costs no more memory than its line numbers.
     """
     if not bool(bad.any()):
         return empty_problems()
     lines = extract.lines[bad]
-    prefix = f"{extract.file_name} line " + lines.astype("str") + f", column {clip(column)}: "
+    shown = lines.index[: IngestError.MAX_KEPT]
+    prefix = (
+        f"{extract.file_name} line " + lines[shown].astype("str") + f", column {clip(column)}: "
+    )
     if isinstance(describe, str):
-        messages = prefix + describe
+        text = prefix + describe
     else:
-        values = extract.frame.loc[bad, column].map(clip).astype("str")
-        messages = prefix + describe(values).astype("str")
+        values = extract.frame.loc[shown, column].map(clip).astype("str")
+        text = prefix + describe(values).astype("str")
+    messages = pd.Series("", index=lines.index, dtype="str")
+    messages.loc[shown] = text.loc[shown].astype("str")
     return pd.DataFrame(
         {
             "line": lines.astype("int64").to_numpy(),
@@ -338,7 +345,7 @@ def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataF
     header_line, width = 1, 0
     records: list[list[str]] = []
     starts: list[int] = []
-    ragged: list[pd.DataFrame] = []
+    ragged: list[tuple[int, int]] = []
     previous_end = 0
     try:
         for record in reader:
@@ -349,15 +356,7 @@ def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataF
                 header, header_line, width = record, start, len(record)
                 continue
             if len(record) != width:
-                ragged.append(
-                    problem_row(
-                        file_name,
-                        start,
-                        None,
-                        f"{len(record)} field{'s' if len(record) != 1 else ''}, "
-                        f"but the header (line {header_line}) has {width}",
-                    )
-                )
+                ragged.append((start, len(record)))
                 continue
             records.append(record)
             starts.append(start)
@@ -382,7 +381,31 @@ def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataF
     frame = pd.DataFrame({i: pd.Series(values, dtype="str") for i, values in enumerate(columns)})
     frame.columns = header
     lines = pd.Series(starts, dtype="int64")
-    return Extract(file_name, tuple(header), frame, lines, header_line), combine(ragged)
+    return Extract(file_name, tuple(header), frame, lines, header_line), _ragged_problems(
+        ragged, file_name, header_line, width
+    )
+
+
+def _ragged_problems(ragged, file_name: str, header_line: int, width: int) -> pd.DataFrame:
+    """Records with the wrong number of fields (messages for the first ``MAX_KEPT`` only)."""
+    if not ragged:
+        return empty_problems()
+    messages = [
+        (
+            f"{file_name} line {start}: {n} field{'s' if n != 1 else ''}, "
+            f"but the header (line {header_line}) has {width}"
+        )
+        if k < IngestError.MAX_KEPT
+        else ""
+        for k, (start, n) in enumerate(ragged)
+    ]
+    return pd.DataFrame(
+        {
+            "line": pd.Series([start for start, _ in ragged], dtype="int64"),
+            "order": pd.Series(np.zeros(len(ragged), dtype="int64")),
+            "message": pd.Series(messages, dtype="str"),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
