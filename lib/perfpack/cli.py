@@ -85,7 +85,10 @@ def _cmd_demo(args) -> int:
     from perfpack.paths import RAW_DIR, resolve
 
     raw = resolve(args.raw, RAW_DIR)
-    summary = demo.write_demo(raw)
+    try:
+        summary = demo.write_demo(raw)
+    except OSError as problem:
+        return fail(f"cannot write {problem.filename or raw}: {problem.strerror or problem}")
     print(f"demo force written to {raw}: {summary}")
     return 0
 
@@ -147,6 +150,10 @@ def _cmd_run(args) -> int:
         )
     except (runner.BatchError, ValueError) as problem:
         return fail(str(problem))
+    except OSError as problem:  # e.g. an unwritable reports folder
+        return fail(
+            f"cannot write {problem.filename or 'the report'}: {problem.strerror or problem}"
+        )
     for r in result.results:
         state = "ok" if r.ok else f"FAILED at cell {r.cell}: {r.exception}"
         print(f"  {r.html:<40} {r.seconds:6.1f}s  {state}")

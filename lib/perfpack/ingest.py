@@ -37,12 +37,14 @@ from perfpack.contracts import (
 )
 from perfpack.paths import PROCESSED_DIR, RAW_DIR, REFERENCE_DIR, resolve
 from perfpack.safe_input import (
+    MAX_ERROR_CHARS,
     MAX_MANIFEST_BYTES,
     InputError,
     check_size,
     clip,
     control_character,
     load_yaml,
+    one_line,
 )
 from perfpack.validate import (
     DATETIME_DTYPE,
@@ -605,6 +607,16 @@ def main(argv: list[str] | None = None) -> int:
         summary = ingest(args.raw, args.processed)
     except InputError as problem:
         print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as problem:  # an unwritable processed folder: nothing was replaced
+        print(
+            one_line(
+                f"error: cannot write {problem.filename or args.processed}: "
+                f"{problem.strerror or problem}",
+                MAX_ERROR_CHARS,
+            ),
+            file=sys.stderr,
+        )
         return 2
     print(summary)
     return 0

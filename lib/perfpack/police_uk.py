@@ -818,7 +818,13 @@ def _lookup_maps(lookup) -> tuple[dict, dict]:
     if lookup is None:
         return {}, {}
     if not isinstance(lookup, pd.DataFrame):
-        lookup = reference.read_reference_csv(Path(lookup))
+        try:
+            check_size(Path(lookup).stat().st_size, Path(lookup).name)
+            lookup = reference.read_reference_csv(Path(lookup))
+        except (OSError, ValueError) as bad:
+            raise checks.DownloadError(
+                f"{Path(lookup).name}: not a readable lookup CSV ({clip(str(bad), 80)})"
+            ) from None
     if "npt" not in lookup.columns or not ({"lsoa_code", "local_authority"} & set(lookup.columns)):
         raise ValueError(
             "an NPT lookup needs an 'npt' column and an 'lsoa_code' or 'local_authority' column"
@@ -890,7 +896,9 @@ def _load_street(
     month_codes, month_values = _dictionary_parts(whole["Month"])
     month_text = pd.Series(month_values, dtype="str")
     month_stamps = pd.to_datetime(
-        month_text.where(month_text.str.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])")),
+        month_text.where(
+            month_text.str.fullmatch(r"(1[7-9][0-9]{2}|2[01][0-9]{2}|22[0-5][0-9])-(0[1-9]|1[0-2])")
+        ),
         format="%Y-%m",
         errors="coerce",
     ).astype(_NS)
@@ -901,7 +909,7 @@ def _load_street(
             int(np.flatnonzero(month_codes == code)[0]),
             "Month",
             month_values[code],
-            "is not a month (YYYY-MM)" + checks.digit_note(month_values[code]),
+            "is not a month (YYYY-MM, years 1700 to 2259)" + checks.digit_note(month_values[code]),
         )
     month = np.empty(n, dtype=_NS)
     ok = month_codes >= 0
