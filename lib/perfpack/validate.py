@@ -281,30 +281,46 @@ def read_extract(data: bytes, file_name: str) -> tuple[Extract, pd.DataFrame]:
     ``csv`` module, which tracks the line each record starts on.
     """
     text = decode_utf8(data, file_name)
-    fast = _read_one_record_per_line(text, file_name)
+    body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+    fast = _read_one_record_per_line(body, file_name)
     if fast is not None:
         return fast, empty_problems()
     return _read_record_by_record(text, file_name)
 
 
-def _read_one_record_per_line(text: str, file_name: str) -> Extract | None:
-    """The fast path: None unless every record is one physical line with the header's width."""
-    physical = text.split("\n")
-    filled = np.flatnonzero([line not in ("", "\r") for line in physical]) + 1
+def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract | None:
+    """The fast path: None unless every record is one physical line with the header's width.
+
+    ``content`` is the file's UTF-8 bytes (or its text). Lines are found with numpy on the bytes
+    and the rows handed to pyarrow as a view, so no copy of the text is made line by line.
+    """
+    body = content.encode("utf-8") if isinstance(content, str) else content
+    if not body:
+        return None
+    codes = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10)
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.concatenate([ends, [len(body)]])
+    lengths = stops - starts
+    first_byte = codes[np.minimum(starts, len(body) - 1)]
+    blank = (lengths == 0) | ((lengths == 1) & (first_byte == 13))
+    filled = np.flatnonzero(~blank) + 1
+    del codes, first_byte, blank, lengths
     if len(filled) < 2:
         return None
     header_line = int(filled[0])
+    header_text = body[starts[header_line - 1] : stops[header_line - 1]].decode("utf-8")
     try:
-        header = next(csv.reader([physical[header_line - 1].rstrip("\r")], strict=True))
+        header = next(csv.reader([header_text.rstrip("\r")], strict=True))
     except (csv.Error, StopIteration):
         return None
     if len(set(header)) != len(header) or len(header) == 1:
         return None
     names = [f"c{i}" for i in range(len(header))]
-    body = "\n".join(physical[header_line:]).encode("utf-8")
+    rows = pa.py_buffer(memoryview(body)[int(starts[header_line]) :])
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(rows),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
