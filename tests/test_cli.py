@@ -104,6 +104,27 @@ def test_a_processed_folder_from_an_older_version_is_refused(manifest, needle, t
 
 
 @pytest.mark.parametrize(
+    "table, content, needle",
+    [
+        ("crimes", b"not parquet", "not a readable table"),
+        ("crimes", None, "written by an older perfpack (no column 'crime_id')"),
+    ],
+)
+def test_a_processed_table_from_an_older_version_is_refused(
+    table, content, needle, processed, tmp_path
+):
+    path = processed / f"{table}.parquet"
+    if content is None:
+        import pandas as pd
+
+        pd.DataFrame({"id": ["a"]}).to_parquet(path)
+    else:
+        path.write_bytes(content)
+    status, err = run(["run", "2019-12", "--processed", str(processed), "--reports", str(tmp_path)])
+    assert_refused(status, err, needle, "re-run perfpack ingest")
+
+
+@pytest.mark.parametrize(
     "content, needle",
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00", "holds NUL bytes"),

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from perfpack import reference
 from perfpack.contracts import (
@@ -567,7 +569,8 @@ def check_processed(processed_dir: str | Path | None = None) -> dict:
     IngestError
         When ``manifest.json`` is missing, unreadable, not a JSON object, written by an older
         perfpack (no ``schema_version``, or not ``PROCESSED_SCHEMA_VERSION``) or names an
-        unknown ``data_source``. The message ends "re-run perfpack ingest".
+        unknown ``data_source``, or a table in it is unreadable or lacks a canonical column. The
+        message ends "re-run perfpack ingest".
     """
     folder = resolve(processed_dir, PROCESSED_DIR)
     path = folder / PROCESSED_MANIFEST_NAME
@@ -592,6 +595,21 @@ def check_processed(processed_dir: str | Path | None = None) -> dict:
     data_source = manifest.get("data_source", "force")
     if data_source not in ("force", "police_uk"):
         raise IngestError(f"{path}: unknown data_source {clip(str(data_source))}; {rerun}")
+    for table, columns in CANONICAL.items():
+        file = folder / f"{table}.parquet"
+        if not file.is_file():
+            continue
+        try:
+            names = set(pq.read_schema(file).names)
+        except (OSError, ValueError, pa.ArrowException) as bad:
+            raise IngestError(
+                f"{file}: not a readable table ({clip(str(bad), 60)}); {rerun}"
+            ) from None
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise IngestError(
+                f"{file}: written by an older perfpack (no column {missing[0]!r}); {rerun}"
+            )
     return manifest
 
 
