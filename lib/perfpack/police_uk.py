@@ -341,7 +341,13 @@ def _read_csvs(
         checks.check_bytes(data, label, list(column_types))
         digest = hashlib.sha256(data).hexdigest() if hash_files else None
         try:
-            table = pacsv.read_csv(pa.BufferReader(data), convert_options=convert)
+            # one file a thread: pyarrow's own pool is not used from these threads (an error
+            # raised while it was busy could abort the process at exit)
+            table = pacsv.read_csv(
+                pa.BufferReader(data),
+                read_options=pacsv.ReadOptions(use_threads=False),
+                convert_options=convert,
+            )
         except (pa.ArrowInvalid, pa.ArrowKeyError) as bad:
             raise checks.diagnose(label, data, numeric, bad) from None
         return table, digest
