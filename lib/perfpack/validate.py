@@ -623,7 +623,8 @@ def check_column(
             cell_problems(extract, column.name, blank, "blank, but a value is required", order)
         )
     kind = column.kind
-    digits = digit_notes(values)
+    numeric_kinds = ("date", "datetime", "int", "number")
+    digits = digit_notes(values) if kind in numeric_kinds else None
     if kind in ("date", "datetime"):
         far = filled & values.str.match(r"[0-9]{4}-") & ~holdable_year(values)
         problems.append(
