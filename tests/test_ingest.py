@@ -448,6 +448,24 @@ BAD_INPUTS = [
     ),
     # ---- issue 12: the kinds of input a hidden corpus got through (and the fuzz tests found)
     pytest.param(
+        {"crimes.csv": "\ufeff \n\n  \r\n"},
+        "crimes.csv: the file is empty (only blank lines or spaces)",
+        id="only-blank-lines",
+    ),
+    pytest.param(
+        {
+            "manifest.yml": replace(
+                MANIFEST,
+                "  crimes:           {file: crimes.csv,           first_month: 2019-01, "
+                "last_month: 2019-12}",
+                "  crimes: crimes.csv",
+            )
+        },
+        "manifest.yml: extract 'crimes' must be a mapping with file, first_month and "
+        "last_month, not str",
+        id="manifest-extract-not-a-mapping",
+    ),
+    pytest.param(
         {"crimes.csv": replace(CRIMES, "C3,2019-03-31", "C3,0001-03-31")},
         "crimes.csv line 4, column 'recorded_date': '0001-03-31' is too far in the past or "
         "future (years 1678 to 2261 only)",

@@ -234,6 +234,11 @@ def read_manifest(raw_dir: Path) -> RawManifest:
         raise _manifest_error(f"'synthetic' is {clip(str(synthetic))}; it must be true or false")
     note = _plain_text(document.get("note"), "note", MAX_NOTE_CHARS, required=False)
     extracts = document.get("extracts")
+    if extracts is not None and not isinstance(extracts, dict):
+        raise _manifest_error(
+            f"'extracts' must be a mapping of extract to file and months, not "
+            f"{type(extracts).__name__}"
+        )
     if not isinstance(extracts, dict):
         raise _manifest_error("'extracts' is missing (it maps each extract to its file and months)")
     unknown = [name for name in extracts if name not in CONTRACTS]
@@ -246,6 +251,11 @@ def read_manifest(raw_dir: Path) -> RawManifest:
     used: dict[str, str] = {}
     for table, contract in CONTRACTS.items():
         entry = extracts.get(table)
+        if entry is not None and not isinstance(entry, dict):
+            raise _manifest_error(
+                f"extract {table!r} must be a mapping with file, first_month and last_month, "
+                f"not {type(entry).__name__}"
+            )
         if not isinstance(entry, dict):
             raise _manifest_error(
                 f"no entry for extract {table!r} under 'extracts' "

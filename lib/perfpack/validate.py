@@ -236,6 +236,8 @@ def decode_utf8(data: bytes, file_name: str) -> str:
                 "save the file as UTF-8"
             )
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+    if not body.strip():
+        raise IngestError(f"{file_name}: the file is empty (only blank lines or spaces)")
     nul = body.find(b"\x00")
     if nul >= 0:
         line = body.count(b"\n", 0, nul) + 1
