@@ -79,7 +79,7 @@ test: $(STAMP) browser ## Run the whole test suite (sets up what it needs)
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
-fuzz: $(STAMP) ## Property-based bad-input tests, long profile (thousands of examples, minutes)
+fuzz: $(STAMP) ## Property-based bad-input tests, long profile (4,800 examples, about 30 min)
 	PERFPACK_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz_ingest.py
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
