@@ -637,6 +637,12 @@ BAD_DOWNLOADS = [
         id="month-pandas-cannot-hold",
     ),
     pytest.param(
+        _with(3, "Month", "2019-05"),
+        f"{_STREET_FILE} line 4, column 'Month': '2019-05' is not the month of its file "
+        "(2019-06, from the file name)",
+        id="month-other-than-the-files",
+    ),
+    pytest.param(
         _with(2, "Latitude", "91"),
         f"{_STREET_FILE} line 3, column 'Latitude': '91.0' is not a latitude (-90 to 90)",
         id="latitude-off-the-globe",

@@ -923,6 +923,17 @@ def _load_street(
     if (~ok).any() or month_stamps.isna().any():
         bad = ~ok | np.isnat(month)
         month[bad] = pd.to_datetime(pd.Series(file_month[bad]), format="%Y-%m").to_numpy()
+    # a Month other than the file's own: a mislabelled or merged file (rows in the wrong month)
+    file_stamps = pd.to_datetime(pd.Series(files["month"]), format="%Y-%m").to_numpy()
+    other = np.flatnonzero(month != np.repeat(file_stamps, counts))
+    if len(other):
+        row = int(other[0])
+        raise locator.fail(
+            row,
+            "Month",
+            f"{pd.Timestamp(month[row]):%Y-%m}",
+            f"is not the month of its file ({file_month[row]}, from the file name)",
+        )
 
     # local authority from the LSOA name (transformed once per distinct name)
     name_codes, name_values = _dictionary_parts(whole["LSOA name"])
