@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo ingest report deep-dive browser test test-fast lab bench lint clean
+.PHONY: help setup demo ingest report deep-dive browser test test-fast fuzz lab bench lint clean
 
 help: ## Show this help
 	@echo "perfpack — the Knowledge Hub's quarterly performance report as code"
@@ -43,7 +43,7 @@ data/raw/manifest.yml: | $(STAMP)
 demo: $(STAMP) ## (Re)write the embedded synthetic demo force into data/raw
 	$(BIN)/perfpack demo
 
-data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) | $(STAMP)
+data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) lib/perfpack/contracts.py | $(STAMP)
 	$(BIN)/perfpack ingest
 
 ingest: $(STAMP) ## Validate data/raw and rebuild data/processed
@@ -78,6 +78,9 @@ test: $(STAMP) browser ## Run the whole test suite (sets up what it needs)
 
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
+
+fuzz: $(STAMP) ## Property-based bad-input tests, long profile (4,800 examples, about 30 min)
+	PERFPACK_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz_ingest.py
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

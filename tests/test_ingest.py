@@ -446,6 +446,168 @@ BAD_INPUTS = [
         "(and 2 more problems in this file; problems in other files: missing_episodes.csv 1)",
         id="more-problems-and-other-files",
     ),
+    # ---- issue 12: the kinds of input a hidden corpus got through (and the fuzz tests found)
+    pytest.param(
+        {"crimes.csv": "\ufeff \n\n  \r\n"},
+        "crimes.csv: the file is empty (only blank lines or spaces)",
+        id="only-blank-lines",
+    ),
+    pytest.param(
+        {
+            "manifest.yml": replace(
+                MANIFEST,
+                "  crimes:           {file: crimes.csv,           first_month: 2019-01, "
+                "last_month: 2019-12}",
+                "  crimes: crimes.csv",
+            )
+        },
+        "manifest.yml: extract 'crimes' must be a mapping with file, first_month and "
+        "last_month, not str",
+        id="manifest-extract-not-a-mapping",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "C3,2019-03-31", "C3,0001-03-31")},
+        "crimes.csv line 4, column 'recorded_date': '0001-03-31' is too far in the past or "
+        "future (years 1678 to 2261 only)",
+        id="date-too-far-in-the-past",
+    ),
+    pytest.param(
+        {"missing_episodes.csv": replace(MISSING, "2019-04-10 22:15", "9999-04-10 22:15")},
+        "missing_episodes.csv line 3, column 'reported_at': '9999-04-10 22:15' is too far in "
+        "the past or future (years 1678 to 2261 only)",
+        id="datetime-too-far-in-the-future",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "N,45,Female", "N,\u0664\u0665,Female")},
+        "crimes.csv line 4, column 'victim_age': '\u0664\u0665' is not a whole number; "
+        "'\u0664' (ARABIC-INDIC DIGIT FOUR) is not a digit 0-9",
+        id="arabic-indic-digits",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "C4,2019-06-30", "C4,\uff12\uff10\uff11\uff19-06-30")},
+        "crimes.csv line 5, column 'recorded_date': '\uff12\uff10\uff11\uff19-06-30' is not a "
+        "date (YYYY-MM-DD); '\uff12' (FULLWIDTH DIGIT TWO) is not a digit 0-9",
+        id="full-width-digits",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "E01029368", "E0102\x079368")},
+        "crimes.csv line 2, column 'lsoa_code': 'E0102\\x079368' holds a control character "
+        "(U+0007); remove it",
+        id="control-character",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "E01029400", "E01029400\u202e")},
+        "crimes.csv line 4, column 'lsoa_code': 'E01029400\\u202e' holds a control character "
+        "(U+202E); remove it",
+        id="bidi-override",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "E01029368", "E" * 5000)},
+        "crimes.csv line 2, column 'lsoa_code': '" + "E" * 40 + "'… (5,000 characters) is too "
+        "long (at most 1,000 characters)",
+        id="very-long-value-is-cut-in-the-message",
+    ),
+    pytest.param(
+        {"stop_searches.csv": replace(STOP_SEARCHES, "52.6336", "1e999")},
+        "stop_searches.csv line 2, column 'Latitude': '1e999' is not a number (decimal, digits "
+        "0-9)",
+        id="number-too-large-to-hold",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "C3,2019", "C3,\x002019")},
+        "crimes.csv line 4: holds a NUL byte (0x00): not a text file, or saved as UTF-16; save "
+        "the file as UTF-8 text",
+        id="nul-byte",
+    ),
+    pytest.param(
+        {"crimes.csv": CRIMES.encode("utf-16")},
+        "crimes.csv: saved as UTF-16 (it starts with that byte-order mark); save the file as UTF-8",
+        id="utf-16",
+    ),
+    pytest.param(
+        {"crimes.csv": CRIMES.replace(",", ";")},
+        "crimes.csv line 1: the header has no commas but is split by semicolons; the file must "
+        "be comma-separated (CSV)",
+        id="semicolon-delimited",
+    ),
+    pytest.param(
+        {"crimes.csv": CRIMES.replace(",", "\t")},
+        "crimes.csv line 1: the header has no commas but is split by tabs; the file must be "
+        "comma-separated (CSV)",
+        id="tab-delimited",
+    ),
+    pytest.param(
+        {"crimes.csv": replace(CRIMES, "C3,2019-03-31", 'C3,"2019-03-31')},
+        "crimes.csv line 4: a quoted field opened in the record starting on this line is never "
+        "closed (unterminated quote)",
+        id="unterminated-quote-at-the-line-it-opens",
+    ),
+    pytest.param(
+        {"manifest.yml": replace(MANIFEST, "note: hand", "note: &n hand")},
+        "manifest.yml line 3: not valid YAML (anchors (&name) are not allowed)",
+        id="yaml-anchor",
+    ),
+    pytest.param(
+        {"manifest.yml": 'a: &a ["x", "x"]\nb: [*a, *a, *a]\n'},
+        "manifest.yml line 1: not valid YAML (anchors (&name) are not allowed)",
+        id="yaml-billion-laughs",
+    ),
+    pytest.param(
+        {"manifest.yml": MANIFEST + "force: Other Force\n"},
+        "manifest.yml line 8: not valid YAML (key 'force' appears more than once (first on "
+        "line 1))",
+        id="yaml-duplicate-key",
+    ),
+    pytest.param(
+        {"manifest.yml": replace(MANIFEST, "synthetic: false\n", "")},
+        "manifest.yml: 'synthetic' is missing; say true (demo force) or false",
+        id="required-manifest-key-not-defaulted",
+    ),
+    pytest.param(
+        {"manifest.yml": replace(MANIFEST, "note: hand", "notes: hand")},
+        "manifest.yml: unknown key 'notes' (keys: force, synthetic, note, extracts; see "
+        "data/README.md)",
+        id="misspelt-manifest-key",
+    ),
+    pytest.param(
+        {
+            "manifest.yml": replace(
+                MANIFEST,
+                "first_month: 2019-01, last_month: 2019-12}\n  stop",
+                "frist_month: 2019-01, last_month: 2019-12}\n  stop",
+            )
+        },
+        "manifest.yml: unknown key 'frist_month' under crimes (keys: file, first_month, "
+        "last_month; see data/README.md)",
+        id="misspelt-extract-key",
+    ),
+    pytest.param(
+        {"manifest.yml": replace(MANIFEST, "force: Test Force", "force: " + "F" * 500)},
+        "manifest.yml: 'force' is 500 characters long (at most 200)",
+        id="manifest-value-too-long",
+    ),
+    pytest.param(
+        {"manifest.yml": replace(MANIFEST, "force: Test Force", 'force: "Test\\x07Force"')},
+        "manifest.yml: 'force' holds a control character (U+0007)",
+        id="manifest-control-character",
+    ),
+    pytest.param(
+        {
+            "manifest.yml": replace(
+                MANIFEST,
+                "last_month: 2019-12}\n  stop",
+                "last_month: \u0662\u0660\u0661\u0669-12}\n  stop",
+            )
+        },
+        "manifest.yml: crimes last_month is '\u0662\u0660\u0661\u0669-12', not a month written "
+        "YYYY-MM (e.g. 2019-12)",
+        id="manifest-month-foreign-digits",
+    ),
+    pytest.param(
+        {"manifest.yml": MANIFEST.encode("utf-8") + b"\xff\n"},
+        "manifest.yml line 8: not UTF-8 text (byte 0xff); save the file as UTF-8",
+        id="manifest-not-utf-8",
+    ),
 ]
 
 
@@ -460,6 +622,68 @@ def test_bad_input_is_refused_with_a_one_line_message(tmp_path, faults, expected
     assert "\n" not in message
     assert isinstance(caught.value, ValueError)
     assert not processed.exists()
+
+
+def test_error_line_is_at_most_300_characters(tmp_path):
+    header = CRIMES.splitlines()[0]
+    faults = {"crimes.csv": replace(CRIMES, header, header + "," + "x" * 5000)}
+    with pytest.raises(IngestError) as caught:
+        ingest(write_raw(tmp_path / "raw", faults), tmp_path / "processed")
+    message = f"error: {caught.value}"
+    assert len(message) <= 300 and "\n" not in message
+    assert message.startswith("error: crimes.csv line 1, column 'xxxx")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFPACK_MAX_INPUT_MB", "1")
+    big = CRIMES + "".join(f"D{i},2019-01-15,34B,Tamworth,,N,,,,\n" for i in range(40_000))
+    raw = write_raw(tmp_path / "raw", {"crimes.csv": big})
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    with pytest.raises(IngestError) as caught:
+        ingest(raw, tmp_path / "processed")
+    assert str(caught.value) == (
+        "crimes.csv: 1.4 MiB is over the 1.0 MiB limit for one input file (set "
+        "PERFPACK_MAX_INPUT_MB to raise it)"
+    )
+    assert not [p for p in read if p.name == "crimes.csv"]
+
+
+def test_bad_size_limit_setting_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFPACK_MAX_INPUT_MB", "lots")
+    with pytest.raises(IngestError, match="PERFPACK_MAX_INPUT_MB is 'lots'"):
+        ingest(write_raw(tmp_path / "raw"), tmp_path / "processed")
+
+
+def test_an_extract_that_is_a_folder_is_refused(tmp_path):
+    raw = write_raw(tmp_path / "raw", {"crimes.csv": None})
+    (raw / "crimes.csv").mkdir()
+    with pytest.raises(IngestError) as caught:
+        ingest(raw, tmp_path / "processed")
+    assert str(caught.value) == (
+        "crimes.csv: is a folder, not a file (listed in manifest.yml for crimes)"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace("\n", "\r"),  # old Mac line endings
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: "\ufeff" + t,  # a byte-order mark
+    ],
+    ids=["cr", "crlf", "bom"],
+)
+def test_harmless_changes_give_the_same_tables(tmp_path, good_processed, change):
+    changed = {name: change(GOOD[name]) for name in ("crimes.csv", "missing_episodes.csv")}
+    processed = tmp_path / "again"
+    ingest(write_raw(tmp_path / "raw2", changed), processed)
+    for table in CANONICAL:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(processed / f"{table}.parquet"),
+            pd.read_parquet(good_processed / f"{table}.parquet"),
+        )
 
 
 def test_error_keeps_every_problem_and_the_count(tmp_path):

@@ -549,7 +549,11 @@ def test_ingest_police_uk_real_folder(staffs_dir, tmp_path):
 def test_a_file_without_the_columns_is_a_clear_error(tmp_path):
     (tmp_path / "2019-01").mkdir()
     (tmp_path / "2019-01" / "2019-01-kent-street.csv").write_text("Crime ID,Month\nabc,2019-01\n")
-    with pytest.raises(ValueError, match="2019-01-kent-street.csv: not a data.police.uk CSV"):
+    with pytest.raises(
+        ValueError,
+        match="^2019-01/2019-01-kent-street.csv line 1, column 'Reported by': missing from the "
+        "header$",
+    ):
         pu.read_street(tmp_path)
 
 
@@ -581,3 +585,163 @@ def test_zip_national_comparator(zip_path):
     assert set(result.excluded) == {"btp", "lancashire", "northern-ireland", "northumbria"}
     assert len(result.forces) == 37 and result.months == MONTHS
     assert "greater-manchester, metropolitan, west-midlands, west-yorkshire" in result.note
+
+
+# --------------------------------------------------------------------------------------------
+# bad downloads: one fault each, with the exact one-line message (issue 12)
+
+_GOOD_ROW = _street_row("2019-06", -2.0, 52.7, "E01029368", "Cannock Chase 001A")
+_STREET_FILE = "2019-06/2019-06-testforce-street.csv"
+
+
+def _street_text(rows=(_GOOD_ROW, _GOOD_ROW, _GOOD_ROW)) -> str:
+    return "\n".join([STREET_HEADER, *rows]) + "\n"
+
+
+def _with(row_number: int, column: str, value: str) -> str:
+    """The three-row street file with one cell of data row ``row_number`` (1-3) replaced."""
+    rows = [_GOOD_ROW.split(",") for _ in range(3)]
+    rows[row_number - 1][pu.STREET_COLUMNS.index(column)] = value
+    return _street_text([",".join(r) for r in rows])
+
+
+BAD_DOWNLOADS = [
+    pytest.param(
+        STREET_HEADER + "\n",
+        f"{_STREET_FILE}: no data rows (the file holds only a header); data.police.uk publishes "
+        "no empty month files, so the download is damaged or incomplete",
+        id="header-only-month-file",
+    ),
+    pytest.param(b"", f"{_STREET_FILE}: the file is empty; download it again", id="empty"),
+    pytest.param(
+        _with(2, "Longitude", "abc"),
+        f"{_STREET_FILE} line 3, column 'Longitude': 'abc' is not a number",
+        id="number-conversion-fails",
+    ),
+    pytest.param(
+        _with(3, "Latitude", "\u0665\u0662.7"),
+        f"{_STREET_FILE} line 4, column 'Latitude': '\u0665\u0662.7' is not a number; "
+        "'\u0665' (ARABIC-INDIC DIGIT FIVE) is not a digit 0-9",
+        id="arabic-indic-digits",
+    ),
+    pytest.param(
+        _with(1, "Month", "2019-13"),
+        f"{_STREET_FILE} line 2, column 'Month': '2019-13' is not a month (YYYY-MM, years 1700 "
+        "to 2259)",
+        id="bad-month",
+    ),
+    pytest.param(
+        _with(1, "Month", "0001-06"),
+        f"{_STREET_FILE} line 2, column 'Month': '0001-06' is not a month (YYYY-MM, years 1700 "
+        "to 2259)",
+        id="month-pandas-cannot-hold",
+    ),
+    pytest.param(
+        _with(3, "Month", "2019-05"),
+        f"{_STREET_FILE} line 4, column 'Month': '2019-05' is not the month of its file "
+        "(2019-06, from the file name)",
+        id="month-other-than-the-files",
+    ),
+    pytest.param(
+        _with(2, "Latitude", "91"),
+        f"{_STREET_FILE} line 3, column 'Latitude': '91.0' is not a latitude (-90 to 90)",
+        id="latitude-off-the-globe",
+    ),
+    pytest.param(
+        _with(2, "LSOA name", "Caf\u00e9 001A").encode("latin-1"),
+        f"{_STREET_FILE} line 3: not UTF-8 text (byte 0xe9); save as UTF-8",
+        id="latin-1",
+    ),
+    pytest.param(
+        _street_text().encode("utf-16"),
+        f"{_STREET_FILE}: saved as UTF-16 or UTF-32; save it as UTF-8",
+        id="utf-16",
+    ),
+    pytest.param(
+        _with(2, "Context", "x,y"),
+        f"{_STREET_FILE} line 3: 13 fields, but the header (line 1) has 12",
+        id="ragged-row",
+    ),
+    pytest.param(
+        _with(2, "Location", '"On or near Somewhere'),
+        f"{_STREET_FILE} line 3: a quoted field opened in the record starting on this line is "
+        "never closed",
+        id="unterminated-quote-at-the-line-it-opens",
+    ),
+    pytest.param(
+        _with(3, "Crime type", "Burglary\x07"),
+        f"{_STREET_FILE} line 4, column 'Crime type': 'Burglary\\x07' holds a control character "
+        "(U+0007)",
+        id="control-character",
+    ),
+    pytest.param(
+        _with(3, "Crime ID", "a" * 2000),
+        f"{_STREET_FILE} line 4, column 'Crime ID': '{'a' * 40}'… (2,000 characters) is too long "
+        "(at most 1,000 characters)",
+        id="very-long-value",
+    ),
+    pytest.param(
+        _street_text().replace("Context", "Month", 1),
+        f"{_STREET_FILE} line 1, column 'Month': appears more than once in the header",
+        id="repeated-column",
+    ),
+    pytest.param(
+        _street_text().replace(",", ";"),
+        f"{_STREET_FILE} line 1, column 'Crime ID': missing from the header; the file must be "
+        "comma-separated",
+        id="semicolons",
+    ),
+]
+
+
+@pytest.mark.parametrize("content, expected", BAD_DOWNLOADS)
+def test_bad_download_is_refused_with_a_one_line_message(tmp_path, content, expected):
+    (tmp_path / "d" / "2019-06").mkdir(parents=True)
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    (tmp_path / "d" / _STREET_FILE).write_bytes(data)
+    with pytest.raises(ValueError) as caught:
+        pu.ingest_police_uk(tmp_path / "d", "testforce", tmp_path / "processed")
+    assert str(caught.value) == expected
+    assert len("error: " + str(caught.value)) <= 300
+    assert not (tmp_path / "processed").exists()
+
+
+def _zip_with(path: Path, members: dict[str, bytes], **info) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            member = zipfile.ZipInfo(name, date_time=(2019, 7, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "members, expected",
+    [
+        (
+            {"../2019-06/2019-06-testforce-street.csv": b"x"},
+            "d.zip: member '../2019-06/2019-06-testforce-street.csv' has a path outside the "
+            "archive (absolute or '..')",
+        ),
+        (
+            {_STREET_FILE: _street_text().encode(), "copy/" + _STREET_FILE: b"x"},
+            f"d.zip: the same month, force and kind twice: {_STREET_FILE!r} and "
+            f"'copy/{_STREET_FILE}' (rows would be counted twice)",
+        ),
+    ],
+    ids=["dot-dot-member", "same-month-twice"],
+)
+def test_bad_zip_structure_is_refused(tmp_path, members, expected):
+    path = _zip_with(tmp_path / "d.zip", members)
+    with pytest.raises(ValueError) as caught:
+        pu.ingest_police_uk(path, "testforce", tmp_path / "processed")
+    assert str(caught.value) == expected
+
+
+def test_a_damaged_zip_is_refused(tmp_path):
+    path = _zip_with(tmp_path / "d.zip", {_STREET_FILE: _street_text().encode() * 50})
+    data = bytearray(path.read_bytes())
+    data[60:80] = b"\x00" * 20  # inside the deflated data: the CRC check fails
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"^d.zip: member '2019-06/.*' is damaged \("):
+        pu.ingest_police_uk(path, "testforce", tmp_path / "processed")

@@ -58,6 +58,7 @@ def standin_project(tmp_path):
     (processed / "manifest.json").write_text(
         json.dumps(
             {
+                "schema_version": 2,
                 "force": "Test force",
                 "synthetic": True,
                 "inputs": [{"file": "x.csv", "sha256": "ab"}],

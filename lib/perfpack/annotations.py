@@ -1,13 +1,86 @@
 """Analyst commentary: plain markdown files in ``annotations/<period>/<theme>.md``, written by
 people and never overwritten by a batch run. A notebook shows it with
 :func:`perfpack.present.show_markdown`, which publishes it as sanitised HTML
-(:func:`commentary_html`): markdown stays, raw HTML and links that run code do not."""
+(:func:`commentary_html`): markdown stays, raw HTML and links that run code do not.
+
+Reading limits: a commentary file is UTF-8 text (a byte-order mark is dropped) of at most
+:data:`MAX_ANNOTATION_BYTES` bytes with no NUL byte or other control character (tabs and line
+breaks allowed); anything else is refused with :class:`AnnotationError` naming the file.
+``perfpack run`` checks every file of the period (:func:`check_annotations`) before any notebook
+runs, so a bad file stops the batch with exit status 2 and changes nothing.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from perfpack.paths import ANNOTATIONS_DIR, resolve
+from perfpack.safe_input import InputError, control_character, size_text
+
+#: The largest commentary file read (a theme's commentary is a few paragraphs).
+MAX_ANNOTATION_BYTES = 256 * 1024
+
+
+class AnnotationError(InputError):
+    """A commentary file that cannot be used: one line naming the file and the problem."""
+
+
+def read_commentary_file(path: Path) -> str:
+    """The text of one commentary file, checked (see the module notes).
+
+    Raises
+    ------
+    AnnotationError
+        Too large, not UTF-8, binary (NUL bytes) or holding control characters.
+    """
+    path = Path(path)
+    name = f"annotations/{path.parent.name}/{path.name}"
+    try:
+        size = path.stat().st_size
+        if size > MAX_ANNOTATION_BYTES:
+            raise AnnotationError(
+                f"{name}: {size_text(size)} is over the {size_text(MAX_ANNOTATION_BYTES)} "
+                "limit for a commentary file"
+            )
+        data = path.read_bytes()
+    except OSError as bad:
+        raise AnnotationError(f"{name}: cannot be read ({bad.strerror or bad})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise AnnotationError(f"{name}: holds NUL bytes (a binary file, or UTF-16); save as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        raise AnnotationError(
+            f"{name} line {line}: not UTF-8 text (byte 0x{data[bad.start]:02x}); save as UTF-8"
+        ) from None
+    bad_char = control_character(text)
+    if bad_char is not None:
+        line = text[: text.find(chr(int(bad_char[2:], 16)))].count("\n") + 1
+        raise AnnotationError(f"{name} line {line}: holds a control character ({bad_char})")
+    return text
+
+
+def check_annotations(period: str, annotations_dir: str | Path | None = None) -> int:
+    """Check every ``*.md`` file in ``annotations/<period>/``; return how many there are.
+
+    Raises
+    ------
+    AnnotationError
+        For the first file that cannot be used.
+    """
+    folder = resolve(annotations_dir, ANNOTATIONS_DIR) / period
+    if not folder.is_dir():
+        return 0
+    files = sorted(p for p in folder.glob("*.md"))
+    for path in files:
+        if path.is_dir():
+            raise AnnotationError(f"annotations/{period}/{path.name}: is a folder, not a file")
+        read_commentary_file(path)
+    return len(files)
+
 
 NO_COMMENTARY = (
     "*No commentary yet.* The force lead's response for this theme and period has not been "
@@ -24,7 +97,7 @@ def commentary(period: str, theme: str, annotations_dir: str | Path | None = Non
     path = commentary_path(period, theme, annotations_dir)
     if not path.exists():
         return None
-    text = path.read_text(encoding="utf-8").strip()
+    text = read_commentary_file(path).strip()
     return text or None
 
 

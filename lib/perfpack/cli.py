@@ -2,13 +2,83 @@
 
 Exit status: 0 success, 1 partial (a notebook failed, or report.pdf could not be printed: the
 rest of the report was still built and the overview says what is missing), 2 bad input or usage
-(nothing in data/processed or reports/ was changed)."""
+(nothing in data/processed or reports/ was changed). Bad input and usage errors are one line
+on stderr, ``error: ...``, of at most 300 characters."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+
+from perfpack.safe_input import MAX_ERROR_CHARS, InputError, clip, one_line
+
+#: Limits of ``perfpack run``'s options (a window of up to ten years; the data holds less).
+WINDOW_MONTHS_RANGE = (1, 120)
+WORKERS_RANGE = (1, 64)
+CELL_TIMEOUT_RANGE = (1, 86_400)
+PERIOD_YEARS = (1900, 2200)
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_SLUG = re.compile(r"[a-z0-9_]{1,60}")
+_FORCE_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def fail(message: str) -> int:
+    """Print ``error: <message>`` as one line of at most 300 characters; return 2."""
+    print(one_line(f"error: {message}", MAX_ERROR_CHARS), file=sys.stderr)
+    return 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one ``error:`` line and exit status 2."""
+
+    def error(self, message):
+        sys.stderr.write(one_line(f"error: {self.prog}: {message}", MAX_ERROR_CHARS) + "\n")
+        sys.exit(2)
+
+
+def period_arg(text: str) -> str:
+    """A reporting period: ``YYYY-MM`` in digits 0-9, year 1900 to 2200."""
+    value = text.strip()
+    if not _PERIOD.fullmatch(value):
+        raise argparse.ArgumentTypeError(
+            f"period {clip(text)} is not a month written YYYY-MM with digits 0-9 (e.g. 2019-12)"
+        )
+    low, high = PERIOD_YEARS
+    if not low <= int(value[:4]) <= high:
+        raise argparse.ArgumentTypeError(f"period {value!r}: the year must be {low} to {high}")
+    return value
+
+
+def bounded_int(name: str, low: int, high: int):
+    """An argparse type: a whole number (digits 0-9) from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        value = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", value):
+            raise argparse.ArgumentTypeError(
+                f"{name} {clip(text)} is not a whole number (digits 0-9)"
+            )
+        number = int(value)
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{name} {number} is outside {low} to {high}")
+        return number
+
+    return parse
+
+
+def only_arg(text: str) -> list[str]:
+    """``--only``: comma-separated appendix names (lower-case letters, digits, ``_``)."""
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("--only names no appendix")
+    for name in names:
+        if not _SLUG.fullmatch(name):
+            raise argparse.ArgumentTypeError(
+                f"--only: {clip(name)} is not an appendix name (letters a-z, digits, _)"
+            )
+    return names
 
 
 def _cmd_demo(args) -> int:
@@ -16,7 +86,10 @@ def _cmd_demo(args) -> int:
     from perfpack.paths import RAW_DIR, resolve
 
     raw = resolve(args.raw, RAW_DIR)
-    summary = demo.write_demo(raw)
+    try:
+        summary = demo.write_demo(raw)
+    except OSError as problem:
+        return fail(f"cannot write {problem.filename or raw}: {problem.strerror or problem}")
     print(f"demo force written to {raw}: {summary}")
     return 0
 
@@ -36,17 +109,17 @@ def _cmd_ingest(args) -> int:
 
 
 def _ingest_police_uk(args) -> int:
-    from perfpack import ingest, police_uk
+    from perfpack import police_uk
 
     if not args.data:
-        print("error: --source police-uk needs --data <zip or folder>", file=sys.stderr)
-        return 2
+        return fail("--source police-uk needs --data <zip or folder>")
     force = None if args.force in (None, "", "all") else args.force
+    if force is not None and (len(force) > 60 or not _FORCE_SLUG.fullmatch(force)):
+        return fail(f"--force {clip(force)} is not a force slug (e.g. staffordshire, or all)")
     try:
         summary = police_uk.ingest_police_uk(args.data, force, args.processed, lookup=args.lookup)
-    except (ValueError, FileNotFoundError, ingest.IngestError) as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
+    except (ValueError, OSError) as problem:
+        return fail(str(problem))
     print(summary)
     for kind, coverage in summary.manifest.get("coverage", {}).items():
         for line in coverage.get("summary", []):
@@ -55,9 +128,14 @@ def _ingest_police_uk(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from perfpack import runner
+    from perfpack import annotations, ingest, runner
 
-    only = [s for s in (args.only or "").split(",") if s] or None
+    only = args.only or None
+    try:
+        ingest.check_processed(args.processed)
+        annotations.check_annotations(args.period, args.annotations)
+    except InputError as problem:
+        return fail(str(problem))
     try:
         result = runner.run_batch(
             args.period,
@@ -72,8 +150,11 @@ def _cmd_run(args) -> int:
             pdf=not args.no_pdf,
         )
     except (runner.BatchError, ValueError) as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return fail(str(problem))
+    except OSError as problem:  # e.g. an unwritable reports folder
+        return fail(
+            f"cannot write {problem.filename or 'the report'}: {problem.strerror or problem}"
+        )
     for r in result.results:
         state = "ok" if r.ok else f"FAILED at cell {r.cell}: {r.exception}"
         print(f"  {r.html:<40} {r.seconds:6.1f}s  {state}")
@@ -99,8 +180,8 @@ RUN_EXIT_STATUS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="perfpack", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="perfpack", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="write the embedded synthetic demo force into data/raw")
     demo.add_argument("--raw", help="folder to write (default data/raw)")
@@ -126,15 +207,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the notebook batch for a period into reports/<period>.",
         epilog=RUN_EXIT_STATUS,
     )
-    run.add_argument("period", help="last month of the reporting period, YYYY-MM")
+    run.add_argument("period", type=period_arg, help="last month of the reporting period, YYYY-MM")
     run.add_argument("--processed", help="processed folder (default data/processed)")
     run.add_argument("--reports", help="reports folder (default reports)")
     run.add_argument("--annotations", help="analyst commentary folder (default annotations)")
-    run.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
-    run.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell (600)")
-    run.add_argument("--only", help="comma-separated appendices to re-run, keeping the rest")
     run.add_argument(
-        "--window-months", type=int, help="length of the comparison windows (default 12)"
+        "--workers",
+        type=bounded_int("--workers", *WORKERS_RANGE),
+        help="notebooks run at once (default: cores)",
+    )
+    run.add_argument(
+        "--cell-timeout",
+        type=bounded_int("--cell-timeout", *CELL_TIMEOUT_RANGE),
+        default=600,
+        help="seconds per cell (600)",
+    )
+    run.add_argument(
+        "--only", type=only_arg, help="comma-separated appendices to re-run, keeping the rest"
+    )
+    run.add_argument(
+        "--window-months",
+        type=bounded_int("--window-months", *WINDOW_MONTHS_RANGE),
+        help="length of the comparison windows (default 12; 1 to 120)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--no-pdf", action="store_true", help="skip report.pdf (quicker)")

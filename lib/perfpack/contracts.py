@@ -250,6 +250,18 @@ MISSING_EPISODES = Contract(
 
 CONTRACTS: dict[str, Contract] = {c.table: c for c in (CRIMES, STOP_SEARCHES, MISSING_EPISODES)}
 
+#: The keys ``manifest.yml`` may hold (any other key is refused: a misspelt key is never
+#: ignored), and the keys of each entry under ``extracts``. ``force``, ``synthetic`` and
+#: ``extracts`` are required; so are each entry's ``first_month`` and ``last_month``.
+MANIFEST_KEYS = ("force", "synthetic", "note", "extracts")
+MANIFEST_EXTRACT_KEYS = ("file", "first_month", "last_month")
+MANIFEST_REQUIRED_KEYS = ("force", "synthetic", "extracts")
+
+#: ``manifest.json``'s ``schema_version``: what ``perfpack run`` expects of a processed folder. A
+#: folder written by an older perfpack (no ``schema_version``, or a lower one) is refused with
+#: "re-run perfpack ingest".
+PROCESSED_SCHEMA_VERSION = 2
+
 #: Canonical tables written to ``data/processed/<table>.parquet`` (one row per event).
 #: Dtypes: ``str`` (pandas string, may be missing), ``datetime`` (datetime64, tz-naive
 #: Europe/London local time), ``month`` (datetime64 first day of the month), ``Int64``, ``boolean``.

@@ -25,11 +25,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from perfpack import reference
-from perfpack.contracts import CANONICAL, CONTRACTS, Contract
+from perfpack.contracts import (
+    CANONICAL,
+    CONTRACTS,
+    MANIFEST_EXTRACT_KEYS,
+    MANIFEST_KEYS,
+    PROCESSED_SCHEMA_VERSION,
+    Contract,
+)
 from perfpack.paths import PROCESSED_DIR, RAW_DIR, REFERENCE_DIR, resolve
+from perfpack.safe_input import (
+    MAX_ERROR_CHARS,
+    MAX_MANIFEST_BYTES,
+    InputError,
+    check_size,
+    clip,
+    control_character,
+    load_yaml,
+    one_line,
+)
 from perfpack.validate import (
     DATETIME_DTYPE,
     REFERENCE_ROW_FILTERS,
@@ -51,6 +69,7 @@ from perfpack.validate import (
 )
 
 __all__ = [
+    "check_processed",
     "IngestError",
     "IngestSummary",
     "RawManifest",
@@ -72,7 +91,9 @@ CANONICAL_DTYPES = {
     "Int64": "Int64",
     "boolean": "boolean",
 }
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+#: The longest force name and note a manifest may give.
+MAX_FORCE_CHARS, MAX_NOTE_CHARS = 200, 2000
 
 
 @dataclass(frozen=True)
@@ -118,10 +139,73 @@ def _manifest_error(problem: str) -> IngestError:
 
 
 def _month(value, where: str) -> pd.Period:
-    text = str(value).strip() if value is not None else ""
-    if not _MONTH.match(text):
-        raise _manifest_error(f"{where} is {value!r}, not a month written YYYY-MM (e.g. 2019-12)")
+    if value is None:
+        raise _manifest_error(f"{where} is missing (a month written YYYY-MM, e.g. 2019-12)")
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if not _MONTH.fullmatch(text):
+        raise _manifest_error(
+            f"{where} is {clip(str(value))}, not a month written YYYY-MM (e.g. 2019-12)"
+        )
+    year = int(text[:4])
+    if not 1900 <= year <= 2200:
+        raise _manifest_error(f"{where} is {text!r}: the year must be 1900 to 2200")
     return pd.Period(text, freq="M")
+
+
+def _unknown_keys(mapping: dict, known: tuple[str, ...], where: str) -> None:
+    """Refuse a key the data dictionary does not list (a misspelt key must not be ignored)."""
+    for key in mapping:
+        if key not in known:
+            raise _manifest_error(
+                f"unknown key {clip(str(key))}{where} (keys: {', '.join(known)}; "
+                "see data/README.md)"
+            )
+
+
+def _plain_text(value, key: str, limit: int, required: bool) -> str:
+    """A manifest text value: a string within ``limit`` characters with no control characters
+    (line breaks allowed in the note)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _manifest_error(f"{key!r} is missing or blank")
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise _manifest_error(f"{key!r} must be text, not {type(value).__name__}")
+    text = str(value).strip()
+    bad = control_character(text.replace("\n", " ").replace("\t", " "))
+    if bad is not None or (required and "\n" in text):
+        raise _manifest_error(f"{key!r} holds a control character ({bad or 'a line break'})")
+    if len(text) > limit:
+        raise _manifest_error(f"{key!r} is {len(text):,} characters long (at most {limit:,})")
+    return text
+
+
+def read_yaml_file(path: Path, name: str = RAW_MANIFEST_NAME, limit: int = MAX_MANIFEST_BYTES):
+    """A small YAML file, read safely: size limit first, UTF-8, no anchors, aliases or repeated
+    keys (``perfpack.safe_input.load_yaml``). Raises ``IngestError``."""
+    try:
+        check_size(path.stat().st_size, name, limit)
+        data = path.read_bytes()
+    except InputError as bad:
+        raise IngestError(str(bad)) from None
+    except OSError as bad:
+        raise IngestError(f"{name}: cannot be read ({bad.strerror or bad})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        raise IngestError(
+            f"{name} line {line}: not UTF-8 text (byte 0x{data[bad.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise IngestError(f"{name}: holds a NUL byte (0x00); save the file as UTF-8 text")
+    try:
+        return load_yaml(text, name)
+    except InputError as bad:
+        raise IngestError(str(bad)) from None
 
 
 def read_manifest(raw_dir: Path) -> RawManifest:
@@ -132,59 +216,92 @@ def read_manifest(raw_dir: Path) -> RawManifest:
     ``last_month`` (``YYYY-MM``) and optionally ``file`` (default: the contract's file name).
     """
     path = Path(raw_dir) / RAW_MANIFEST_NAME
+    if path.is_dir():
+        raise _manifest_error(f"is a folder in {raw_dir}, not a file")
     if not path.is_file():
         raise _manifest_error(
             f"not found in {raw_dir} (it lists the extracts to ingest; see data/README.md)"
         )
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise _manifest_error("not UTF-8 text; save the file as UTF-8") from None
-    except yaml.YAMLError as bad:
-        mark = getattr(bad, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(bad, "problem", None) or "unreadable"
-        raise IngestError(f"{RAW_MANIFEST_NAME}{where}: not valid YAML ({problem})") from None
+    document = read_yaml_file(path)
     if not isinstance(document, dict):
         raise _manifest_error("must be a mapping with force, synthetic, note and extracts")
-    force = document.get("force")
-    if not isinstance(force, str) or not force.strip():
-        raise _manifest_error("'force' (the force's name) is missing or blank")
-    synthetic = document.get("synthetic", False)
+    _unknown_keys(document, MANIFEST_KEYS, "")
+    force = _plain_text(document.get("force"), "force", MAX_FORCE_CHARS, required=True)
+    if "synthetic" not in document:
+        raise _manifest_error("'synthetic' is missing; say true (demo force) or false")
+    synthetic = document["synthetic"]
     if not isinstance(synthetic, bool):
-        raise _manifest_error(f"'synthetic' is {synthetic!r}; it must be true or false")
-    note = document.get("note") or ""
+        raise _manifest_error(f"'synthetic' is {clip(str(synthetic))}; it must be true or false")
+    note = _plain_text(document.get("note"), "note", MAX_NOTE_CHARS, required=False)
     extracts = document.get("extracts")
+    if extracts is not None and not isinstance(extracts, dict):
+        raise _manifest_error(
+            f"'extracts' must be a mapping of extract to file and months, not "
+            f"{type(extracts).__name__}"
+        )
     if not isinstance(extracts, dict):
         raise _manifest_error("'extracts' is missing (it maps each extract to its file and months)")
     unknown = [name for name in extracts if name not in CONTRACTS]
     if unknown:
         raise _manifest_error(
-            f"unknown extract {unknown[0]!r} under 'extracts' (known: {', '.join(CONTRACTS)})"
+            f"unknown extract {clip(str(unknown[0]))} under 'extracts' "
+            f"(known: {', '.join(CONTRACTS)})"
         )
     specs = {}
+    used: dict[str, str] = {}
     for table, contract in CONTRACTS.items():
         entry = extracts.get(table)
+        if entry is not None and not isinstance(entry, dict):
+            raise _manifest_error(
+                f"extract {table!r} must be a mapping with file, first_month and last_month, "
+                f"not {type(entry).__name__}"
+            )
         if not isinstance(entry, dict):
             raise _manifest_error(
                 f"no entry for extract {table!r} under 'extracts' "
                 "(give its first_month and last_month)"
             )
-        file_name = str(entry.get("file") or contract.default_file)
-        if Path(file_name).name != file_name:
+        _unknown_keys(entry, MANIFEST_EXTRACT_KEYS, f" under {table}")
+        file_name = _file_name(entry.get("file"), contract, table)
+        if file_name in used:
             raise _manifest_error(
-                f"{table} file {file_name!r} must be a file name inside the raw folder, not a path"
+                f"{table} file {file_name!r} is also listed for {used[file_name]}"
             )
+        used[file_name] = table
         first = _month(entry.get("first_month"), f"{table} first_month")
         last = _month(entry.get("last_month"), f"{table} last_month")
         if last < first:
             raise _manifest_error(f"{table} last_month {last} is before first_month {first}")
-        if not (Path(raw_dir) / file_name).is_file():
+        target = Path(raw_dir) / file_name
+        if target.is_dir():
+            raise IngestError(
+                f"{file_name}: is a folder, not a file (listed in {RAW_MANIFEST_NAME} for {table})"
+            )
+        if not target.is_file():
             raise IngestError(
                 f"{file_name}: not found in {raw_dir} (listed in {RAW_MANIFEST_NAME} for {table})"
             )
         specs[table] = ExtractSpec(table, file_name, first, last)
-    return RawManifest(force.strip(), synthetic, str(note).strip(), specs)
+    return RawManifest(force, synthetic, note, specs)
+
+
+def _file_name(value, contract: Contract, table: str) -> str:
+    """An extract's file name from the manifest (default the contract's): a plain name inside
+    the raw folder."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return contract.default_file
+    if not isinstance(value, str):
+        raise _manifest_error(f"{table} file must be a file name, not {type(value).__name__}")
+    if control_character(value) or "\n" in value or "\t" in value or len(value) > 255:
+        raise _manifest_error(
+            f"{table} file {clip(value)} is not a usable file name (control characters or "
+            "over 255 characters)"
+        )
+    if Path(value).name != value or value in (".", "..") or "\\" in value:
+        raise _manifest_error(
+            f"{table} file {clip(value)} must be a file name inside the raw folder, not a path"
+        )
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,13 +441,13 @@ def _month_text(period) -> str | None:
     return None if pd.isna(period) else str(period)
 
 
-def _input_record(spec: ExtractSpec, data: bytes, table: pd.DataFrame) -> dict:
+def _input_record(spec: ExtractSpec, digest: str, table: pd.DataFrame) -> dict:
     months = table["month"].dropna()
     return {
         "extract": spec.table,
         "table": spec.table,
         "file": spec.file,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": digest,
         "rows": int(len(table)),
         "first_month": str(spec.first_month),
         "last_month": str(spec.last_month),
@@ -350,6 +467,18 @@ def _check_one(
         return None, problem_table(str(fault))
     found = check_extract(extract, contract, spec.first_month, spec.last_month, reference_dir)
     return extract, combine([unreadable_rows, found])
+
+
+def _read_input(path: Path, name: str) -> bytes:
+    """A raw file's bytes, refused before reading when over the size limit
+    (``perfpack.safe_input.max_input_bytes``) or unreadable."""
+    try:
+        check_size(path.stat().st_size, name)
+        return path.read_bytes()
+    except InputError as bad:
+        raise IngestError(str(bad)) from None
+    except OSError as bad:
+        raise IngestError(f"{name}: cannot be read ({bad.strerror or bad})") from None
 
 
 def ingest(
@@ -385,12 +514,14 @@ def ingest(
     raw_manifest = read_manifest(raw_dir)
 
     extracts: dict[str, Extract] = {}
-    payloads: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
     problems: dict[str, pd.DataFrame] = {}
     for table, contract in CONTRACTS.items():
         spec = raw_manifest.extracts[table]
-        payloads[table] = (raw_dir / spec.file).read_bytes()
-        extract, found = _check_one(contract, spec, payloads[table], reference_dir)
+        data = _read_input(raw_dir / spec.file, spec.file)
+        digests[table] = hashlib.sha256(data).hexdigest()
+        extract, found = _check_one(contract, spec, data, reference_dir)
+        del data  # the checked text frame is all that is kept
         extracts[table] = extract
         problems[spec.file] = found
     error = error_from(problems)
@@ -401,12 +532,13 @@ def ingest(
         table: canonicalise(table, extracts[table].frame, reference_dir) for table in CONTRACTS
     }
     manifest = {
+        "schema_version": PROCESSED_SCHEMA_VERSION,
         "force": raw_manifest.force,
         "synthetic": raw_manifest.synthetic,
         "note": raw_manifest.note,
         "data_source": "force",
         "inputs": [
-            _input_record(raw_manifest.extracts[t], payloads[t], outputs[t]) for t in CONTRACTS
+            _input_record(raw_manifest.extracts[t], digests[t], outputs[t]) for t in CONTRACTS
         ],
     }
     _write_atomically(processed_dir, outputs, manifest)
@@ -416,6 +548,8 @@ def ingest(
 def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict):
     """Write every output into a temporary folder inside ``processed_dir``, then move each into
     place with ``os.replace`` (the manifest last). The temporary folder is always removed."""
+    if "schema_version" not in manifest:
+        manifest = {"schema_version": PROCESSED_SCHEMA_VERSION, **manifest}
     processed_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=processed_dir))
     try:
@@ -432,6 +566,63 @@ def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], man
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def check_processed(processed_dir: str | Path | None = None) -> dict:
+    """The processed folder's ``manifest.json``, checked to be this version's.
+
+    Returns
+    -------
+    dict
+        The manifest.
+
+    Raises
+    ------
+    IngestError
+        When ``manifest.json`` is missing, unreadable, not a JSON object, written by an older
+        perfpack (no ``schema_version``, or not ``PROCESSED_SCHEMA_VERSION``) or names an
+        unknown ``data_source``, or a table in it is unreadable or lacks a canonical column. The
+        message ends "re-run perfpack ingest".
+    """
+    folder = resolve(processed_dir, PROCESSED_DIR)
+    path = folder / PROCESSED_MANIFEST_NAME
+    rerun = "re-run perfpack ingest"
+    if not path.is_file():
+        raise IngestError(f"{path}: not found; run perfpack ingest first")
+    try:
+        check_size(path.stat().st_size, PROCESSED_MANIFEST_NAME, 16 * 1024 * 1024)
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (InputError, OSError, UnicodeDecodeError, ValueError, RecursionError) as bad:
+        problem = clip(str(bad), 60)
+        raise IngestError(f"{path}: cannot be read ({problem}); {rerun}") from None
+    if not isinstance(manifest, dict):
+        raise IngestError(f"{path}: not a JSON object; {rerun}")
+    version = manifest.get("schema_version")
+    if version != PROCESSED_SCHEMA_VERSION:
+        found = "no schema_version" if version is None else f"schema_version {clip(str(version))}"
+        raise IngestError(
+            f"{path}: written by an older perfpack ({found}; this version needs "
+            f"{PROCESSED_SCHEMA_VERSION}); {rerun}"
+        )
+    data_source = manifest.get("data_source", "force")
+    if data_source not in ("force", "police_uk"):
+        raise IngestError(f"{path}: unknown data_source {clip(str(data_source))}; {rerun}")
+    for table, columns in CANONICAL.items():
+        file = folder / f"{table}.parquet"
+        if not file.is_file():
+            continue
+        try:
+            names = set(pq.read_schema(file).names)
+        except (OSError, ValueError, pa.ArrowException) as bad:
+            raise IngestError(
+                f"{file}: not a readable table ({clip(str(bad), 60)}); {rerun}"
+            ) from None
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise IngestError(
+                f"{file}: written by an older perfpack (no column {missing[0]!r}); {rerun}"
+            )
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     """``perfpack ingest [--raw DIR] [--processed DIR]``: 0 on success, 2 on bad input."""
     parser = argparse.ArgumentParser(
@@ -442,8 +633,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = ingest(args.raw, args.processed)
-    except IngestError as problem:
+    except InputError as problem:
         print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as problem:  # an unwritable processed folder: nothing was replaced
+        print(
+            one_line(
+                f"error: cannot write {problem.filename or args.processed}: "
+                f"{problem.strerror or problem}",
+                MAX_ERROR_CHARS,
+            ),
+            file=sys.stderr,
+        )
         return 2
     print(summary)
     return 0

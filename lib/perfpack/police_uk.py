@@ -51,9 +51,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from perfpack import police_uk_input as checks
 from perfpack import reference
 from perfpack.contracts import CANONICAL
 from perfpack.paths import REFERENCE_DIR
+from perfpack.safe_input import InputError, check_size, clip
 from perfpack.windows import Window
 
 __all__ = [
@@ -188,25 +190,65 @@ class _Source:
                 f"{self.path} does not exist (give a data.police.uk zip or folder)"
             )
         self.is_zip = self.path.is_file() and zipfile.is_zipfile(self.path)
-        if self.path.is_file() and not self.is_zip and self.path.suffix.lower() != ".csv":
-            raise ValueError(f"{self.path} is neither a zip archive, a folder nor a CSV file")
+        if self.path.is_file() and not self.is_zip:
+            if self.path.suffix.lower() == ".zip":
+                raise checks.DownloadError(
+                    f"{self.path.name}: not a readable zip archive (damaged or truncated); "
+                    "download it again"
+                )
+            if self.path.suffix.lower() != ".csv":
+                raise ValueError(f"{self.path} is neither a zip archive, a folder nor a CSV file")
         self._local = threading.local()
+
+    def _open(self) -> zipfile.ZipFile:
+        try:
+            return zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as bad:
+            raise checks.DownloadError(
+                f"{self.path.name}: a damaged zip archive ({clip(str(bad), 60)}); download it again"
+            ) from None
 
     def names(self) -> list[str]:
         if self.is_zip:
-            with zipfile.ZipFile(self.path) as archive:
+            with self._open() as archive:
                 return [i.filename for i in archive.infolist() if not i.is_dir()]
         if self.path.is_file():
             return [str(self.path)]
         return sorted(str(p) for p in self.path.rglob("*.csv") if p.is_file())
 
+    def check(self, names: list[str]) -> None:
+        """Refuse members that are outside the archive, encrypted, unreadable or too large."""
+        if not self.is_zip:
+            return
+        with self._open() as archive:
+            for name in names:
+                checks.check_member(archive.getinfo(name), self.path.name)
+
+    def label(self, name: str) -> str:
+        """How error lines name a file: the member name, or the path inside the folder."""
+        if self.is_zip:
+            return name
+        path = Path(name)
+        try:
+            return str(path.relative_to(self.path)) if self.path.is_dir() else path.name
+        except ValueError:
+            return path.name
+
     def read(self, name: str) -> bytes:
         if not self.is_zip:
-            return Path(name).read_bytes()
+            try:
+                check_size(Path(name).stat().st_size, name)
+                return Path(name).read_bytes()
+            except InputError as bad:
+                raise checks.DownloadError(str(bad).replace(name, self.label(name))) from None
+            except OSError as bad:
+                raise checks.DownloadError(
+                    f"{self.label(name)}: cannot be read ({bad.strerror or bad})"
+                ) from None
         archive = getattr(self._local, "archive", None)
         if archive is None:
-            archive = self._local.archive = zipfile.ZipFile(self.path)
-        return archive.read(name)
+            archive = self._local.archive = self._open()
+        return checks.read_member(archive, name, self.path.name)
 
 
 def discover(source: str | os.PathLike) -> pd.DataFrame:
@@ -244,6 +286,14 @@ def discover(source: str | os.PathLike) -> pd.DataFrame:
             "(expected names like 2019-01/2019-01-staffordshire-street.csv)"
         )
     files = pd.DataFrame(rows, columns=["month", "force", "kind", "path"])
+    twice = files[files.duplicated(["month", "force", "kind"], keep=False)]
+    if len(twice):
+        first = twice.sort_values("path").iloc[:2]["path"].tolist()
+        raise checks.DownloadError(
+            f"{src.path.name}: the same month, force and kind twice: {clip(first[0], 80)} and "
+            f"{clip(first[1], 80)} (rows would be counted twice)"
+        )
+    src.check(files["path"].tolist())
     return files.sort_values(["kind", "month", "force", "path"]).reset_index(drop=True)
 
 
@@ -281,15 +331,25 @@ def _read_csvs(
         include_columns=list(column_types),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
+        null_values=[""],
     )
+    numeric = [c for c, t in column_types.items() if pa.types.is_floating(t)]
 
     def one(name: str):
         data = src.read(name)
+        label = src.label(name)
+        checks.check_bytes(data, label, list(column_types))
         digest = hashlib.sha256(data).hexdigest() if hash_files else None
         try:
-            table = pacsv.read_csv(pa.BufferReader(data), convert_options=convert)
+            # one file a thread: pyarrow's own pool is not used from these threads (an error
+            # raised while it was busy could abort the process at exit)
+            table = pacsv.read_csv(
+                pa.BufferReader(data),
+                read_options=pacsv.ReadOptions(use_threads=False),
+                convert_options=convert,
+            )
         except (pa.ArrowInvalid, pa.ArrowKeyError) as bad:
-            raise ValueError(f"{name}: not a data.police.uk CSV as expected ({bad})") from None
+            raise checks.diagnose(label, data, numeric, bad) from None
         return table, digest
 
     names = list(files["path"])
@@ -764,7 +824,13 @@ def _lookup_maps(lookup) -> tuple[dict, dict]:
     if lookup is None:
         return {}, {}
     if not isinstance(lookup, pd.DataFrame):
-        lookup = reference.read_reference_csv(Path(lookup))
+        try:
+            check_size(Path(lookup).stat().st_size, Path(lookup).name)
+            lookup = reference.read_reference_csv(Path(lookup))
+        except (OSError, ValueError) as bad:
+            raise checks.DownloadError(
+                f"{Path(lookup).name}: not a readable lookup CSV ({clip(str(bad), 80)})"
+            ) from None
     if "npt" not in lookup.columns or not ({"lsoa_code", "local_authority"} & set(lookup.columns)):
         raise ValueError(
             "an NPT lookup needs an 'npt' column and an 'lsoa_code' or 'local_authority' column"
@@ -830,16 +896,44 @@ def _load_street(
     file_month = np.repeat(files["month"].to_numpy(dtype=object), counts)
 
     # month: the Month column (first of month); a blank Month falls back to the file's month
+    locator = checks.RowLocator(src, files["path"], counts)
+    for name in ("Crime ID", "Reported by", "LSOA code", "LSOA name", "Crime type"):
+        checks.check_text(whole[name], name, locator)
     month_codes, month_values = _dictionary_parts(whole["Month"])
+    month_text = pd.Series(month_values, dtype="str")
     month_stamps = pd.to_datetime(
-        pd.Series(month_values, dtype="str"), format="%Y-%m", errors="coerce"
+        month_text.where(
+            month_text.str.fullmatch(r"(1[7-9][0-9]{2}|2[01][0-9]{2}|22[0-5][0-9])-(0[1-9]|1[0-2])")
+        ),
+        format="%Y-%m",
+        errors="coerce",
     ).astype(_NS)
+    failed = month_stamps.isna() & month_text.str.strip().ne("")
+    if bool(failed.any()):
+        code = int(np.flatnonzero(failed.to_numpy())[0])
+        raise locator.fail(
+            int(np.flatnonzero(month_codes == code)[0]),
+            "Month",
+            month_values[code],
+            "is not a month (YYYY-MM, years 1700 to 2259)" + checks.digit_note(month_values[code]),
+        )
     month = np.empty(n, dtype=_NS)
     ok = month_codes >= 0
     month[ok] = month_stamps.to_numpy()[month_codes[ok]]
     if (~ok).any() or month_stamps.isna().any():
         bad = ~ok | np.isnat(month)
         month[bad] = pd.to_datetime(pd.Series(file_month[bad]), format="%Y-%m").to_numpy()
+    # a Month other than the file's own: a mislabelled or merged file (rows in the wrong month)
+    file_stamps = pd.to_datetime(pd.Series(files["month"]), format="%Y-%m").to_numpy()
+    other = np.flatnonzero(month != np.repeat(file_stamps, counts))
+    if len(other):
+        row = int(other[0])
+        raise locator.fail(
+            row,
+            "Month",
+            f"{pd.Timestamp(month[row]):%Y-%m}",
+            f"is not the month of its file ({file_month[row]}, from the file name)",
+        )
 
     # local authority from the LSOA name (transformed once per distinct name)
     name_codes, name_values = _dictionary_parts(whole["LSOA name"])
@@ -847,6 +941,7 @@ def _load_street(
     la_codes = _recode(name_codes, la_of_name)
     lon = whole["Longitude"].to_numpy()
     lat = whole["Latitude"].to_numpy()
+    checks.check_coordinates(lon, lat, locator)
     located = la_codes >= 0
 
     # own areas: the force's located rows per local authority
@@ -1154,6 +1249,13 @@ def _load_stop_search(
         else pd.DataFrame({c: pd.Series(dtype="str") for c in STOP_SEARCH_COLUMNS})
     )
     n = len(frame)
+    locator = checks.RowLocator(src, files["path"], counts)
+    if tables:
+        whole = pa.concat_tables(tables)
+        for name in STOP_SEARCH_COLUMNS:
+            if name not in ("Latitude", "Longitude"):
+                checks.check_text(whole[name], name, locator)
+        del whole
     file_force = np.repeat(files["force"].to_numpy(dtype=object), counts)
     file_month = np.repeat(files["month"].to_numpy(dtype=object), counts)
     row_in_file = np.concatenate([np.arange(c) for c in counts]) if n else np.array([], int)
@@ -1166,12 +1268,29 @@ def _load_stop_search(
     when = parse_datetime_local(written.fillna(""))
     midnight = pd.to_datetime(written.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     when = when.mask(date_only, midnight.astype(_NS)).astype(_NS)
+    undated = when.isna() & written.fillna("").ne("")
+    if bool(undated.any()):
+        row = int(np.flatnonzero(undated.to_numpy())[0])
+        raise locator.fail(
+            row,
+            "Date",
+            written.iloc[row],
+            "is not a date and time (ISO 8601)" + checks.digit_note(written.iloc[row]),
+        )
+    linked_text = frame["Outcome linked to object of search"].astype("str")
+    not_bool = linked_text.notna() & ~linked_text.isin(["True", "False", "true", "false"])
+    if bool(not_bool.any()):
+        row = int(np.flatnonzero(not_bool.to_numpy())[0])
+        raise locator.fail(
+            row, "Outcome linked to object of search", linked_text.iloc[row], "is not True or False"
+        )
     month = when.dt.to_period("M").dt.to_timestamp().astype(_NS)
     time_known = (~date_only).astype("boolean").mask(when.isna())
 
     # place: the LSOA of street records at exactly the same anonymised point
     lon = frame["Longitude"].to_numpy(dtype=float, na_value=np.nan)
     lat = frame["Latitude"].to_numpy(dtype=float, na_value=np.nan)
+    checks.check_coordinates(lon, lat, locator)
     keys = _point_keys(lon, lat)
     no_location = keys < 0
     notes = [

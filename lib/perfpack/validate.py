@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,17 +29,39 @@ import pyarrow.csv as pa_csv
 from perfpack import reference
 from perfpack.contracts import Column, Contract
 from perfpack.paths import REFERENCE_DIR
+from perfpack.safe_input import (
+    CONTROL_PATTERN,
+    MAX_CELL_CHARS,
+    MAX_ERROR_CHARS,
+    InputError,
+    clip,
+    foreign_digit,
+    one_line,
+)
 
 #: Datetimes are written as tz-naive Europe/London wall-clock time at this resolution.
 DATETIME_DTYPE = "datetime64[ns]"
 LOCAL_TIMEZONE = "Europe/London"
 UTF8_BOM = b"\xef\xbb\xbf"
+#: Byte-order marks of encodings that are not UTF-8 (UTF-32 first: its LE mark starts like
+#: UTF-16's).
+UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_DATETIME = _DATE + r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
-_OFFSET = r"(?:Z|[+-]\d{2}:\d{2})"
-_INT = r"-?\d+"
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# [0-9], never \d: \d also matches Arabic-Indic, full-width and other scripts' digits.
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATETIME = _DATE + r"[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+_OFFSET = r"(?:Z|[+-][0-9]{2}:[0-9]{2})"
+_INT = r"-?[0-9]+"
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: Years a ``datetime64[ns]`` can hold whole (1677-09-21 to 2262-04-11): dates outside are refused.
+FIRST_YEAR, LAST_YEAR = 1678, 2261
+#: The prefix of an error line; the message after it keeps the line within MAX_ERROR_CHARS.
+ERROR_PREFIX = "error: "
 
 FLAG_VALUES = {"Y": True, "N": False}
 BOOL_VALUES = {"True": True, "False": False}
@@ -53,8 +76,9 @@ ORDER_RULES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-class IngestError(ValueError):
-    """Bad input: ``str(error)`` is one line naming file, line, column and problem.
+class IngestError(InputError):
+    """Bad input: ``str(error)`` is one line naming file, line, column and problem, short enough
+    that ``error: <message>`` is at most ``MAX_ERROR_CHARS`` characters.
 
     ``problems`` holds the full messages (first ones first, at most ``MAX_KEPT``) and ``count``
     how many problems were found in all.
@@ -63,6 +87,7 @@ class IngestError(ValueError):
     MAX_KEPT = 200
 
     def __init__(self, message: str, problems: tuple[str, ...] = (), count: int = 1):
+        message = one_line(message, MAX_ERROR_CHARS - len(ERROR_PREFIX))
         super().__init__(message)
         self.problems = tuple(problems[: self.MAX_KEPT]) or (message,)
         self.count = count
@@ -101,7 +126,7 @@ def location(file_name: str, line: int | None = None, column: str | None = None)
     if line is not None:
         text += f" line {line}"
     if column is not None:
-        text += f", column {column!r}"
+        text += f", column {clip(column)}"
     return text
 
 
@@ -120,16 +145,23 @@ def cell_problems(
 
     ``describe`` is the problem text, or a function mapping the offending values (a Series of
     ``repr`` strings, e.g. ``'2019-13-01'``) to it, vectorised (``lambda v: v + " is not a date"``).
+    Messages are written for the first ``IngestError.MAX_KEPT`` rows only (the rest are blank but
+    counted), so a file where every cell is bad costs no more memory than its line numbers.
     """
     if not bool(bad.any()):
         return empty_problems()
     lines = extract.lines[bad]
-    prefix = f"{extract.file_name} line " + lines.astype("str") + f", column {column!r}: "
+    shown = lines.index[: IngestError.MAX_KEPT]
+    prefix = (
+        f"{extract.file_name} line " + lines[shown].astype("str") + f", column {clip(column)}: "
+    )
     if isinstance(describe, str):
-        messages = prefix + describe
+        text = prefix + describe
     else:
-        values = extract.frame.loc[bad, column].map(repr).astype("str")
-        messages = prefix + describe(values).astype("str")
+        values = extract.frame.loc[shown, column].map(clip).astype("str")
+        text = prefix + describe(values).astype("str")
+    messages = pd.Series("", index=lines.index, dtype="str")
+    messages.loc[shown] = text.loc[shown].astype("str")
     return pd.DataFrame(
         {
             "line": lines.astype("int64").to_numpy(),
@@ -178,7 +210,9 @@ def error_from(problems_by_file: dict[str, pd.DataFrame]) -> IngestError | None:
         notes.append("problems in other files: " + ", ".join(others))
     message = first["message"].iloc[0]
     if notes:
-        message += f" ({'; '.join(notes)})"
+        suffix = f" ({'; '.join(notes)})"
+        room = MAX_ERROR_CHARS - len(ERROR_PREFIX) - len(suffix)
+        message = one_line(message, max(room, 80)) + suffix
     every = [m for p in failing.values() for m in p["message"].head(IngestError.MAX_KEPT)]
     return IngestError(message, tuple(every), sum(len(p) for p in failing.values()))
 
@@ -195,7 +229,22 @@ def decode_utf8(data: bytes, file_name: str) -> str:
     """
     if len(data) == 0:
         raise IngestError(f"{file_name}: the file is empty (0 bytes)")
+    for bom, encoding in UTF16_32_BOMS:
+        if data.startswith(bom):
+            raise IngestError(
+                f"{file_name}: saved as {encoding} (it starts with that byte-order mark); "
+                "save the file as UTF-8"
+            )
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+    if not body.strip():
+        raise IngestError(f"{file_name}: the file is empty (only blank lines or spaces)")
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        line = body.count(b"\n", 0, nul) + 1
+        raise IngestError(
+            f"{file_name} line {line}: holds a NUL byte (0x00): not a text file, or saved as "
+            "UTF-16; save the file as UTF-8 text"
+        )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as bad:
@@ -234,30 +283,46 @@ def read_extract(data: bytes, file_name: str) -> tuple[Extract, pd.DataFrame]:
     ``csv`` module, which tracks the line each record starts on.
     """
     text = decode_utf8(data, file_name)
-    fast = _read_one_record_per_line(text, file_name)
+    body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
+    fast = _read_one_record_per_line(body, file_name)
     if fast is not None:
         return fast, empty_problems()
     return _read_record_by_record(text, file_name)
 
 
-def _read_one_record_per_line(text: str, file_name: str) -> Extract | None:
-    """The fast path: None unless every record is one physical line with the header's width."""
-    physical = text.split("\n")
-    filled = np.flatnonzero([line not in ("", "\r") for line in physical]) + 1
+def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract | None:
+    """The fast path: None unless every record is one physical line with the header's width.
+
+    ``content`` is the file's UTF-8 bytes (or its text). Lines are found with numpy on the bytes
+    and the rows handed to pyarrow as a view, so no copy of the text is made line by line.
+    """
+    body = content.encode("utf-8") if isinstance(content, str) else content
+    if not body:
+        return None
+    codes = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10)
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.concatenate([ends, [len(body)]])
+    lengths = stops - starts
+    first_byte = codes[np.minimum(starts, len(body) - 1)]
+    blank = (lengths == 0) | ((lengths == 1) & (first_byte == 13))
+    filled = np.flatnonzero(~blank) + 1
+    del codes, first_byte, blank, lengths
     if len(filled) < 2:
         return None
     header_line = int(filled[0])
+    header_text = body[starts[header_line - 1] : stops[header_line - 1]].decode("utf-8")
     try:
-        header = next(csv.reader([physical[header_line - 1].rstrip("\r")], strict=True))
+        header = next(csv.reader([header_text.rstrip("\r")], strict=True))
     except (csv.Error, StopIteration):
         return None
-    if len(set(header)) != len(header):
+    if len(set(header)) != len(header) or len(header) == 1:
         return None
     names = [f"c{i}" for i in range(len(header))]
-    body = "\n".join(physical[header_line:]).encode("utf-8")
+    rows = pa.py_buffer(memoryview(body)[int(starts[header_line]) :])
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(rows),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
@@ -279,6 +344,18 @@ def _read_one_record_per_line(text: str, file_name: str) -> Extract | None:
     return Extract(file_name, tuple(header), frame, lines, header_line)
 
 
+def _check_delimiter(header: list[str], line: int, file_name: str) -> None:
+    """Refuse a header of one field that holds another delimiter (``;``, tab or ``|``)."""
+    if len(header) != 1:
+        return
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if header[0].count(delimiter) >= 2:
+            raise IngestError(
+                f"{file_name} line {line}: the header has no commas but is split by {name}; "
+                "the file must be comma-separated (CSV)"
+            )
+
+
 def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataFrame]:
     """The careful path: the ``csv`` module, one record at a time, tracking line numbers."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -286,7 +363,7 @@ def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataF
     header_line, width = 1, 0
     records: list[list[str]] = []
     starts: list[int] = []
-    ragged: list[pd.DataFrame] = []
+    ragged: list[tuple[int, int]] = []
     previous_end = 0
     try:
         for record in reader:
@@ -297,31 +374,56 @@ def _read_record_by_record(text: str, file_name: str) -> tuple[Extract, pd.DataF
                 header, header_line, width = record, start, len(record)
                 continue
             if len(record) != width:
-                ragged.append(
-                    problem_row(
-                        file_name,
-                        start,
-                        None,
-                        f"{len(record)} field{'s' if len(record) != 1 else ''}, "
-                        f"but the header (line {header_line}) has {width}",
-                    )
-                )
+                ragged.append((start, len(record)))
                 continue
             records.append(record)
             starts.append(start)
     except csv.Error as bad:
-        raise IngestError(
-            f"{location(file_name, reader.line_num)}: cannot be read as CSV ({bad})"
-        ) from None
+        start = previous_end + 1
+        if reader.line_num > start or "unexpected end of data" in str(bad):
+            problem = (
+                "a quoted field opened in the record starting on this line is never closed "
+                "(unterminated quote)"
+            )
+            if reader.line_num > start and "unexpected end of data" not in str(bad):
+                problem = f"a quoted field is not closed before line {reader.line_num} ({bad})"
+        else:
+            problem = f"cannot be read as CSV ({bad})"
+        raise IngestError(f"{location(file_name, start)}: {problem}") from None
     if header is None:
         raise IngestError(f"{file_name}: the file is empty (no header, no rows)")
+    _check_delimiter(header, header_line, file_name)
     if not records and not ragged:
         raise IngestError(f"{file_name}: no data rows (the file holds only a header)")
     columns = list(zip(*records, strict=True)) if records else [()] * width
     frame = pd.DataFrame({i: pd.Series(values, dtype="str") for i, values in enumerate(columns)})
     frame.columns = header
     lines = pd.Series(starts, dtype="int64")
-    return Extract(file_name, tuple(header), frame, lines, header_line), combine(ragged)
+    return Extract(file_name, tuple(header), frame, lines, header_line), _ragged_problems(
+        ragged, file_name, header_line, width
+    )
+
+
+def _ragged_problems(ragged, file_name: str, header_line: int, width: int) -> pd.DataFrame:
+    """Records with the wrong number of fields (messages for the first ``MAX_KEPT`` only)."""
+    if not ragged:
+        return empty_problems()
+    messages = [
+        (
+            f"{file_name} line {start}: {n} field{'s' if n != 1 else ''}, "
+            f"but the header (line {header_line}) has {width}"
+        )
+        if k < IngestError.MAX_KEPT
+        else ""
+        for k, (start, n) in enumerate(ragged)
+    ]
+    return pd.DataFrame(
+        {
+            "line": pd.Series([start for start, _ in ragged], dtype="int64"),
+            "order": pd.Series(np.zeros(len(ragged), dtype="int64")),
+            "message": pd.Series(messages, dtype="str"),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,9 +446,16 @@ def parse_date(values: pd.Series) -> pd.Series:
     -------
     pandas.Series of ``DATETIME_DTYPE``, aligned with ``values``.
     """
-    shaped = values.str.fullmatch(_DATE)
+    shaped = values.str.fullmatch(_DATE) & holdable_year(values)
     parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
     return parsed.astype(DATETIME_DTYPE)
+
+
+def holdable_year(values: pd.Series) -> pd.Series:
+    """True where the text starts with a year ``FIRST_YEAR`` .. ``LAST_YEAR`` (the years a
+    ``datetime64[ns]`` holds whole), False otherwise."""
+    years = pd.to_numeric(values.str.slice(0, 4).where(values.str.match(r"[0-9]{4}")), "coerce")
+    return ((years >= FIRST_YEAR) & (years <= LAST_YEAR)).fillna(False).astype(bool)
 
 
 def parse_datetime_local(values: pd.Series) -> pd.Series:
@@ -364,8 +473,9 @@ def parse_datetime_local(values: pd.Series) -> pd.Series:
     -------
     pandas.Series of ``DATETIME_DTYPE``, aligned with ``values``.
     """
-    with_offset = values.str.fullmatch(_DATETIME + _OFFSET)
-    naive = values.str.fullmatch(_DATETIME)
+    holdable = holdable_year(values)
+    with_offset = values.str.fullmatch(_DATETIME + _OFFSET) & holdable
+    naive = values.str.fullmatch(_DATETIME) & holdable
     result = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
     if bool(with_offset.any()):
         aware = pd.to_datetime(values[with_offset], format="ISO8601", utc=True, errors="coerce")
@@ -388,9 +498,11 @@ def parse_int(values: pd.Series) -> pd.Series:
 
 
 def parse_number(values: pd.Series) -> pd.Series:
-    """Decimal text (``52.58``, ``-2.1``, ``1e3``) -> float64; NaN where blank or not a number."""
+    """Decimal text (``52.58``, ``-2.1``, ``1e3``) -> float64; NaN where blank, not a number or
+    too large to hold (``1e999``)."""
     shaped = values.str.fullmatch(_NUMBER)
-    return pd.to_numeric(values.where(shaped), errors="coerce").astype("float64")
+    numbers = pd.to_numeric(values.where(shaped), errors="coerce").astype("float64")
+    return numbers.where(np.isfinite(numbers))
 
 
 def parse_choice_bool(values: pd.Series, spellings: dict[str, bool]) -> pd.Series:
@@ -507,21 +619,41 @@ def check_column(
     order = extract.header.index(column.name)
     blank = is_blank(values)
     filled = ~blank
-    problems = []
+    problems = [text_problems(extract, column.name, order)]
     if column.required:
         problems.append(
             cell_problems(extract, column.name, blank, "blank, but a value is required", order)
         )
     kind = column.kind
-    if kind == "date":
-        bad = filled & parse_date(values).isna()
+    numeric_kinds = ("date", "datetime", "int", "number")
+    digits = digit_notes(values) if kind in numeric_kinds else None
+    if kind in ("date", "datetime"):
+        far = filled & values.str.match(r"[0-9]{4}-") & ~holdable_year(values)
         problems.append(
             cell_problems(
-                extract, column.name, bad, lambda v: v + " is not a date (YYYY-MM-DD)", order
+                extract,
+                column.name,
+                far,
+                lambda v: (
+                    v + f" is too far in the past or future (years {FIRST_YEAR} to "
+                    f"{LAST_YEAR} only)"
+                ),
+                order,
+            )
+        )
+    if kind == "date":
+        bad = filled & ~far & parse_date(values).isna()
+        problems.append(
+            cell_problems(
+                extract,
+                column.name,
+                bad,
+                lambda v: v + " is not a date (YYYY-MM-DD)" + digits[v.index],
+                order,
             )
         )
     elif kind == "datetime":
-        bad = filled & parse_datetime_local(values).isna()
+        bad = filled & ~far & parse_datetime_local(values).isna()
         problems.append(
             cell_problems(
                 extract,
@@ -529,7 +661,7 @@ def check_column(
                 bad,
                 lambda v: (
                     v + " is not a date and time (ISO 8601, e.g. 2019-03-07 14:25 or "
-                    "2019-03-07T14:25:00+01:00)"
+                    "2019-03-07T14:25:00+01:00)" + digits[v.index]
                 ),
                 order,
             )
@@ -540,7 +672,11 @@ def check_column(
         not_whole = filled & ~whole
         problems.append(
             cell_problems(
-                extract, column.name, not_whole, lambda v: v + " is not a whole number", order
+                extract,
+                column.name,
+                not_whole,
+                lambda v: v + " is not a whole number" + digits[v.index],
+                order,
             )
         )
         if column.bounds is not None:
@@ -570,7 +706,13 @@ def check_column(
     elif kind == "number":
         bad = filled & parse_number(values).isna()
         problems.append(
-            cell_problems(extract, column.name, bad, lambda v: v + " is not a number", order)
+            cell_problems(
+                extract,
+                column.name,
+                bad,
+                lambda v: v + " is not a number (decimal, digits 0-9)" + digits[v.index],
+                order,
+            )
         )
     elif kind == "choice":
         allowed = allowed_values(column, reference_dir)
@@ -588,6 +730,50 @@ def check_column(
     elif kind != "text":
         raise ValueError(f"contract column {column.name!r} has an unknown kind {kind!r}")
     return combine(problems)
+
+
+def digit_notes(values: pd.Series) -> pd.Series:
+    """For each cell: ``""``, or a note naming the first digit that is not 0-9 it holds
+    (``; '٣' (ARABIC-INDIC DIGIT THREE) is not a digit 0-9``)."""
+    notes = pd.Series("", index=values.index, dtype="str")
+    other = values.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
+    if bool(other.any()):
+        found = values[other].map(foreign_digit)
+        has = found.notna()
+        notes[found.index[has]] = "; " + found[has].astype("str") + " is not a digit 0-9"
+    return notes
+
+
+def text_problems(extract: Extract, column: str, order: int) -> pd.DataFrame:
+    """Cells holding a control character (``safe_input.CONTROL_PATTERN``) or longer than
+    ``MAX_CELL_CHARS`` characters: refused in every column, whatever its kind."""
+    values = extract.frame[column]
+    control = values.str.contains(CONTROL_PATTERN, regex=True).fillna(False).astype(bool)
+    long = (values.str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
+    found = [
+        cell_problems(
+            extract,
+            column,
+            control,
+            lambda v: (
+                v
+                + " holds a control character ("
+                + values[v.index].map(
+                    lambda t: f"U+{ord(re.search(CONTROL_PATTERN, t).group()):04X}"
+                )
+                + "); remove it"
+            ),
+            order,
+        ),
+        cell_problems(
+            extract,
+            column,
+            long & ~control,
+            lambda v: v + f" is too long (at most {MAX_CELL_CHARS:,} characters)",
+            order,
+        ),
+    ]
+    return combine(found)
 
 
 def parse_column(values: pd.Series, column: Column) -> pd.Series:
