@@ -24,18 +24,13 @@ NHSRplotthedots package, ``ptd_spc_standard`` and ``ptd_calculate_point_type``):
   4. **shift**: 7 or more consecutive points all above, or all below, the mean (a point exactly
      on the mean breaks the run).
 
-Each special-cause point is "high" or "low" by the rule that names it, as NHSRplotthedots
-0.2.x does (``ptd_special_cause_type`` and ``ptd_point_type``, pull request #180, fixing
-issue #171 "trends ... labelled by the side of the mean rather than the direction", to agree
-with the NHS England Excel tool): a limit, two-of-three or shift point by its side of the mean,
-a trend point by the trend's direction (a falling trend is "low" even where it is above the
-mean). Version 0.1.0 classed every point by its side of the mean. With the theme's target
-direction a point becomes *improvement* (high for Increase, low for Reduction) or *concern*.
-All other points are *common cause*.
-
-The lower limit and lower 2-sigma line are floored at 0 where drawn and reported (a count
-cannot be negative; NHSRplotthedots does not floor). The rules are judged on the unfloored
-lines, so flooring changes no rule outcome.
+A special-cause point is "high" or "low" as NHSRplotthedots 0.2.x has it (``ptd_point_type``;
+PR #180 fixing issue #171, as the NHS England Excel tool): a trend point by the trend's
+direction (a falling trend is "low" even above the mean), any other by its side of the mean
+(0.1.0 used the side for all). With the target direction it is *improvement* (high for
+Increase, low for Reduction) or *concern*; other points are *common cause*. The lower lines
+are floored at 0 only where drawn (counts; NHSRplotthedots does not floor): the rules use the
+unfloored lines, so flooring changes no outcome.
 
 A shift (rule 4) that starts after a segment's first point is a **suggested rebase**
 (:func:`suggested_rebases`): NHSRplotthedots' "number of points required" vignette says limits
