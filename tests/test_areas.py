@@ -81,7 +81,7 @@ def test_overdispersed_changes_are_judged_against_the_spread():
     shown = areas.display_table(table.reset_index()).set_index("NPT")
     assert shown.loc["A", "p-value (exact Poisson test of no change)"] == "<0.001"
     assert shown.loc["A", "Change at the 5% level"] == "Unusual by chance alone"
-    against = "p-value (against the change across all NPTs (allowing for the spread between NPTs))"
+    against = "p-value (against the change across all NPTs: allowing for the spread between NPTs)"
     assert shown.loc["A", against] == "0.051"
     verdict = "Differs from the change across all NPTs at the 5% level"
     assert shown.loc["A", verdict] == "No evidence of a difference"
@@ -100,7 +100,7 @@ def test_display_table_verdicts_with_the_exact_test():
     # 73 vs 92: p = 0.16
     assert shown.loc["Newcastle", "Change at the 5% level"] == "No evidence of a change"
     # against the change across all NPTs (exact test, share 0.439453; test_significance_per_area)
-    against = "p-value (against the change across all NPTs (exact Poisson test))"
+    against = "p-value (against the change across all NPTs: exact Poisson test)"
     verdict = "Differs from the change across all NPTs at the 5% level"
     assert shown.loc["B", against] == "0.12"
     assert shown.loc["B", verdict] == "No evidence of a difference"

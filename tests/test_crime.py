@@ -354,7 +354,7 @@ def test_significance_wording(robbery):
     assert note.startswith("No evidence that the NPTs' changes vary more than chance alone")
     assert "p = 0.16" in note and "exact Poisson test" in note
     # the last column compares each NPT with the change across all NPTs (0.234274 for 5 -> 1)
-    against = "Compared against the change across all NPTs (exact Poisson test)"
+    against = "Compared against the change across all NPTs: exact Poisson test"
     assert table.loc["Stafford", against] == "No evidence of a difference (p = 0.23)"
 
 
@@ -372,6 +372,6 @@ def test_significance_table_judges_overdispersed_changes_against_their_spread():
     assert shown.loc["A", "Verdict"] == (
         "A fall this size would be unusual by chance alone (p < 0.001)."
     )
-    against = "Compared against the change across all NPTs (allowing for the spread between NPTs)"
+    against = "Compared against the change across all NPTs: allowing for the spread between NPTs"
     assert shown.loc["A", against] == "No evidence of a difference (p = 0.051)"
     assert shown.loc["C", "Verdict"] == "The two periods have the same count (p = 1.0)."

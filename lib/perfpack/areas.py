@@ -423,12 +423,12 @@ def _plural_lower(label: str) -> str:
 
 def comparison_header(table: pd.DataFrame, area_label: str = "NPT") -> str:
     """What a :func:`change_by_area` table's ``judged_p_value`` tests, for a column header:
-    "against the change across all NPTs (exact Poisson test)" or "... allowing for the spread
+    "against the change across all NPTs: exact Poisson test" or "...: allowing for the spread
     between NPTs" when the areas' changes are overdispersed."""
     plural = _plural_lower(area_label)
     used = table["change_method"].iloc[0] if "change_method" in table and len(table) else "poisson"
     how = "exact Poisson test" if used == "poisson" else f"allowing for the spread between {plural}"
-    return f"against the change across all {plural} ({how})"
+    return f"against the change across all {plural}: {how}"
 
 
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
