@@ -44,11 +44,19 @@ def test_change_by_area_rows(table, area, previous, current, change, pct, rate, 
 def test_significance_per_area():
     table = areas.change_by_area(PREVIOUS, CURRENT, POPULATIONS, method="poisson")
     table = table.set_index("area")
-    # 30 vs 0: p = 2 * 0.5**30; 0 vs 0: p = 1
+    # did C change? 30 vs 0: p = 2 * 0.5**30; 0 vs 0: p = 1
     assert table.loc["C", "p_value"] == pytest.approx(2 * 0.5**30)
-    assert table.loc["C", "judged_p_value"] == pytest.approx(2 * 0.5**30)
-    assert bool(table.loc["C", "significant"])
     assert table.loc["D", "p_value"] == 1.0
+    # does C's change differ from the change across all areas? current share 112.5 / 256 =
+    # 0.439453 (143 -> 112, with the 0.5s); 0 of 30 has probability 0.560547**30 = 2.9e-8,
+    # and with the outcomes no likelier than it (the top of the range) p = 4.3210e-8
+    assert table.loc["C", "judged_p_value"] == pytest.approx(4.320969e-8, rel=1e-5)
+    assert bool(table.loc["C", "significant"])
+    # B, 40 -> 20 (20 of 60 where 26.4 are expected): p = 0.118085, no evidence of a difference
+    assert table.loc["B", "judged_p_value"] == pytest.approx(0.118085, abs=1e-5)
+    # Newcastle rose (73 -> 92) while the rest fell: 92 of 165 where 72.5 expected, p = 0.002772
+    assert table.loc["Newcastle", "judged_p_value"] == pytest.approx(0.002772, abs=1e-5)
+    assert table.loc["D", "judged_p_value"] == 1.0
     assert set(table["change_method"]) == {"poisson"}
 
 
@@ -64,14 +72,19 @@ def test_overdispersed_changes_are_judged_against_the_spread():
     table = areas.change_by_area(SIX_PREVIOUS, SIX_CURRENT).set_index("area")
     # the exact test alone: 100 -> 50 is far beyond chance (p < 0.001) ...
     assert table.loc["A", "p_value"] < 0.001
-    # ... against the spread of the six changes: -0.688184 / sqrt(0.029507 + 0.131908)
-    # = -1.712904, p = 0.0867, no evidence of a change
-    assert table.loc["A", "judged_p_value"] == pytest.approx(0.08673, abs=1e-5)
+    # ... against the pooled change log(660.5 / 600.5) = 0.095234 and the spread of the six
+    # changes: (-0.688184 - 0.095234) / sqrt(0.029507 + 0.131902) = -1.949982, p = 0.051178,
+    # no evidence of a difference from the change across all NPTs
+    assert table.loc["A", "judged_p_value"] == pytest.approx(0.051178, abs=1e-5)
     assert not table["significant"].any()
     assert set(table["change_method"]) == {"additive"}
     shown = areas.display_table(table.reset_index()).set_index("NPT")
-    assert shown.loc["A", "p-value (allowing for the spread between areas)"] == "0.087"
-    assert shown.loc["A", "Change at the 5% level"] == "No evidence of a change"
+    assert shown.loc["A", "p-value (exact Poisson test of no change)"] == "<0.001"
+    assert shown.loc["A", "Change at the 5% level"] == "Unusual by chance alone"
+    against = "p-value (against the change across all NPTs: allowing for the spread between NPTs)"
+    assert shown.loc["A", against] == "0.051"
+    verdict = "Differs from the change across all NPTs at the 5% level"
+    assert shown.loc["A", verdict] == "No evidence of a difference"
     note = areas.change_note(table.reset_index())
     assert "NPTs' changes vary more than chance alone" in note
     assert "additive random effects" in note
@@ -81,11 +94,18 @@ def test_display_table_verdicts_with_the_exact_test():
     poisson = areas.change_by_area(PREVIOUS, CURRENT, POPULATIONS, method="poisson")
     shown = areas.display_table(poisson).set_index("NPT")
     # 30 vs 0: p = 2 * 0.5**30 < 0.001; 40 vs 20: 2 * sum_{k<=20} C(60, k) / 2**60 = 0.013489
-    assert shown.loc["C", "p-value (exact Poisson test)"] == "<0.001"
-    assert shown.loc["B", "p-value (exact Poisson test)"] == "0.013"
+    assert shown.loc["C", "p-value (exact Poisson test of no change)"] == "<0.001"
+    assert shown.loc["B", "p-value (exact Poisson test of no change)"] == "0.013"
     assert shown.loc["B", "Change at the 5% level"] == "Unusual by chance alone"
     # 73 vs 92: p = 0.16
     assert shown.loc["Newcastle", "Change at the 5% level"] == "No evidence of a change"
+    # against the change across all NPTs (exact test, share 0.439453; test_significance_per_area)
+    against = "p-value (against the change across all NPTs: exact Poisson test)"
+    verdict = "Differs from the change across all NPTs at the 5% level"
+    assert shown.loc["B", against] == "0.12"
+    assert shown.loc["B", verdict] == "No evidence of a difference"
+    assert shown.loc["Newcastle", against] == "0.0028"
+    assert shown.loc["Newcastle", verdict] == "Differs beyond chance"
     assert "Change beyond chance?" not in shown.columns
 
 

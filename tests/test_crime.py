@@ -257,10 +257,13 @@ def test_figure_book(robbery):
     by_npt = figures[figures["group"] != ""]
     stafford = by_npt[by_npt["group"] == "Stafford"].set_index("measure")["value"]
     assert (stafford["count_previous"], stafford["count_current"]) == (5, 1)
-    # no overdispersion in these NPTs' changes (test_significance_wording): the judged p is the
-    # exact test's, 2 * (C(6,0) + C(6,1)) / 64 for 5 -> 1
+    # the exact test of no change, 2 * (C(6,0) + C(6,1)) / 64 for 5 -> 1
     assert stafford["change_p_value"] == pytest.approx(7 / 32)
-    assert stafford["change_judged_p_value"] == pytest.approx(7 / 32)
+    # no overdispersion in these NPTs' changes (test_significance_wording): the judged p is
+    # the exact test against the NPTs' pooled change, current share 8.5 / 19 = 0.447368:
+    # 1 of 6 has probability 6 q (1 - q)^5 = 0.1383, and the outcomes no likelier than it
+    # (0, 1, 5 and 6 of 6) add to 0.234274
+    assert stafford["change_judged_p_value"] == pytest.approx(0.234274, abs=1e-5)
     monthly = figures[figures["measure"] == "monthly_count"]
     assert len(monthly) == 31 and monthly["window"].iloc[0] == "2017-06/2017-06"
 
@@ -335,12 +338,12 @@ def test_significance_wording(robbery):
     assert robbery.headline.test.verdict == (
         "There is no evidence of a change at the 5% level (p = 0.81)."
     )
-    # the NPTs' changes 2->4, 3->2, 5->1, 0->1: z around the pooled log(8 / 10) = 1.1272,
-    # -0.1508, -1.3782, 1.9826; winsorised squares 5.2925 (phi = 1.32); on 3 df
-    # P(chi2 >= x) = erfc(sqrt(x / 2)) + sqrt(2x / pi) exp(-x / 2) = 0.1516: no overdispersion,
-    # so the exact Poisson test decides
+    # the NPTs' changes 2->4, 3->2, 5->1, 0->1: z around the pooled log(8.5 / 10.5) = 1.1108,
+    # -0.1665, -1.3933, 1.9649; winsorised squares 5.2323 (phi = 1.31); on 3 df
+    # P(chi2 >= x) = erfc(sqrt(x / 2)) + sqrt(2x / pi) exp(-x / 2) = 0.1556: no overdispersion,
+    # so exact Poisson tests decide
     assert robbery.table_caption("significance") == (
-        "Change by NPT, previous against current 12 months: exact Poisson test"
+        "Change by NPT, previous against current 12 months: exact Poisson tests"
     )
     table = crime.npt_significance_table(robbery.by_npt).set_index("NPT")
     # Stafford 5 -> 1: 2 * (C(6,0) + C(6,1)) / 64 = 0.21875 -> 0.22
@@ -349,20 +352,26 @@ def test_significance_wording(robbery):
     )
     note = robbery.change_note
     assert note.startswith("No evidence that the NPTs' changes vary more than chance alone")
-    assert "p = 0.15" in note and "exact Poisson test" in note
+    assert "p = 0.16" in note and "exact Poisson test" in note
+    # the last column compares each NPT with the change across all NPTs (0.234274 for 5 -> 1)
+    against = "Compared against the change across all NPTs: exact Poisson test"
+    assert table.loc["Stafford", against] == "No evidence of a difference (p = 0.23)"
 
 
 def test_significance_table_judges_overdispersed_changes_against_their_spread():
     from perfpack import areas
 
     # six NPTs, 100 each last year, 50 ... 200 this year (tests/test_overdispersion.py):
-    # 100 -> 50 is p < 0.001 by the exact test, 0.0867 against the spread of the six changes
+    # 100 -> 50 is p < 0.001 by the exact test of no change; against the pooled change,
+    # allowing for the spread of the six changes, p = 0.051178
     table = areas.change_by_area(
         pd.Series([100] * 6, index=list("ABCDEF")),
         pd.Series([50, 70, 100, 100, 140, 200], index=list("ABCDEF")),
     )
     shown = crime.npt_significance_table(table).set_index("NPT")
     assert shown.loc["A", "Verdict"] == (
-        "There is no evidence of a change at the 5% level (p = 0.087)."
+        "A fall this size would be unusual by chance alone (p < 0.001)."
     )
+    against = "Compared against the change across all NPTs: allowing for the spread between NPTs"
+    assert shown.loc["A", against] == "No evidence of a difference (p = 0.051)"
     assert shown.loc["C", "Verdict"] == "The two periods have the same count (p = 1.0)."

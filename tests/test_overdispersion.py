@@ -180,55 +180,66 @@ def test_change_judgement_overdispersed_hand_values():
     #   = 0.019606 + 0.009901 = 0.029507
     assert units.loc["A", "log_ratio"] == pytest.approx(-0.688184, abs=1e-6)
     assert units.loc["A", "s"] ** 2 == pytest.approx(0.029507, abs=1e-6)
-    # pooled change: log(660 / 600) = 0.095310; z_A = (-0.688184 - 0.095310) / 0.171776
-    #   = -4.561166
-    assert judged.pooled_log_ratio == pytest.approx(0.095310, abs=1e-6)
-    assert units.loc["A", "z"] == pytest.approx(-4.561166, abs=1e-5)
-    # z = -4.561, -2.905, -0.677, -0.677, 1.839, 4.881; winsorised to -3.733 and 3.360 at the
-    # ends; sum of squares 37.963, phi = 6.3272; P(chi2(5) >= 37.96) < 0.001
-    assert judged.test.phi == pytest.approx(6.327162, abs=1e-5)
+    # pooled change, with the same 0.5 as each unit's: c = log(660.5 / 600.5) = 0.095234;
+    # z_A = (-0.688184 - 0.095234) / 0.171776 = -4.560726
+    assert judged.pooled_log_ratio == pytest.approx(0.095234, abs=1e-6)
+    assert units.loc["A", "z"] == pytest.approx(-4.560726, abs=1e-5)
+    # z = -4.561, -2.904, -0.677, -0.677, 1.840, 4.882; winsorised to -3.7325 and 3.3608 at
+    # the ends; sum of squares 37.961, phi = 6.3269; P(chi2(5) >= 37.96) < 0.001
+    assert judged.test.phi == pytest.approx(6.326896, abs=1e-5)
     assert judged.test.overdispersed
-    # w = 1 / s^2 = 33.890, 41.693, 50.502, 50.502, 58.847, 67.222: tau2 = (37.963 - 5) /
-    # (sum w - sum w^2 / sum w) = 32.963 / 249.893 = 0.131908
-    assert judged.test.tau2 == pytest.approx(0.131908, abs=1e-5)
+    # w = 1 / s^2 = 33.890, 41.693, 50.502, 50.502, 58.847, 67.222: tau2 = (37.961 - 5) /
+    # (sum w - sum w^2 / sum w) = 32.961 / 249.893 = 0.131902
+    assert judged.test.tau2 == pytest.approx(0.131902, abs=1e-5)
     assert judged.method == "additive"
-    # A against no change: -0.688184 / sqrt(0.029507 + 0.131908) = -1.712904, p = 0.0867;
-    # F: log(200.5 / 100.5) / sqrt(0.014876 + 0.131908) = 1.802696, p = 0.0714
-    assert units.loc["A", "p_value"] == pytest.approx(0.08673, abs=1e-5)
-    assert units.loc["F", "p_value"] == pytest.approx(0.071436, abs=1e-5)
-    assert units.loc["C", "p_value"] == pytest.approx(1.0)
-    # the exact Poisson test alone calls 100 -> 50 beyond chance: Binomial(150, 0.5) tail
+    # against the pooled change, the centre tau2 was estimated around:
+    # A: (-0.688184 - 0.095234) / sqrt(0.029507 + 0.131902) = -1.949982, p = 0.051178;
+    # F: (log(200.5 / 100.5) - 0.095234) / sqrt(0.014876 + 0.131902) = 1.554156, p = 0.120147;
+    # C (100 -> 100): (0 - 0.095234) / sqrt(0.019801 + 0.131902) = -0.244510, p = 0.806836
+    assert units.loc["A", "p_value"] == pytest.approx(0.051178, abs=1e-5)
+    assert units.loc["F", "p_value"] == pytest.approx(0.120147, abs=1e-5)
+    assert units.loc["C", "p_value"] == pytest.approx(0.806836, abs=1e-5)
+    # the exact Poisson test of no change in A itself: 100 -> 50 is far beyond chance
+    # (Binomial(150, 0.5) tail); A's fall is, against the pooled rise, no evidence of a
+    # difference at 5% once the spread between the areas is allowed for
     assert units.loc["A", "p_exact"] < 0.001
     assert not units["significant"].any()
-    note = judged.description("NPTs")
+    note = judged.description("NPTs", "NPT")
     assert "vary more than chance alone" in note and "not by the Poisson test alone" in note
+    assert "differs from the NPTs' pooled change" in note
+    assert "test of no change" not in note
 
 
 def test_change_judgement_multiplicative():
     judged = od.change_judgement(PREVIOUS, CURRENT, method="multiplicative")
-    # F: 0.690657 / sqrt(6.327162 * 0.014876) = 2.252 -> p = 0.024372; A: p = 0.111222
-    assert judged.units.loc["F", "p_value"] == pytest.approx(0.024372, abs=1e-5)
-    assert judged.units.loc["A", "p_value"] == pytest.approx(0.111222, abs=1e-5)
-    assert judged.units["significant"].tolist() == [False, False, False, False, False, True]
+    # F: (0.690657 - 0.095234) / sqrt(6.326896 * 0.014876) = 1.940836 -> p = 0.052278;
+    # A: (-0.688184 - 0.095234) / sqrt(6.326896 * 0.029507) = -1.813170 -> p = 0.069806
+    assert judged.units.loc["F", "p_value"] == pytest.approx(0.052278, abs=1e-5)
+    assert judged.units.loc["A", "p_value"] == pytest.approx(0.069806, abs=1e-5)
+    assert not judged.units["significant"].any()
 
 
 def test_change_judgement_without_overdispersion_is_the_exact_test():
     previous = pd.Series([10, 12, 9, 11, 40])
     current = pd.Series([11, 10, 10, 12, 20])
     judged = od.change_judgement(previous, current, method="additive")
-    # z around the pooled log(63 / 82): 0.8503, 0.2180, 0.8334, 0.8675, -1.5554; winsorised
-    # (n = 5: 0.4 and 0.6 of the way in from each end) the squares add to 2.9214:
-    # phi = 0.5843 and, on 4 df, P(chi2 >= x) = exp(-x / 2) (1 + x / 2) = 0.5711
-    assert judged.test.phi == pytest.approx(0.584287, abs=1e-5)
-    assert judged.test.p_value == pytest.approx(0.571058, abs=1e-5)
+    # z around the pooled log(63.5 / 82.5) = -0.261758: 0.8459, 0.2136, 0.8292, 0.8629,
+    # -1.5622; winsorised (n = 5: 0.4 and 0.6 of the way in from each end) the squares add to
+    # 2.9074: phi = 0.5815 and, on 4 df, P(chi2 >= x) = exp(-x / 2) (1 + x / 2) = 0.5734
+    assert judged.test.phi == pytest.approx(0.581475, abs=1e-5)
+    assert judged.test.p_value == pytest.approx(0.573443, abs=1e-5)
     assert not judged.test.overdispersed
     assert judged.method == "poisson"
-    # so the exact test decides: 40 -> 20 is 2 * sum_{k<=20} C(60, k) / 2**60 = 0.013489
-    assert judged.units.loc[4, "p_value"] == pytest.approx(0.013489, abs=1e-6)
-    assert bool(judged.units.loc[4, "significant"])
-    # 10 -> 11: the two tails of Binomial(21, 0.5) cover everything, p = 1
-    assert judged.units.loc[0, "p_value"] == pytest.approx(1.0)
+    # so the exact test against the pooled change decides: the current share is
+    # 63.5 / 146 = 0.434932 (= e^c / (1 + e^c)); 40 -> 20 is 20 of 60 where 26.1 are
+    # expected: summing Binomial(60, 0.434932) over outcomes no likelier than 20 gives
+    # p = 0.119569 -- the force fell too, so this area's fall is no evidence of a difference
+    assert judged.units.loc[4, "p_value"] == pytest.approx(0.119569, abs=1e-5)
+    assert not judged.units["significant"].any()
+    # its own fall, 40 -> 20, is beyond chance: 2 * sum_{k<=20} C(60, k) / 2**60 = 0.013489
+    assert judged.units.loc[4, "p_exact"] == pytest.approx(0.013489, abs=1e-6)
     assert "exact Poisson test" in judged.description()
+    assert "pooled change" in judged.description()
 
 
 def test_change_judgement_with_empty_areas():

@@ -327,3 +327,78 @@ def test_variation_svg_is_inline_with_text(kind):
 def test_assurance_svg_is_inline_with_text(kind):
     svg = spc_icons.assurance_svg(kind)
     assert spc_icons.ASSURANCE_WORDS[kind] in svg and "script" not in svg
+
+
+# The reviewer's case (Reduction): a rise above the upper limit, then a falling trend that
+# crosses the mean. Hand-worked: mean 306 / 20 = 15.3; moving ranges sum 59, the 19 is
+# screened (>= 3.267 x 59 / 19 = 10.1), so MR-bar = 40 / 18; UCL = 15.3 + 2.66 x 40 / 18 =
+# 21.211, LCL = 9.389, 2-sigma lines 19.24 and 11.36.
+CROSSING = [10, 12, 9, 11, 10, 12, 11, 30, 28, 26, 24, 22, 20, 18, 10, 11, 9, 12, 10, 11]
+
+
+def test_trend_points_classed_by_trend_direction_as_nhsrplotthedots_0_2():
+    table = spc.special_causes(CROSSING, "Reduction")
+    assert table["mean"].iloc[0] == pytest.approx(15.3)
+    assert table["ucl"].iloc[0] == pytest.approx(15.3 + 2.66 * 40 / 18)
+    # 30..22 are above the UCL: the limit rule names them, high -> concern
+    assert list(table["rule"][7:12]) == ["beyond_limit"] * 5
+    assert set(table["signal"][7:12]) == {spc.CONCERN}
+    # 20 and 18 sit above the mean but in the falling trend 30 -> 10 (8 points): NHSRplotthedots
+    # 0.2.x ptd_point_type: "7 Point Trend (Decreasing)" -> -1, x improvement direction -1
+    # (decrease) = +1 -> special_cause_improvement (0.1.0 used the side of the mean: concern)
+    for position in (12, 13, 14):
+        assert table.loc[position, "rule"] == "trend"
+        assert bool(table.loc[position, "low"])
+        assert table.loc[position, "signal"] == spc.IMPROVEMENT
+    # 9 < LCL 9.389 at positions 2 and 16: below the lower limit -> improvement
+    assert table.loc[2, "rule"] == table.loc[16, "rule"] == "beyond_limit"
+    assert table.loc[16, "signal"] == spc.IMPROVEMENT
+
+
+def test_latest_point_icon_in_the_crossing_case():
+    # the last three points 12, 10, 11 are all below the mean; 10 and 11 are below the lower
+    # 2-sigma line 11.36 and above the LCL: two of three low -> improvement, icon "low"
+    table = spc.xmr(pd.Series(CROSSING, dtype=float), "Reduction")
+    assert table["rule"].iloc[-1] == "two_of_three"
+    assert table["signal"].iloc[-1] == spc.IMPROVEMENT
+    assert spc_icons.variation(table, "Reduction") == "improvement_low"
+
+
+def test_flooring_changes_no_rule_outcome_for_counts():
+    # mean 1.2, MR-bar 1.75: LCL and lower 2-sigma line (1.2 - 3.103) are below 0
+    floored = spc.special_causes([0, 0, 1, 0, 5], floor_at_zero=True)
+    raw = spc.special_causes([0, 0, 1, 0, 5], floor_at_zero=False)
+    assert floored["lcl"].iloc[0] == 0.0 and floored["lower_2sigma"].iloc[0] == 0.0
+    assert raw["lower_2sigma"].iloc[0] == pytest.approx(1.2 - 2 * 2.66 * 1.75 / 3)
+    rules = ["beyond_limit", "trend", "two_of_three", "shift", "signal"]
+    pd.testing.assert_frame_equal(floored[rules], raw[rules])
+
+
+def test_rules_judged_on_unfloored_limits():
+    # mean 5 / 7, MR-bar 11 / 6, LCL 5/7 - 2.66 x 11/6 = -4.16: -1 is inside the real limit,
+    # though below the drawn (floored) 0
+    table = spc.special_causes([2, 0, 2, 0, 2, 0, -1], floor_at_zero=True)
+    assert table["lcl"].iloc[-1] == 0.0
+    assert not table["beyond_limit"].iloc[-1]
+    assert table["signal"].iloc[-1] == spc.COMMON_CAUSE
+
+
+def test_every_short_segment_is_provisional():
+    # 6 points before the rebase (as the first stop-search segment), 12 after
+    months = pd.period_range("2018-01", periods=18, freq="M")
+    monthly = pd.Series([5, 7, 6, 8, 6, 7] + [20, 22, 21, 23, 20, 22] * 2, index=months)
+    table = spc.xmr(monthly, "Reduction", rebase={"2018-07": "New policy: test"})
+    assert spc.provisional_segments(table) == [
+        "only 6 points from January 2018 to June 2018: fewer than 12, so the limits are provisional"
+    ]
+    assert "only 6 points from January 2018 to June 2018" in spc.summary(table)
+    fig, alt = spc.spc_chart(monthly, "Figure 1. Test", "Reduction", table=table)
+    try:
+        assert any("provisional" in t.get_text() for t in fig.axes[0].texts)
+        assert "only 6 points from January 2018" in alt
+    finally:
+        plt.close(fig)
+    # 12 points in every segment: nothing provisional
+    whole = spc.xmr(monthly[6:], "Reduction")
+    assert spc.provisional_segments(whole) == []
+    assert "provisional" not in spc.summary(whole)

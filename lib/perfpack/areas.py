@@ -309,13 +309,14 @@ def change_by_area(
         One row per area, sorted by name: ``area``, ``previous``, ``current`` (int),
         ``change`` (current - previous), ``pct_change`` (percent, NaN when previous is 0),
         ``population``, ``rate_per_1000`` (current count per 1,000 residents), ``decreased``
-        (bool, current < previous), ``p_value`` (the exact Poisson test of
-        :func:`perfpack.stats.poisson_change_test`), ``judged_p_value`` (the p the verdict
-        uses: the exact test's, or, when the areas' changes vary more than chance alone would
-        make them, the test against the spread of the areas' changes of
-        :func:`perfpack.overdispersion.change_judgement`), ``significant``
+        (bool, current < previous), ``p_value`` (did the area's count change? the exact
+        Poisson test of no change, :func:`perfpack.stats.poisson_change_test`),
+        ``judged_p_value`` (does the area's change differ from the change across all areas?
+        :func:`perfpack.overdispersion.change_judgement`: the exact test against the areas'
+        pooled change, or, when the areas' changes vary more than chance alone would make
+        them, the normal test allowing for that spread), ``significant``
         (``judged_p_value < 0.05``) and ``change_method`` (``"poisson"``, ``"additive"`` or
-        ``"multiplicative"``: how the changes were judged, the same on every row).
+        ``"multiplicative"``: how the comparison was judged, the same on every row).
     """
     areas = set(previous.index) | set(current.index)
     if populations is not None:
@@ -357,8 +358,9 @@ def change_by_area(
 def change_judgement(
     table: pd.DataFrame, method: str = overdispersion.DEFAULT_METHOD
 ) -> overdispersion.ChangeJudgement:
-    """The overdispersion test and per-area judgement behind a :func:`change_by_area` table's
-    ``judged_p_value`` (:func:`perfpack.overdispersion.change_judgement`), for its note."""
+    """The overdispersion test and per-area comparison with the change across all areas behind
+    a :func:`change_by_area` table's ``judged_p_value``
+    (:func:`perfpack.overdispersion.change_judgement`), for its note."""
     return overdispersion.change_judgement(
         table["previous"].set_axis(table["area"]), table["current"].to_numpy(), method
     )
@@ -367,10 +369,10 @@ def change_judgement(
 def change_note(
     table: pd.DataFrame, names: AreaNames = NPT_NAMES, method: str = overdispersion.DEFAULT_METHOD
 ) -> str:
-    """How the areas' changes were judged, for the note under an area table: the test for
-    overdispersion in the changes and the method used (e.g. "No evidence that the NPTs'
-    changes vary more than chance alone would make them ... Each change is judged by the exact
-    Poisson test ...")."""
+    """How the areas' changes were compared with the change across all areas, for the note
+    under an area table: the test for overdispersion in the changes and the method used (e.g.
+    "No evidence that the NPTs' changes vary more than chance alone would make them ... Each
+    NPT's change is compared with the NPTs' pooled change by the exact Poisson test ...")."""
     unit = names.short if names.short.isupper() else names.short.lower()
     return change_judgement(table, method).description(_plural(names.short), unit)
 
@@ -405,18 +407,42 @@ def number_word(n: int) -> str:
     return words[n] if 0 <= n <= 10 else str(n)
 
 
+def comparison_label(p_value: float, alpha: float = stats.ALPHA) -> str:
+    """The verdict of the comparison with the change across all areas, for a table cell:
+    "Differs beyond chance" or "No evidence of a difference" (the header names the level and
+    the comparison); "–" without a p-value."""
+    if p_value is None or pd.isna(p_value):
+        return "–"
+    return "Differs beyond chance" if p_value < alpha else "No evidence of a difference"
+
+
+def _plural_lower(label: str) -> str:
+    """NPT -> NPTs, Local authority -> local authorities (abbreviations keep their case)."""
+    return _plural(label) if label.isupper() else _plural(label).lower()
+
+
+def comparison_header(table: pd.DataFrame, area_label: str = "NPT") -> str:
+    """What a :func:`change_by_area` table's ``judged_p_value`` tests, for a column header:
+    "against the change across all NPTs: exact Poisson test" or "...: allowing for the spread
+    between NPTs" when the areas' changes are overdispersed."""
+    plural = _plural_lower(area_label)
+    used = table["change_method"].iloc[0] if "change_method" in table and len(table) else "poisson"
+    how = "exact Poisson test" if used == "poisson" else f"allowing for the spread between {plural}"
+    return f"against the change across all {plural}: {how}"
+
+
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
     """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
     ``n_months`` is the length of each window, "Previous 12 months").
 
-    The last two columns are the p-value the verdict uses and the verdict
-    (:func:`perfpack.stats.significance_label`); the p column's header says how the change
-    was judged (the exact Poisson test, or allowing for the spread between areas when their
-    changes are overdispersed: :func:`change_note` says more)."""
+    Two questions, each with its p-value and verdict: did the area's count change (the exact
+    Poisson test of no change, ``p_value``; :func:`perfpack.stats.significance_label`), and
+    does its change differ from the change across all areas (``judged_p_value``, allowing for
+    the spread between areas when their changes are overdispersed; :func:`comparison_label`,
+    :func:`change_note` says more)."""
     span = months_text(n_months)
     judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
-    used = table["change_method"].iloc[0] if "change_method" in table and len(table) else "poisson"
-    how = "exact Poisson test" if used == "poisson" else "allowing for the spread between areas"
+    against = comparison_header(table, area_label)
     level = f"{stats.ALPHA * 100:g}%"
     shown = pd.DataFrame(
         {
@@ -431,8 +457,13 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 
                 "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
                 for r in table["rate_per_1000"]
             ],
-            f"p-value ({how})": [stats.format_p_number(p) for p in judged],
-            f"Change at the {level} level": [stats.significance_label(p) for p in judged],
+            "p-value (exact Poisson test of no change)": [
+                stats.format_p_number(p) for p in table["p_value"]
+            ],
+            f"Change at the {level} level": [stats.significance_label(p) for p in table["p_value"]],
+            f"p-value ({against})": [stats.format_p_number(p) for p in judged],
+            f"Differs from the change across all {_plural_lower(area_label)} at the {level} "
+            "level": [comparison_label(p) for p in judged],
         }
     )
     return shown

@@ -426,13 +426,13 @@ def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.D
     """Per-area verdicts, ready to publish (counts are the windows' area totals, already public
     in the change table); ``area_label`` heads the first column.
 
-    Each verdict is :func:`perfpack.stats.change_verdict` on the table's ``judged_p_value``:
-    the exact Poisson test, or, when the areas' changes vary more than chance alone would make
-    them, the test against their spread (:func:`perfpack.areas.change_by_area`)."""
+    ``Verdict`` is :func:`perfpack.stats.change_verdict` on the exact Poisson test of no change
+    (``p_value``); the last column compares the area's change with the change across all
+    areas (``judged_p_value``, :func:`perfpack.areas.comparison_header`)."""
     judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
     verdicts = [
         stats.change_verdict(a, b, p)
-        for a, b, p in zip(table["previous"], table["current"], judged, strict=True)
+        for a, b, p in zip(table["previous"], table["current"], table["p_value"], strict=True)
     ]
     return pd.DataFrame(
         {
@@ -440,6 +440,9 @@ def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.D
             "Previous": table["previous"],
             "Current": table["current"],
             "Verdict": verdicts,
+            f"Compared {areas.comparison_header(table, area_label)}": [
+                f"{areas.comparison_label(p)} ({stats.format_p_value(p)})" for p in judged
+            ],
         }
     )
 
@@ -735,9 +738,10 @@ class CrimeTheme:
         months (...)") or ``significance`` (which says how the changes were judged)."""
         used = self.by_npt["change_method"].iloc[0] if len(self.by_npt) else "poisson"
         judged = (
-            "exact Poisson test"
+            "exact Poisson tests"
             if used == "poisson"
-            else "judged against the spread of the areas' changes (overdispersion)"
+            else "exact Poisson test; against the change across all areas allowing for their "
+            "spread (overdispersion)"
         )
         return _TABLE_CAPTIONS[table].format(**self._words(), judged=judged)
 

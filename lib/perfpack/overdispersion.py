@@ -36,7 +36,11 @@ Scales (Spiegelhalter 2005, table I; FunnelPlotR's "CQC" and "RC" forms):
   ``z = 2 (sqrt(count) - sqrt(expected))`` -- the square root stabilises Poisson variance;
 - a change between two windows: ``Y = log((current + 0.5) / (previous + 0.5))``,
   ``s**2 = current / (current + 0.5)**2 + previous / (previous + 0.5)**2`` (the delta-method
-  variance), target the units' pooled change ``log(sum(current) / sum(previous))``.
+  variance), target the units' pooled change ``log((sum(current) + 0.5) / (sum(previous) +
+  0.5))`` (the same 0.5 as each unit's). A unit is judged against that pooled change (does it
+  differ from the whole's change, beyond chance and the between-unit spread?), not against no
+  change: the spread ``tau2`` is estimated around the pooled change, so it only describes how
+  units differ from it.
 """
 
 from __future__ import annotations
@@ -427,18 +431,19 @@ def rate_funnel(
 
 @dataclass(frozen=True)
 class ChangeJudgement:
-    """Whether each unit's change between two windows is beyond chance, allowing for the
-    spread of the units' changes (:func:`change_judgement`).
+    """Whether each unit's change between two windows differs from the units' pooled change
+    beyond chance, allowing for the spread of the units' changes (:func:`change_judgement`).
 
     Attributes
     ----------
     units : pandas.DataFrame
         One row per unit: ``previous``, ``current``, ``log_ratio`` (``log((current + 0.5) /
         (previous + 0.5))``), ``s`` (its standard error), ``z`` (against the pooled change),
-        ``p_exact`` (exact Poisson test of no change), ``p_value`` (the one the verdict uses)
-        and ``significant`` (``p_value < alpha``).
+        ``p_exact`` (exact Poisson test of no change in the unit itself), ``p_value`` (the
+        verdict's: the unit's change against the pooled change) and ``significant``
+        (``p_value < alpha``).
     pooled_log_ratio : float
-        ``log(sum(current) / sum(previous))`` (NaN when either sum is 0).
+        ``log((sum(current) + 0.5) / (sum(previous) + 0.5))`` (NaN when both sums are 0).
     requested, method : str
         The adjustment asked for and the one applied (``"poisson"``: none, the exact test).
     test : Dispersion
@@ -466,8 +471,9 @@ class ChangeJudgement:
         first = dispersion_text(self.test, f"the {units}' changes") + "."
         if self.method == "poisson":
             how = (
-                " Each change is judged by the exact Poisson test of the two counts "
-                "(no change: the current count is Binomial(total, 0.5))."
+                f" Each {unit}'s change is compared with the {units}' pooled change by the "
+                f"exact Poisson test (the {unit}'s current count is Binomial(its total, the "
+                f"{units}' current share)): does it differ from the pooled change beyond chance?"
             )
             if self.test.overdispersed:
                 how += " It is not adjusted for the overdispersion."
@@ -476,8 +482,9 @@ class ChangeJudgement:
             first + f" So each {unit}'s change is judged "
             f"against the spread of the {units}' changes, not by the Poisson test alone: the "
             "variance of its log change ratio is widened by "
-            f"{_adjustment_text(self.method, self.test, 'log-ratio')}, and the test is a "
-            "two-sided normal test of no change."
+            f"{_adjustment_text(self.method, self.test, 'log-ratio')}, and a two-sided normal "
+            f"test asks whether it differs from the {units}' pooled change by more than chance "
+            f"and that spread."
         )
 
 
@@ -489,18 +496,25 @@ def change_judgement(
     fraction: float = WINSOR_FRACTION,
     level: float = TEST_LEVEL,
 ) -> ChangeJudgement:
-    """Judge each unit's change between two equal windows, with Spiegelhalter's (2005)
-    overdispersion adjustment applied to the funnel of change ratios.
+    """Judge whether each unit's change between two equal windows differs from the units'
+    pooled change, with Spiegelhalter's (2005) overdispersion adjustment of the funnel of change
+    ratios.
 
     Each unit's log change ratio ``Y = log((current + 0.5) / (previous + 0.5))`` has variance
     ``s**2 = current / (current + 0.5)**2 + previous / (previous + 0.5)**2`` (delta method; the
-    0.5 keeps zero counts finite; FunnelPlotR's ratio-of-counts form). The z-scores against the
-    units' pooled change ``log(sum(current) / sum(previous))`` are tested for overdispersion
-    (:func:`dispersion`). Where it is present, a unit's change is judged against the spread of
-    the units' changes: ``z = Y / sqrt(s**2 + tau2)`` (additive) or ``Y / (sqrt(phi) s)``
-    (multiplicative), two-sided normal p-value, null hypothesis no change (``Y = 0``).
-    Otherwise the exact Poisson test of :func:`perfpack.stats.poisson_change_test` decides.
-    Units with no events in either window take no part in the test (p = 1).
+    0.5 keeps zero counts finite; FunnelPlotR's ratio-of-counts form). The centre is the units'
+    pooled change with the same 0.5, ``c = log((sum(current) + 0.5) / (sum(previous) + 0.5))``,
+    and the z-scores ``(Y - c) / s`` are tested for overdispersion (:func:`dispersion`). The
+    null hypothesis of every verdict is that the unit's change equals the pooled one (the
+    question Spiegelhalter's funnel answers: does this unit differ from the whole, beyond the
+    between-unit spread?), so the spread is estimated and used around the same centre. Where
+    overdispersion is present, ``z = (Y - c) / sqrt(s**2 + tau2)`` (additive) or ``(Y - c) /
+    (sqrt(phi) s)`` (multiplicative), two-sided normal p-value. Otherwise the exact
+    conditional Poisson test of the same null decides: the unit's current count is
+    ``Binomial(previous + current, e**c / (1 + e**c))``, two-sided (scipy's ``binomtest``).
+    ``p_exact`` is the separate exact test of no change in the unit itself
+    (:func:`perfpack.stats.poisson_change_test`). Units with no events in either window take
+    no part in the test (p = 1).
 
     Parameters
     ----------
@@ -527,7 +541,7 @@ def change_judgement(
     log_ratio = np.log((y + 0.5) / (x + 0.5))
     s = np.sqrt(y / (y + 0.5) ** 2 + x / (x + 0.5) ** 2)
     some = (x + y) > 0
-    pooled = math.log(y.sum() / x.sum()) if x.sum() > 0 and y.sum() > 0 else math.nan
+    pooled = math.log((y.sum() + 0.5) / (x.sum() + 0.5)) if some.any() else math.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(some, (log_ratio - pooled) / s, np.nan)
     test = (
@@ -538,11 +552,19 @@ def change_judgement(
     used = method_used(method, test)
     p_exact = np.array([stats.poisson_change_test(a, b).p_value for a, b in zip(x, y, strict=True)])
     if used == "poisson":
-        p_value = p_exact
+        share = math.exp(pooled) / (1.0 + math.exp(pooled)) if some.any() else 0.5
+        p_value = np.array(
+            [
+                float(scipy_stats.binomtest(int(b), int(a + b), share).pvalue) if a + b else 1.0
+                for a, b in zip(x, y, strict=True)
+            ]
+        )
     else:
         spread = np.sqrt(s**2 + test.tau2) if used == "additive" else np.sqrt(test.phi) * s
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_value = np.where(some, 2.0 * scipy_stats.norm.sf(np.abs(log_ratio) / spread), 1.0)
+            p_value = np.where(
+                some, 2.0 * scipy_stats.norm.sf(np.abs(log_ratio - pooled) / spread), 1.0
+            )
     units = pd.DataFrame(
         {
             "previous": x.astype(int),

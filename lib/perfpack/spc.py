@@ -8,7 +8,7 @@ NHSRplotthedots package, ``ptd_spc_standard`` and ``ptd_calculate_point_type``):
 - moving range ``MR_t = |x_t - x_(t-1)|``; ``MR̄`` is the mean moving range. Outlying moving
   ranges (``MR_t >= 3.267 × MR̄``) are screened out and ``MR̄`` recomputed (Nelson 1982,
   NHSRplotthedots' default ``screen_outliers = TRUE``);
-- process limits ``mean ± 2.66 × MR̄`` (the lower floored at 0 for counts), so one sigma is
+- process limits ``mean ± 2.66 × MR̄`` (the lower drawn floored at 0 for counts), so one sigma is
   ``2.66 × MR̄ / 3`` and the "close to a limit" lines are ``mean ± 2 sigma``;
 - a **baseline** of ``n`` points (``fix_after_n_points``): mean and ``MR̄`` come from the first
   ``n`` points of each rebase segment and are then fixed; later points are judged against them;
@@ -24,9 +24,13 @@ NHSRplotthedots package, ``ptd_spc_standard`` and ``ptd_calculate_point_type``):
   4. **shift**: 7 or more consecutive points all above, or all below, the mean (a point exactly
      on the mean breaks the run).
 
-Each special-cause point is "high" (above the mean / rising) or "low"; with the theme's target
-direction it becomes *improvement* (high for Increase, low for Reduction) or *concern*. All
-other points are *common cause*.
+A special-cause point is "high" or "low" as NHSRplotthedots 0.2.x has it (``ptd_point_type``;
+PR #180 fixing issue #171, as the NHS England Excel tool): a trend point by the trend's
+direction (a falling trend is "low" even above the mean), any other by its side of the mean
+(0.1.0 used the side for all). With the target direction it is *improvement* (high for
+Increase, low for Reduction) or *concern*; other points are *common cause*. The lower lines
+are floored at 0 only where drawn (counts; NHSRplotthedots does not floor): the rules use the
+unfloored lines, so flooring changes no outcome.
 
 A shift (rule 4) that starts after a segment's first point is a **suggested rebase**
 (:func:`suggested_rebases`): NHSRplotthedots' "number of points required" vignette says limits
@@ -156,7 +160,8 @@ def _segment_rules(array: np.ndarray, limits: dict) -> dict:
     for i, flagged in enumerate(step_runs):
         if flagged:
             in_trend[i] = in_trend[i + 1] = True
-    # a point in two trends takes the direction of the step to its right (as NHSRplotthedots)
+    # a trend point is high/low by the trend's direction, not its side of the mean; a point in
+    # two trends takes the step to its right (NHSRplotthedots 0.2.x ptd_special_cause_type)
     direction = np.zeros(n, dtype=int)
     for i in np.flatnonzero(in_trend):
         right = i + 1 < n and step_runs[i]
@@ -203,7 +208,8 @@ def special_causes(
     improvement : {"Reduction", "Increase"}
         Which direction is good (the theme's ``target_direction``).
     floor_at_zero : bool, default True
-        Floor the lower limit at 0.
+        Report the lower limit and lower 2-sigma line floored at 0 (the rules are judged on
+        the unfloored lines either way).
     baseline : int, optional
         Points of each segment the limits are computed from (default: all).
     rebase : sequence of int, optional
@@ -238,12 +244,14 @@ def special_causes(
     for number, (start, stop) in enumerate(zip(starts, [*starts[1:], n], strict=True)):
         part = array[start:stop]
         limits = xmr_limits(part, floor_at_zero, baseline, screen_outliers)
+        # the rules use NHSRplotthedots' unfloored lines; the floor is for display only
+        unfloored = xmr_limits(part, False, baseline, screen_outliers)
         table.loc[start : stop - 1, "segment"] = number
         fixed = part.size if baseline is None else min(baseline, part.size)
         table.loc[start : start + fixed - 1, "in_baseline"] = True
         for key in _LIMIT_KEYS:
             table.loc[start : stop - 1, key] = limits[key]
-        for rule, (up, down) in _segment_rules(part, limits).items():
+        for rule, (up, down) in _segment_rules(part, unfloored).items():
             high[rule][start:stop], low[rule][start:stop] = up, down
     for rule in _RULE_PRECEDENCE:
         table[rule] = high[rule] | low[rule]
@@ -382,8 +390,8 @@ def summary(table: pd.DataFrame) -> str:
 
     Examples: "special cause — concern: 7 points above the mean", "special cause —
     improvement: the latest point is below the lower process limit", "common cause variation:
-    no special-cause pattern in the latest point". A warning is appended when the latest
-    segment has fewer than 12 points.
+    no special-cause pattern in the latest point". A warning is appended for every segment
+    (baseline or rebase) with fewer than 12 points (:func:`provisional_segments`).
     """
     if table.empty:
         return "no data"
@@ -415,9 +423,41 @@ def summary(table: pd.DataFrame) -> str:
                 "limit, all 3 on the same side of the mean"
             )
         text = f"special cause — {last['signal']}: {detail}"
-    if n < MIN_POINTS:
-        text += f" (only {n} points: fewer than {MIN_POINTS}, so the limits are provisional)"
+    short = provisional_segments(table)
+    if short:
+        text += f" (provisional limits: {'; '.join(short)})"
     return text
+
+
+def provisional_segments(table: pd.DataFrame) -> list[str]:
+    """Each segment (the baseline and every rebase segment) with fewer than
+    :data:`MIN_POINTS` points, in words: its limits are trial limits (NHSRplotthedots warns
+    for every such group, ``ptd_add_short_group_warnings``; vignette "Number of points
+    required").
+
+    Returns
+    -------
+    list of str
+        E.g. ["only 6 points from April 2018 to September 2018: fewer than 12, so the limits
+        are provisional"]; empty when every segment has enough points.
+    """
+    if table.empty:
+        return []
+    groups = table.groupby("segment", sort=True) if "segment" in table else [(0, table)]
+    texts = []
+    for _, part in groups:
+        n = len(part)
+        if n < MIN_POINTS:
+            span = (
+                f"{month_text(part.index[0])} to {month_text(part.index[-1])}"
+                if isinstance(part.index, pd.PeriodIndex)
+                else f"points {part.index[0]} to {part.index[-1]}"
+            )
+            texts.append(
+                f"only {n} points from {span}: fewer than {MIN_POINTS}, so the limits are "
+                "provisional"
+            )
+    return texts
 
 
 def rebase_notes(table: pd.DataFrame) -> list[str]:
@@ -477,8 +517,8 @@ def spc_chart(
     Returns
     -------
     (matplotlib.figure.Figure, str)
-        The figure and its alt text (what the chart shows, in words). With fewer than 12 points
-        in the latest segment a warning is written on the chart.
+        The figure and its alt text (what the chart shows, in words). When any segment has
+        fewer than 12 points a warning is written on the chart.
     """
     table = xmr(monthly, target_direction) if table is None else table
     fig, ax = charts.new_figure()
@@ -561,12 +601,14 @@ def spc_chart(
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-    n = int((table["segment"] == last["segment"]).sum())
-    if n < MIN_POINTS:
+    sizes = table.groupby("segment").size()
+    if (sizes < MIN_POINTS).any():
+        short = ", ".join(str(int(n)) for n in sizes[sizes < MIN_POINTS])
         ax.text(
             0.5,
             0.04,
-            f"Warning: only {n} points; process limits need at least {MIN_POINTS}.",
+            f"Warning: provisional limits (segments of {short} points; "
+            f"limits need at least {MIN_POINTS}).",
             transform=ax.transAxes,
             ha="center",
             color=charts.CONCERN_COLOUR,
