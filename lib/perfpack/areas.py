@@ -102,7 +102,9 @@ class ProcessedAreas:
     an area has no population of its own); ``force_population``: the force area's residents;
     ``names``: :class:`AreaNames`; ``place``: the force area as sentences name it
     ("Staffordshire"); ``force_name``: the force ("Staffordshire Police"); ``public``: True for
-    a data.police.uk download; ``note``: what the populations are (empty for a force extract).
+    a data.police.uk download; ``note``: what the populations are (empty for a force extract);
+    ``scope``: what does not apply to this force, said at the top of its appendices (empty for
+    most forces; :func:`scope_note`).
     """
 
     populations: pd.Series
@@ -112,6 +114,37 @@ class ProcessedAreas:
     force_name: str
     public: bool
     note: str = ""
+    scope: str = ""
+
+    @property
+    def has_residents(self) -> bool:
+        """Whether rates per 1,000 residents apply (False for British Transport Police)."""
+        return not np.isnan(self.force_population)
+
+
+def scope_note(slug: str | None, force_name: str, n_areas: int) -> str:
+    """What applies to a force whose public data cannot give everything (empty otherwise).
+
+    A force with no residents (:data:`perfpack.police_uk.NON_TERRITORIAL_FORCES`): rates per
+    1,000 residents do not apply. A force with no record placed in any area (Northern
+    Ireland's files carry no LSOA): the pack is force-level only.
+    """
+    from perfpack import police_uk
+
+    if slug in police_uk.NON_TERRITORIAL_FORCES:
+        return (
+            f"{force_name} polices the railways and has no resident population, so rates per "
+            "1,000 residents do not apply. This pack shows counts, their change and the local "
+            "authorities where offences were recorded (each holding at least 1% of the force's "
+            "offences with a location; offences elsewhere count in the force totals only)."
+        )
+    if n_areas == 0:
+        return (
+            f"The data.police.uk files for {force_name} carry no LSOA, so no offence can be "
+            "placed in a local authority: this pack is force-level only (counts, change and "
+            "the rate per 1,000 residents of the whole force area, no breakdown by area)."
+        )
+    return ""
 
 
 def _manifest(processed_dir) -> dict:
@@ -235,6 +268,9 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
             f" No population of its own is published for {', '.join(missing)} (merged since "
             "2011 into a larger authority, or not matched), so no rate is shown for it."
         )
+    scope = scope_note(manifest.get("force_slug"), force_name, len(populations))
+    if scope and kind != "npt":
+        note = scope
     return ProcessedAreas(
         populations,
         _force_population_public(processed_dir, manifest),
@@ -243,6 +279,7 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         force_name,
         True,
         note,
+        scope,
     )
 
 
