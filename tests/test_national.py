@@ -92,3 +92,146 @@ def test_northern_ireland_is_force_level_with_its_population(tmp_path):
     assert where.force_population == NISRA_MID_2019 and where.has_residents
     assert len(where.populations) == 0
     assert "force-level only" in where.scope and "no LSOA" in where.scope
+
+
+# --------------------------------------------------------------------------------------------
+# small definitions: period ranges, the funnel's overdispersion
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("2019-02", ["2019-02"]),
+        ("2019-01..2019-02", ["2019-01", "2019-02"]),
+        ("2018-11..2019-02", ["2018-11", "2018-12", "2019-01", "2019-02"]),
+    ],
+)
+def test_period_ranges(text, periods):
+    from perfpack import distributed_run
+
+    assert distributed_run.parse_periods(text) == periods
+
+
+@pytest.mark.parametrize("text", ["2019-03..2019-01", "2019-13", "2019-01..x"])
+def test_bad_period_ranges(text):
+    from perfpack import distributed_run
+
+    with pytest.raises(ValueError):
+        distributed_run.parse_periods(text)
+
+
+def test_funnel_without_overdispersion_keeps_the_poisson_limits():
+    from perfpack import national, stats
+
+    # three forces exactly on the centre (1 per 1,000): phi = 0, no widening
+    limits, tau2 = national.funnel_limits_for_forces(
+        [1000.0, 4000.0], 1.0, [10, 20, 40], [10_000, 20_000, 40_000]
+    )
+    assert tau2 == 0.0
+    expected = stats.funnel_limits([1000.0, 4000.0], 1.0)
+    pd.testing.assert_frame_equal(limits, expected)
+
+
+def test_funnel_overdispersion_by_hand():
+    from perfpack import national
+
+    # centre 1 per 1,000; populations 10,000 (variance 0.1) and counts 5, 10, 15, 20, 25:
+    # rates 0.5 .. 2.5, z = (rate - 1) / sqrt(0.1) = -1.581, 0, 1.581, 3.162, 4.743;
+    # winsorised at the 10th/90th percentiles (-0.949, 4.111): phi = (0.9 + 0 + 2.5 + 10
+    # + 16.9) / 5 = 6.06; n*phi - (n-1) = 26.3; w = 10 each: sum w - sum w^2 / sum w = 40;
+    # tau^2 = 26.3 / 40 = 0.6575
+    counts = [5, 10, 15, 20, 25]
+    limits, tau2 = national.funnel_limits_for_forces([10_000.0], 1.0, counts, [10_000] * 5)
+    assert tau2 == pytest.approx(0.6575, rel=1e-3)
+    spread = math.sqrt(0.1 + 0.6575)
+    assert limits["upper_1.96"].iloc[0] == pytest.approx(1 + 1.96 * spread, rel=1e-3)
+    assert limits["lower_1.96"].iloc[0] == pytest.approx(0.0)  # 1 - 1.706 < 0: floored
+
+
+# --------------------------------------------------------------------------------------------
+# the real all-forces download: every force builds, in one batch, with the national page
+
+ZIP = "street-all-available-forces-2018-10_2019-02.zip"
+PREVIOUS, CURRENT = ("2018-11", "2018-12"), ("2019-01", "2019-02")
+
+
+@pytest.fixture(scope="module")
+def zip_robbery(shared_data) -> dict:
+    """Force slug -> (robbery rows in Nov-Dec 2018, in Jan-Feb 2019), counted with the csv
+    module from the zip (every force slug in it appears, even with no robbery)."""
+    import csv
+    import io
+    import zipfile
+
+    counts: dict[str, list[int]] = {}
+    with zipfile.ZipFile(shared_data / "police-uk" / ZIP) as archive:
+        for name in archive.namelist():
+            if not name.endswith("-street.csv"):
+                continue
+            base = name.split("/")[-1]
+            month, slug = base[:7], base[8:-11]
+            tally = counts.setdefault(slug, [0, 0])
+            if month not in PREVIOUS + CURRENT:
+                continue
+            text = archive.read(name).decode("utf-8")
+            robbery = sum(r["Crime type"] == "Robbery" for r in csv.DictReader(io.StringIO(text)))
+            tally[0 if month in PREVIOUS else 1] += robbery
+    return counts
+
+
+@pytest.fixture(scope="module")
+def national_run(shared_data, tmp_path_factory):
+    """The download ingested once and every force built in one batch (2-month windows to
+    2019-02, no PDF): the cheapest run that still executes every force's every appendix."""
+    from perfpack import national
+
+    root = tmp_path_factory.mktemp("national")
+    national.ingest_every_force(shared_data / "police-uk" / ZIP, root / "processed")
+    result = national.run_national(
+        ["2019-02"], root / "processed", root / "reports", root / "annotations",
+        window_months=2, pdf=False,
+    )  # fmt: skip
+    return root / "reports", result
+
+
+@pytest.mark.slow
+def test_every_force_in_the_download_builds(national_run, zip_robbery):
+    reports, result = national_run
+    assert len(zip_robbery) == 41  # SOURCES.md: 41 forces
+    assert {slug for slug, _ in result.results} == set(zip_robbery)
+    failed = [(s, p, j.slug, j.cell, j.exception) for s, p, j in result.failures]
+    assert not failed and not result.skipped
+    for slug in zip_robbery:
+        pack = reports / slug / "2019-02"
+        assert (pack / "index.html").exists()
+        for theme in ("robbery_all", "vehicle_crime_all"):
+            assert (pack / "appendices" / f"{theme}.html").exists(), (slug, theme)
+    btp = (reports / "btp" / "2019-02" / "appendices" / "robbery_all.html").read_text()
+    assert "rates per 1,000 residents do not apply" in btp
+    assert "Westminster" in btp  # where BTP records most of its offences
+    ni = (reports / "northern-ireland" / "2019-02" / "appendices" / "robbery_all.html").read_text()
+    assert "force-level only" in ni and "no LSOA" in ni
+
+
+@pytest.mark.slow
+def test_national_page(national_run, zip_robbery):
+    reports, result = national_run
+    page_path = reports / "national" / "2019-02" / "index.html"
+    assert result.pages == [page_path]
+    page = page_path.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "Devon &amp; Cornwall Police" in page  # a name from the data, escaped
+    figures = pd.read_csv(page_path.parent / "figures.csv", keep_default_na=False)
+    robbery = figures[figures["theme"] == "robbery_all"]
+    for slug, (previous, current) in zip_robbery.items():
+        rows = robbery[robbery["group"] == slug].set_index("measure")["value"]
+        assert float(rows["count_previous"]) == previous, slug
+        assert float(rows["count_current"]) == current, slug
+    staffs = robbery[robbery["group"] == "staffordshire"].set_index("measure")["value"]
+    assert float(staffs["rate_per_1000"]) == pytest.approx(
+        zip_robbery["staffordshire"][1] / 1_135_935 * 1000, rel=1e-6
+    )
+    assert staffs["rate_per_1000"] != "" and (
+        robbery[robbery["group"] == "btp"].set_index("measure")["value"]["rate_per_1000"] == ""
+    )
+    assert "does not apply" in page and "Spiegelhalter 2005" in page

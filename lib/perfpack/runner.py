@@ -420,23 +420,39 @@ def _progress(iterable, total: int, enabled: bool):
     return tqdm(iterable, total=total, desc="notebooks", unit="nb")
 
 
-def run_batch(
+@dataclass
+class PackPlan:
+    """One report pack made ready to run (:func:`prepare_pack`): its jobs, and everything
+    :func:`finish_pack` needs to publish it once the jobs have run into ``staging``."""
+
+    period: str
+    processed_dir: Path
+    annotations_dir: Path
+    jobs: list[Job]
+    data_manifest: dict
+    record: dict
+    banner: str
+    footer: str
+    skipped: list
+    staging: Path
+    final: Path
+    executed_final: Path
+    cell_timeout: int = 600
+    pdf: bool = True
+
+
+def prepare_pack(
     period: str,
     processed_dir: str | Path | None = None,
     reports_dir: str | Path | None = None,
     annotations_dir: str | Path | None = None,
-    workers: int | None = None,
     cell_timeout: int = 600,
     only: list[str] | None = None,
-    progress: bool = True,
     window_months: int | None = None,
     pdf: bool = True,
-) -> BatchResult:
-    """Run the batch for ``period`` and publish ``reports/<period>/``.
-
-    ``only`` re-runs some appendices and keeps the rest of an existing report."""
-    from perfpack import overview
-
+) -> PackPlan:
+    """Plan one pack (``reports_dir/<period>/``), check its coverage and open its staging
+    folder; raises :class:`BatchError` (nothing written) when it cannot start."""
     parse_period(period)
     processed_dir = tables.processed_dir(processed_dir)
     reports_dir = resolve(reports_dir, REPORTS_DIR)
@@ -476,9 +492,33 @@ def run_batch(
             shutil.copytree(executed_final, staging / EXECUTED_DIR)
     else:
         staging.mkdir(parents=True)
+    return PackPlan(
+        period, processed_dir, annotations_dir, jobs, data_manifest, record, banner, footer,
+        skipped, staging, final, executed_final, cell_timeout, pdf,
+    )  # fmt: skip
 
+
+def run_batch(
+    period: str,
+    processed_dir: str | Path | None = None,
+    reports_dir: str | Path | None = None,
+    annotations_dir: str | Path | None = None,
+    workers: int | None = None,
+    cell_timeout: int = 600,
+    only: list[str] | None = None,
+    progress: bool = True,
+    window_months: int | None = None,
+    pdf: bool = True,
+) -> BatchResult:
+    """Run the batch for ``period`` and publish ``reports/<period>/``.
+
+    ``only`` re-runs some appendices and keeps the rest of an existing report."""
+    pack = prepare_pack(
+        period, processed_dir, reports_dir, annotations_dir, cell_timeout, only, window_months,
+        pdf,
+    )  # fmt: skip
+    jobs, staging, banner, footer = pack.jobs, pack.staging, pack.banner, pack.footer
     results: list[JobResult] = []
-    notes: list[str] = []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     try:
         context = multiprocessing.get_context("spawn")
@@ -489,8 +529,21 @@ def run_batch(
             ]
             for future in _progress(as_completed(futures), len(futures), progress):
                 results.append(future.result())
-        order = {job.slug: i for i, job in enumerate(jobs)}
-        results.sort(key=lambda r: order[r.slug])
+        return finish_pack(pack, results)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
+    """Publish a pack whose jobs have run into its staging folder: figures.csv,
+    provenance.json, the overview, report.pdf, then swap it into place."""
+    from perfpack import overview
+
+    staging, period = pack.staging, pack.period
+    notes: list[str] = []
+    try:
+        order = {job.slug: i for i, job in enumerate(pack.jobs)}
+        results = sorted(results, key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
 
         figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
@@ -498,30 +551,30 @@ def run_batch(
         all_figures = overview.order_figures(all_figures)
         figures_mod.write_figures(all_figures, staging / "figures.csv")
         (staging / "provenance.json").write_text(
-            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(pack.record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
         (staging / "index.html").write_text(
             overview.index_html(
                 period,
                 all_figures,
                 results,
-                record,
-                banner,
-                footer,
-                annotations_dir,
-                skipped=skipped,
-                coverage=data_manifest.get("coverage"),
+                pack.record,
+                pack.banner,
+                pack.footer,
+                pack.annotations_dir,
+                skipped=pack.skipped,
+                coverage=pack.data_manifest.get("coverage"),
             ),
             encoding="utf-8",
         )
-        if pdf:
+        if pack.pdf:
             notes.extend(_make_pdf(staging, results))
-        executed_final.parent.mkdir(parents=True, exist_ok=True)
-        _swap_into_place(staging / EXECUTED_DIR, executed_final)
-        _swap_into_place(staging, final)
+        pack.executed_final.parent.mkdir(parents=True, exist_ok=True)
+        _swap_into_place(staging / EXECUTED_DIR, pack.executed_final)
+        _swap_into_place(staging, pack.final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BatchResult(period, final, results, notes)
+    return BatchResult(period, pack.final, results, notes)
 
 
 def _make_pdf(staging: Path, results: list[JobResult]) -> list[str]:
