@@ -33,11 +33,11 @@ GROUP = ["d", "a", "b", "c", "e", "f"]
 @pytest.mark.parametrize(
     ("force", "rank", "words"),
     [
-        ("a", 1, "is the 1st lowest of the 5 forces"),
+        ("a", 1, "is the lowest of the 5 forces"),
         ("b", 2, "is the 2nd lowest of the 5 forces"),  # b and c tie at 1.0: both 2nd
         ("c", 2, "is the 2nd lowest of the 5 forces"),
         ("d", 4, "is the 2nd highest of the 5 forces"),  # 4th lowest = 2nd highest
-        ("e", 5, "is the 1st highest of the 5 forces"),
+        ("e", 5, "is the highest of the 5 forces"),
     ],
 )
 def test_rank_among_peers_by_hand(force, rank, words):

@@ -580,6 +580,9 @@ def run_national(
         for pack in packs:
             shutil.rmtree(pack.staging, ignore_errors=True)
         raise
+    if not packs:
+        first = skipped[0][2] if skipped else "no force to build"
+        raise runner.BatchError(f"no force's pack can be built: {first}")
     published = distributed_run.run_packs(packs, workers, scheduler, progress)
     result = NationalResult(dict(zip(keys, published, strict=True)), skipped=skipped)
     for period in periods:

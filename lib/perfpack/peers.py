@@ -211,11 +211,8 @@ def peer_sentence(view: PeerView) -> str:
             "ranked among its peers."
         )
     from_top = view.n - view.rank + 1
-    position = (
-        f"the {ordinal(view.rank)} lowest"
-        if view.rank <= from_top
-        else f"the {ordinal(from_top)} highest"
-    )
+    side, place = ("lowest", view.rank) if view.rank <= from_top else ("highest", from_top)
+    position = f"the {side}" if place == 1 else f"the {ordinal(place)} {side}"
     if view.n == 1:
         position = "the only one with a rate"
     text = (
