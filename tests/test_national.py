@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from perfpack import areas, police_uk
+from perfpack.windows import Window
 
 NISRA_MID_2019 = 1_893_667  # NISRA 2019 mid-year estimate, Northern Ireland, all persons
 STREET_HEADER = ",".join(police_uk.STREET_COLUMNS)
@@ -235,3 +236,58 @@ def test_national_page(national_run, zip_robbery):
         robbery[robbery["group"] == "btp"].set_index("measure")["value"]["rate_per_1000"] == ""
     )
     assert "does not apply" in page and "Spiegelhalter 2005" in page
+
+
+def test_force_table_by_hand():
+    from perfpack import national
+
+    month = pd.to_datetime
+    counts = pd.DataFrame(
+        {
+            "force": ["a", "a", "b", "b", "c"],
+            "month": month(["2019-01-01", "2019-02-01", "2019-01-01", "2019-02-01", "2019-02-01"]),
+            "crime_type": ["Robbery"] * 5,
+            "theme": ["robbery_all"] * 5,
+            "crimes": [10, 20, 4, 2, 7],
+        }
+    )
+    pops = pd.DataFrame({"force": ["a", "b", "c"], "population": pd.array([10_000, pd.NA, 7_000])})
+    jan, feb = (
+        Window(pd.Period("2019-01", "M"), pd.Period("2019-01", "M")),
+        Window(pd.Period("2019-02", "M"), pd.Period("2019-02", "M")),
+    )
+    table = national.force_table(counts, pops, "robbery_all", jan, feb, {"a": "A Police"})
+    rows = table.set_index("force")
+    # a: 10 -> 20, +100%, 2.0 per 1,000; exact test: 20 of 30 under Binomial(30, 0.5),
+    # two-sided p = 0.0987 (no evidence of a change at 5%)
+    assert rows.loc["a", "name"] == "A Police" and rows.loc["a", "pct_change"] == 100.0
+    assert rows.loc["a", "rate_per_1000"] == pytest.approx(2.0)
+    assert rows.loc["a", "p_value"] == pytest.approx(0.0987, abs=1e-4)
+    assert not rows.loc["a", "significant"] and rows.loc["a", "complete"]
+    # b has no residents: no rate; c has no January file: not complete
+    assert math.isnan(rows.loc["b", "rate_per_1000"]) and rows.loc["b", "change"] == -2
+    assert not rows.loc["c", "complete"] and rows.loc["c", "rate_per_1000"] == pytest.approx(1.0)
+
+
+def test_cli_refuses_a_backwards_range(capsys):
+    from perfpack import cli
+
+    assert cli.main(["run", "2019-03..2019-01"]) == 2
+    assert "runs backwards" in capsys.readouterr().err
+
+
+def test_cli_ingests_every_force_once(tmp_path):
+    from perfpack import cli, national
+
+    source = _download(tmp_path, "btp", "British Transport Police", {"2019-01": ["Camden 001A"]})
+    folder = source / "2019-01"
+    lines = [STREET_HEADER] + [_row("2019-01", "Stafford 001A", "Staffordshire Police")] * 3
+    (folder / "2019-01-staffordshire-street.csv").write_text("\n".join(lines) + "\n")
+    root = tmp_path / "processed"
+    args = ["ingest", "--source", "police-uk", "--force", "all", "--data", str(source)]
+    assert cli.main([*args, "--processed", str(root)]) == 0
+    info = national.national_manifest(root)
+    assert sorted(info["folders"]) == ["btp", "staffordshire"]
+    assert info["names"]["staffordshire"] == "Staffordshire Police"
+    staffs = pd.read_parquet(root / "staffordshire" / "crimes.parquet")
+    assert len(staffs) == 3 and set(staffs["force"]) == {"staffordshire"}
