@@ -236,6 +236,7 @@ def test_national_page(national_run, zip_robbery):
         robbery[robbery["group"] == "btp"].set_index("measure")["value"]["rate_per_1000"] == ""
     )
     assert "does not apply" in page and "Spiegelhalter 2005" in page
+    assert 'class="perfpack-footer"' in page and (page_path.parent / "provenance.json").exists()
 
 
 def test_force_table_by_hand():

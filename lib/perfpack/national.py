@@ -15,6 +15,7 @@ and a funnel plot of the forces' rates.
 from __future__ import annotations
 
 import html
+import json
 import math
 import shutil
 from dataclasses import dataclass, field
@@ -371,6 +372,26 @@ def national_page(
     return page, frame
 
 
+def national_provenance(period: str, processed_root, info: dict, window_months: int) -> dict:
+    """The national page's provenance record (as :func:`perfpack.provenance.build` makes a
+    pack's): code version, parameters, the download's inputs and the national tables' hashes."""
+    from perfpack import provenance
+
+    root = Path(processed_root)
+    first = root / info["folders"][sorted(info["folders"])[0]]
+    manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
+    manifest = {**manifest, "force": f"every force in the download ({len(info['folders'])})"}
+    parameters = {
+        "period": period,
+        "processed_dir": str(root),
+        "window_months": window_months,
+        "forces": sorted(info["folders"]),
+    }
+    record = provenance.build(period, parameters, manifest, root)
+    record["inputs"] = [{k: v for k, v in i.items() if k != "members"} for i in record["inputs"]]
+    return record
+
+
 def run_national(
     periods: list[str],
     processed_root,
@@ -391,7 +412,7 @@ def run_national(
     ``<reports_root>/national/<period>/index.html`` with ``figures.csv`` beside them.
     Raises :class:`perfpack.runner.BatchError` before anything runs when a pack cannot start.
     """
-    from perfpack import distributed_run, runner
+    from perfpack import distributed_run, provenance, runner
     from perfpack.paths import ANNOTATIONS_DIR, resolve
 
     root = Path(processed_root)
@@ -429,14 +450,19 @@ def run_national(
     published = distributed_run.run_packs(packs, workers, scheduler, progress)
     result = NationalResult(dict(zip(keys, published, strict=True)), skipped=skipped)
     for period in periods:
+        record = national_provenance(period, root, info, window_months or 12)
         status = {
             slug: result.results[(slug, period)].ok if (slug, period) in result.results else False
             for slug in slugs
         }
-        page, frame = national_page(period, window_months or 12, root, status)
+        footer = provenance.footer_html(record)
+        page, frame = national_page(period, window_months or 12, root, status, footer)
         folder = reports_root / NATIONAL_DIR / period
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(page, encoding="utf-8")
         frame.to_csv(folder / "figures.csv", index=False)
+        (folder / "provenance.json").write_text(
+            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         result.pages.append(folder / "index.html")
     return result
