@@ -104,3 +104,17 @@ def test_committed_peer_groups():
         assert members[0] == force and len(members) == peers.GROUP_SIZE
         assert len(set(members)) == len(members) and set(members) <= set(territorial)
     assert "NOT the Home Office's official most similar groups" in peers.peer_source()
+
+
+def test_peer_figures_by_hand():
+    from perfpack.figures import FigureBook
+
+    view = peers.rank_among_peers(HAND, "d", GROUP, place="D", title="Robbery (all)")
+    view.window_label = "2019-01/2019-02"
+    book = FigureBook("robbery_all")
+    peers.add_peer_figures(book, view)
+    peers.add_peer_figures(book, None)  # no comparison: nothing recorded
+    figures = book.to_frame().set_index(["measure", "group"])["value"]
+    assert figures[("peer_rank", "")] == 4 and figures[("peer_group_forces", "")] == 5
+    assert figures[("peer_rate_per_1000", "e")] == 3.0
+    assert set(book.to_frame()["window"]) == {"2019-01/2019-02"}

@@ -252,7 +252,8 @@ def peer_chart(view: PeerView, caption_title: str):
 def peer_comparison(theme: str, period: str, processed_dir=None, window_months: int = 12):
     """The force of a processed data.police.uk folder among its peers for ``theme``'s rate
     window, from the national counts the ingest stored (None for a force extract, or when the
-    force has no peer group: e.g. British Transport Police, Northern Ireland).
+    force has no peer group (British Transport Police, Northern Ireland) or fewer than two of
+    its group have a rate in the data (a download of one force).
 
     Returns
     -------
@@ -275,6 +276,8 @@ def peer_comparison(theme: str, period: str, processed_dir=None, window_months: 
     rates = peer_rates(counts, populations, theme, window)
     where = areas.processed_areas(folder)
     view = rank_among_peers(rates, slug, group, where.place, reference.theme(theme)["title"])
+    if view.n < 2:  # e.g. a download of this force alone: nothing to compare with
+        return None
     view.window_label = window.label
     view.note = peer_source()
     return view
@@ -302,6 +305,20 @@ def peer_rates(counts: pd.DataFrame, populations: pd.DataFrame, theme: str, wind
         )
         rows.append((force, display_name(force), crimes, population, rate))
     return pd.DataFrame(rows, columns=["force", "name", "crimes", "population", "rate_per_1000"])
+
+
+def add_peer_figures(book, view: PeerView | None) -> None:
+    """Record the peer comparison in a theme's :class:`~perfpack.figures.FigureBook`:
+    ``peer_rank`` (1 = the lowest rate; only when the force has a rate), ``peer_group_forces``
+    (forces ranked) and ``peer_rate_per_1000`` per ranked force (group = its slug), all over
+    the rate window. Nothing when there is no peer comparison."""
+    if view is None:
+        return
+    if view.rank is not None:
+        book.add("peer_rank", view.rank, view.window_label)
+    book.add("peer_group_forces", view.n, view.window_label)
+    for row in view.table.itertuples():
+        book.add("peer_rate_per_1000", row.rate_per_1000, view.window_label, group=row.force)
 
 
 def peer_table(view: PeerView) -> pd.DataFrame:
