@@ -133,6 +133,13 @@ def test_funnel_without_overdispersion_keeps_the_poisson_limits():
     pd.testing.assert_frame_equal(limits, expected)
 
 
+def test_funnel_note_says_which_limits():
+    from perfpack import national
+
+    assert "exact Poisson limits" in national.funnel_note(0.0)
+    assert "widened for that overdispersion" in national.funnel_note(0.6575)
+
+
 def test_funnel_overdispersion_by_hand():
     from perfpack import national
 

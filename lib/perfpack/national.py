@@ -181,18 +181,38 @@ def funnel_positions(table: pd.DataFrame, centre: float) -> list[str]:
     return out
 
 
-def funnel_chart(table: pd.DataFrame, centre: float, title: str):
+def funnel_note(tau2: float) -> str:
+    """What the funnel's limits allow for, in words (HTML paragraph)."""
+    if tau2 > 0:
+        return (
+            "<p>The forces' rates vary more than chance alone would make them (between-force "
+            f"variance {tau2:.4f}), so the limits are widened for that overdispersion "
+            "(Spiegelhalter 2005, additive random effects): a force outside them differs from "
+            "the national rate by more than forces usually do.</p>"
+        )
+    return (
+        "<p>The forces' rates vary no more than chance alone would make them, so the limits "
+        "are exact Poisson limits (Spiegelhalter 2005).</p>"
+    )
+
+
+def funnel_chart(table: pd.DataFrame, centre: float, title: str, forces=None):
     """Funnel plot of the forces' rates per 1,000 against population around the national rate,
-    with overdispersion-aware 95% and 99.8% limits (:func:`funnel_limits_for_forces`).
+    with overdispersion-aware 95% and 99.8% limits (:func:`funnel_limits_for_forces`). Forces
+    with a population and every month are plotted (only ``forces`` when given).
 
     Returns
     -------
-    (matplotlib.figure.Figure, str, pandas.DataFrame)
-        The figure, its alt text, and the plotted forces with their ``position``.
+    (matplotlib.figure.Figure, str, pandas.DataFrame, float)
+        The figure, its alt text, the plotted forces with their ``position``, and the
+        between-force variance ``tau^2`` the limits allow for (0: none found).
     """
     from perfpack import charts
 
-    plotted = table[table["population"].notna() & table["complete"]].copy()
+    plotted = table[table["population"].notna() & table["complete"]]
+    if forces is not None:  # the forces the national rate is computed over
+        plotted = plotted[plotted["force"].isin(list(forces))]
+    plotted = plotted.copy()
     if plotted.empty:
         raise ValueError("no force has a population and every month, so no funnel plot")
     low, high = plotted["population"].min(), plotted["population"].max()
@@ -231,9 +251,10 @@ def funnel_chart(table: pd.DataFrame, centre: float, title: str):
     alt = (
         f"{title}: funnel plot of the rate per 1,000 residents of {len(plotted)} forces against "
         f"population, around the national rate of {centre:.2f} with 95% and 99.8% limits "
-        f"allowing for overdispersion. Outside the 95% limits: {', '.join(named) or 'none'}."
+        + ("allowing for overdispersion" if tau2 > 0 else "(exact Poisson)")
+        + f". Outside the 95% limits: {', '.join(named) or 'none'}."
     )
-    return fig, alt, plotted
+    return fig, alt, plotted, tau2
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,8 +344,9 @@ def national_page(
         try:
             comparator = police_uk.national_rates(counts, populations, windows.current, [row.theme])
             centre, note = comparator.rate(row.theme), comparator.note
+            counted = comparator.forces
         except police_uk.IncompleteWindowError as problem:
-            centre, note = None, f"No national rate: {problem}."
+            centre, note, counted = None, f"No national rate: {problem}.", []
         parts = [f"<h2>{html.escape(row.title)}</h2>"]
         parts.append(
             f"<p>{html.escape(windows.previous.describe())} against "
@@ -333,16 +355,11 @@ def national_page(
             "1,000 residents (mid-2019) over the current window, not annualised.</p>"
         )
         if centre is not None:
-            fig, alt, plotted = funnel_chart(
-                table, centre, f"{row.title}: rate per 1,000 residents by force"
+            fig, alt, plotted, tau2 = funnel_chart(
+                table, centre, f"{row.title}: rate per 1,000 residents by force", counted
             )
             parts.append(charts.figure_html(fig, alt, f"{row.title} by force, funnel plot"))
-            parts.append(
-                "<p>Forces differ far more than chance alone would make them, so the limits "
-                "allow for that overdispersion (Spiegelhalter 2005, additive random effects): a "
-                "force outside them differs from the national rate by more than forces "
-                "usually do.</p>"
-            )
+            parts.append(funnel_note(tau2))
             table = table.merge(plotted[["force", "position"]], on="force", how="left")
         parts.append(f"<p>{html.escape(note)}</p>")
         body = _display(table, windows.current.n_months, period, pack_status)
