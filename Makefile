@@ -4,12 +4,17 @@
 PERIOD ?= 2019-12
 # SOURCE=police-uk builds a pack for any force from data.police.uk downloads:
 #   make report SOURCE=police-uk FORCE=staffordshire DATA=path/to/zip-or-folder PERIOD=2019-02 WINDOW_MONTHS=2
+# FORCE=all builds every force of the download in one batch plus a national page;
+# PERIOD=2019-01..2019-02 (a range) builds every period; SCHEDULER=tcp://host:8786 runs the
+# notebooks on a Dask cluster (default: local processes).
 SOURCE ?= force
 FORCE ?=
 DATA ?=
 WINDOW_MONTHS ?=
 CELL_TIMEOUT ?= 600
-RUN_OPTIONS := --cell-timeout $(CELL_TIMEOUT) $(if $(WINDOW_MONTHS),--window-months $(WINDOW_MONTHS))
+SCHEDULER ?=
+RUN_OPTIONS := --cell-timeout $(CELL_TIMEOUT) $(if $(WINDOW_MONTHS),--window-months $(WINDOW_MONTHS)) \
+  $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,8 +31,9 @@ help: ## Show this help
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PERIOD=YYYY-MM (default $(PERIOD)), WINDOW_MONTHS=N (default 12),"
-	@echo "             CELL_TIMEOUT=seconds, SOURCE=police-uk FORCE=<slug> DATA=<zip or folder>"
+	@echo "  Variables: PERIOD=YYYY-MM or YYYY-MM..YYYY-MM (default $(PERIOD)), WINDOW_MONTHS=N (default 12),"
+	@echo "             CELL_TIMEOUT=seconds, SOURCE=police-uk FORCE=<slug or all> DATA=<zip or folder>,"
+	@echo "             SCHEDULER=tcp://host:8786 (a Dask cluster)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

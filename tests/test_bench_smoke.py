@@ -331,3 +331,31 @@ def test_quick_batch_on_one_notebook(tmp_path):
     assert batch["ratio"] == batch["batch_seconds"] / batch["naive_seconds"]
     assert batch["batch_peak_tree_bytes"] > 0 and batch["naive_peak_tree_bytes"] > 0
     assert batch["batch_cpu_seconds"] > 0 and batch["naive_cpu_seconds"] > 0
+
+
+@pytest.mark.slow
+def test_national_benchmark_smoke(tmp_path):
+    """The national pack against one force built alone, on a tiny two-force zip (no timing
+    asserts): both builds run, and the one-by-one time is estimated from the sample."""
+    from perfpack import bench_national
+
+    archive_path = tmp_path / "tiny.zip"
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for month in ("2018-11", "2018-12", "2019-01", "2019-02"):
+            for force, name in (("alpha", "Alpha"), ("beta", "Beta")):
+                rows = [",".join(STREET_COLUMNS)]
+                rows += [
+                    ROW.format(id=f"{force}{i}", month=month, name=name).replace(
+                        "Burglary", "Robbery"
+                    )
+                    for i in range(3)
+                ]
+                archive.writestr(f"{month}/{month}-{force}-street.csv", "\n".join(rows) + "\n")
+    result = bench_national.national_benchmark(archive_path, tmp_path / "work", sample=1)
+    assert result["forces"] == 2 and result["estimated"]
+    assert result["one_by_one"]["forces_built"] == 1
+    assert result["one_by_one"]["estimated_seconds"] == 2 * result["one_by_one"]["seconds"]
+    assert result["national"]["seconds"] > 0 and result["ratio"] > 0
+    assert (tmp_path / "work" / "national" / "reports" / "national" / "2019-02").is_dir()
+    lines = bench_national.summary_lines(result)
+    assert lines[0].startswith("national pack (2 forces") and "estimated from 1 forces" in lines[1]

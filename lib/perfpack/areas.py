@@ -108,7 +108,9 @@ class ProcessedAreas:
     a data.police.uk download; ``note``: what the populations are (empty for a force extract).
     ``place``, ``force_name`` and ``note`` are markdown prose (names read from data escaped by
     :func:`perfpack.markup.escape_markdown`): for sentences shown with ``show_markdown``, not
-    for chart text or table cells.
+    for chart text or table cells;
+    ``scope``: what does not apply to this force, said at the top of its appendices (empty for
+    most forces; :func:`scope_note`).
     """
 
     populations: pd.Series
@@ -118,6 +120,37 @@ class ProcessedAreas:
     force_name: str
     public: bool
     note: str = ""
+    scope: str = ""
+
+    @property
+    def has_residents(self) -> bool:
+        """Whether rates per 1,000 residents apply (False for British Transport Police)."""
+        return not np.isnan(self.force_population)
+
+
+def scope_note(slug: str | None, force_name: str, n_areas: int) -> str:
+    """What applies to a force whose public data cannot give everything (empty otherwise).
+
+    A force with no residents (:data:`perfpack.police_uk.NON_TERRITORIAL_FORCES`): rates per
+    1,000 residents do not apply. A force with no record placed in any area (Northern
+    Ireland's files carry no LSOA): the pack is force-level only.
+    """
+    from perfpack import police_uk
+
+    if slug in police_uk.NON_TERRITORIAL_FORCES:
+        return (
+            f"{force_name} polices the railways and has no resident population, so rates per "
+            "1,000 residents do not apply. This pack shows counts, their change and the local "
+            "authorities where offences were recorded (each holding at least 1% of the force's "
+            "offences with a location; offences elsewhere count in the force totals only)."
+        )
+    if n_areas == 0:
+        return (
+            f"The data.police.uk files for {force_name} carry no LSOA, so no offence can be "
+            "placed in a local authority: this pack is force-level only (counts, change and "
+            "the rate per 1,000 residents of the whole force area, no breakdown by area)."
+        )
+    return ""
 
 
 def _manifest(processed_dir) -> dict:
@@ -244,6 +277,9 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
             f"{', '.join(escape_markdown(m) for m in missing)} (merged since "
             "2011 into a larger authority, or not matched), so no rate is shown for it."
         )
+    scope = scope_note(manifest.get("force_slug"), force_name, len(populations))
+    if scope and kind != "npt":
+        note = scope
     return ProcessedAreas(
         populations,
         _force_population_public(processed_dir, manifest),
@@ -252,6 +288,7 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         force_name,
         True,
         note,
+        scope,
     )
 
 

@@ -897,11 +897,15 @@ def run_all(
     repeats: int | None = None,
     workers: int | None = None,
     force: str | None = "staffordshire",
+    national_sample: int | None = None,
 ) -> dict:
     """Run the benchmarks and write ``<out>/bench.json``; return what was written.
 
     ``quick`` (the smoke test): one repeat, one batch run, and the batch only when ``only``
-    names the appendices to run. ``skip`` leaves out ``ingest``, ``batch`` or ``load``.
+    names the appendices to run. ``skip`` leaves out ``ingest``, ``batch``, ``load`` or
+    ``national`` (the national pack against the forces one by one,
+    :func:`perfpack.bench_national.national_benchmark`; never in a quick run;
+    ``national_sample`` forces stand in for the one-by-one builds).
     """
     started = time.perf_counter()
     repeats = repeats or (1 if quick else 3)
@@ -932,6 +936,14 @@ def run_all(
                     results["ingest"]["one_force"] = _one_force_ingest(
                         str(Path(zip_path).resolve()), force, str(Path(scratch) / "one-force")
                     )
+        if "national" in skip or quick or national is None:
+            results["national"] = {"skipped": "--skip national, --quick or no zip"}
+        else:
+            from perfpack import bench_national
+
+            results["national"] = bench_national.national_benchmark(
+                zip_path, Path(scratch) / "national-pack", sample=national_sample, workers=workers
+            )
         demo = _run(_prepare_demo, str(Path(scratch) / "demo"))
         results["demo_ingest"] = demo
         if "batch" in skip or (quick and not only):
@@ -1063,6 +1075,9 @@ def summary_table(results: dict) -> str:
             f"tables {entry['tables_seconds']:.2f} s, start/exit {entry['startup_seconds']:.2f} s"
             f"; top imports {top}"
         )
+    from perfpack import bench_national
+
+    lines.extend(bench_national.summary_lines(results.get("national")))
     return "\n".join(lines)
 
 
@@ -1074,7 +1089,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="folder for bench.json")
     parser.add_argument("--zip", default=str(DEFAULT_ZIP), help="data.police.uk zip to ingest")
     parser.add_argument("--period", default="2019-12", help="reporting period (YYYY-MM)")
-    parser.add_argument("--skip", action="append", default=[], choices=("ingest", "batch", "load"))
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=("ingest", "batch", "load", "national")
+    )
+    parser.add_argument(
+        "--national-sample", type=int, help="forces built one by one for the national pack (all)"
+    )
     parser.add_argument("--only", help="comma-separated appendices for the batch")
     parser.add_argument("--repeats", type=int, help="notebook-load repeats (3; quick 1)")
     parser.add_argument("--workers", type=int, help="the batch's workers (default: cores)")
@@ -1092,6 +1112,7 @@ def main(argv: list[str] | None = None) -> int:
             args.repeats,
             args.workers,
             args.force,
+            args.national_sample,
         )
     except BenchError as problem:
         print(f"error: {problem}", file=sys.stderr)

@@ -39,16 +39,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def period_arg(text: str) -> str:
-    """A reporting period: ``YYYY-MM`` in digits 0-9, year 1900 to 2200."""
-    value = text.strip()
-    if not _PERIOD.fullmatch(value):
+    """A reporting period: ``YYYY-MM`` in digits 0-9, year 1900 to 2200, or a range of them
+    ``YYYY-MM..YYYY-MM`` (every period from the first to the last, for back-filling)."""
+    parts = text.strip().split("..")
+    if len(parts) > 2:
         raise argparse.ArgumentTypeError(
-            f"period {clip(text)} is not a month written YYYY-MM with digits 0-9 (e.g. 2019-12)"
+            f"period {clip(text)} is not YYYY-MM or a range YYYY-MM..YYYY-MM"
         )
     low, high = PERIOD_YEARS
-    if not low <= int(value[:4]) <= high:
-        raise argparse.ArgumentTypeError(f"period {value!r}: the year must be {low} to {high}")
-    return value
+    for value in parts:
+        if not _PERIOD.fullmatch(value):
+            raise argparse.ArgumentTypeError(
+                f"period {clip(text)} is not a month written YYYY-MM with digits 0-9 (e.g. 2019-12)"
+            )
+        if not low <= int(value[:4]) <= high:
+            raise argparse.ArgumentTypeError(f"period {value!r}: the year must be {low} to {high}")
+    return "..".join(parts)
 
 
 def bounded_int(name: str, low: int, high: int):
@@ -116,6 +122,8 @@ def _ingest_police_uk(args) -> int:
     force = None if args.force in (None, "", "all") else args.force
     if force is not None and (len(force) > 60 or not _FORCE_SLUG.fullmatch(force)):
         return fail(f"--force {clip(force)} is not a force slug (e.g. staffordshire, or all)")
+    if args.force == "all" and not args.lookup:
+        return _ingest_every_force(args)
     try:
         summary = police_uk.ingest_police_uk(args.data, force, args.processed, lookup=args.lookup)
     except (ValueError, OSError) as problem:
@@ -127,15 +135,92 @@ def _ingest_police_uk(args) -> int:
     return 0
 
 
+def _ingest_every_force(args) -> int:
+    """``--force all``: every force of the download, read once, one processed folder each."""
+    from perfpack import ingest, national
+    from perfpack.paths import PROCESSED_DIR, resolve
+
+    root = resolve(args.processed, PROCESSED_DIR)
+    try:
+        folders = national.ingest_every_force(args.data, root)
+    except (ValueError, OSError, ingest.IngestError) as problem:
+        return fail(str(problem))
+    print(f"ingested {len(folders)} forces -> {root} (one folder each, {national.NATIONAL_FILE})")
+    return 0
+
+
+def _run_many(args, periods: list[str], only) -> int:
+    """Every force (a processed root of every force) and/or several periods in one batch, on
+    the local process pool or a Dask scheduler."""
+    from perfpack import distributed_run, national, runner
+    from perfpack.paths import PROCESSED_DIR, REPORTS_DIR, resolve
+
+    processed = resolve(args.processed, PROCESSED_DIR)
+    reports = resolve(args.reports, REPORTS_DIR)
+    try:
+        if national.national_manifest(processed) is not None:
+            outcome = national.run_national(
+                periods, processed, reports, args.annotations, args.window_months,
+                args.workers, args.scheduler, args.cell_timeout, not args.no_pdf,
+                not args.quiet,
+            )  # fmt: skip
+            results = list(outcome.results.items())
+            for slug, period, reason in outcome.skipped:
+                print(f"  note: {slug} {period} not built: {reason.split(': ', 1)[-1][:200]}")
+            for page in outcome.pages:
+                print(f"national page written to {page}")
+        else:
+            packs = distributed_run.prepare_packs(
+                [
+                    dict(
+                        period=period, processed_dir=processed, reports_dir=reports,
+                        annotations_dir=args.annotations, cell_timeout=args.cell_timeout,
+                        only=only, window_months=args.window_months, pdf=not args.no_pdf,
+                    )
+                    for period in periods
+                ]
+            )  # fmt: skip
+            done = distributed_run.run_packs(packs, args.workers, args.scheduler, not args.quiet)
+            results = [(("", r.period), r) for r in done]
+    except (runner.BatchError, ValueError, OSError) as problem:
+        return fail(str(problem))
+    failed = []
+    for (slug, period), result in results:
+        where = f"{slug} {period}".strip()
+        state = (
+            "ok"
+            if result.ok
+            else "FAILED: "
+            + ", ".join(f"{r.slug} (cell {r.cell}: {r.exception})" for r in result.failures)
+        )
+        print(f"  {where:<32} {state}")
+        failed += [f"{where} {r.slug}" for r in result.failures]
+    if failed:
+        print(f"error: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_run(args) -> int:
-    from perfpack import annotations, ingest, runner
+    from perfpack import annotations, distributed_run, ingest, national, runner
+    from perfpack.paths import PROCESSED_DIR, resolve
 
     only = args.only or None
     try:
-        ingest.check_processed(args.processed)
-        annotations.check_annotations(args.period, args.annotations)
+        periods = distributed_run.parse_periods(args.period)
+    except ValueError as problem:
+        return fail(str(problem))
+    processed = resolve(args.processed, PROCESSED_DIR)
+    every_force = national.national_manifest(processed) is not None
+    try:
+        if not every_force:  # a root of every force holds one processed folder per force
+            ingest.check_processed(args.processed)
+        for period in periods:
+            annotations.check_annotations(period, args.annotations)
     except InputError as problem:
         return fail(str(problem))
+    if len(periods) > 1 or args.scheduler or every_force:
+        return _run_many(args, periods, only)
     try:
         result = runner.run_batch(
             args.period,
@@ -207,7 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the notebook batch for a period into reports/<period>.",
         epilog=RUN_EXIT_STATUS,
     )
-    run.add_argument("period", type=period_arg, help="last month of the reporting period, YYYY-MM")
+    run.add_argument(
+        "period",
+        type=period_arg,
+        help="last month of the reporting period, YYYY-MM, or a range YYYY-MM..YYYY-MM",
+    )
     run.add_argument("--processed", help="processed folder (default data/processed)")
     run.add_argument("--reports", help="reports folder (default reports)")
     run.add_argument("--annotations", help="analyst commentary folder (default annotations)")
@@ -232,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--no-pdf", action="store_true", help="skip report.pdf (quicker)")
+    run.add_argument(
+        "--scheduler",
+        help="a Dask distributed scheduler (tcp://host:8786) to run the notebooks on; the "
+        "processed data and annotations must be at the same paths on its workers",
+    )
     run.set_defaults(func=_cmd_run)
     return parser
 

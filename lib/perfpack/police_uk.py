@@ -61,6 +61,7 @@ from perfpack.windows import Window
 __all__ = [
     "POLICE_UK_FORCES",
     "NON_TERRITORIAL_FORCES",
+    "OUTSIDE_ENGLAND_WALES",
     "OWN_AREA_RULE",
     "CoverageReport",
     "IncompleteWindowError",
@@ -73,6 +74,7 @@ __all__ = [
     "check_windows",
     "populations_for",
     "force_populations",
+    "whole_force_populations",
     "national_rates",
     "national_counts",
     "stored_national_rates",
@@ -109,8 +111,14 @@ OWN_AREA_RULE = (
     "rows in the download and, where its population is known, has at least a tenth of the "
     "force's rows per resident (over the areas holding 1% or more); located rows in any other "
     "local authority are counted as outside the force's area. British Transport Police has no "
-    "own area."
+    "area of residents: its areas are the local authorities holding at least 1% of its located "
+    "rows (no density test), shown with counts and change but no rates."
 )
+
+#: Forces whose area is not made of England and Wales local authorities: the national
+#: comparator (England and Wales forces) leaves them out, and their population is the row of
+#: ``data/reference/force_population_mid2019.csv``.
+OUTSIDE_ENGLAND_WALES = ("northern-ireland",)
 
 STREET_KIND, STOP_SEARCH_KIND, OUTCOMES_KIND = "street", "stop_search", "outcomes"
 _KIND_BY_FILE = {
@@ -558,8 +566,9 @@ def own_local_authorities(
         unmatched), ``rows``, ``area_rows`` (the force's rows in the whole area), ``share``
         (``area_rows`` / the force's located rows), ``area_population`` (Int64, missing when
         unmatched), ``density_ratio`` (the area's rows per resident / the force's; NaN when
-        the population is unknown) and ``own`` (bool). Forces in
-        :data:`NON_TERRITORIAL_FORCES` own nothing.
+        the population is unknown) and ``own`` (bool). For forces in
+        :data:`NON_TERRITORIAL_FORCES` (no residents) ``own`` is the share test alone: the
+        local authorities where the force records at least ``min_share`` of its rows.
     """
     frame = counts[["force", "local_authority", "rows"]].copy()
     frame = frame.groupby(["force", "local_authority"], as_index=False)["rows"].sum()
@@ -574,7 +583,8 @@ def own_local_authorities(
     frame["area_rows"] = frame.groupby(["force", "area"])["rows"].transform("sum")
     located = frame.groupby("force")["rows"].transform("sum")
     frame["share"] = np.where(located > 0, frame["area_rows"] / located.where(located > 0, 1), 0.0)
-    candidate = (frame["share"] >= min_share) & ~frame["force"].isin(NON_TERRITORIAL_FORCES)
+    territorial = ~frame["force"].isin(NON_TERRITORIAL_FORCES)
+    candidate = (frame["share"] >= min_share) & territorial
     known = candidate & frame["area_population"].notna()
     areas = frame[known].drop_duplicates(["force", "area"])
     pooled = areas.groupby("force")["area_rows"].sum() / areas.groupby("force")[
@@ -584,6 +594,8 @@ def own_local_authorities(
     frame["density_ratio"] = (area_rate / frame["force"].map(pooled).astype(float)).astype(float)
     dense = frame["area_population"].isna() | (frame["density_ratio"] >= min_density)
     frame["own"] = (candidate & dense.fillna(False)).astype(bool)
+    # a force with no residents (btp) is shown where it records offences: the share test only
+    frame.loc[~territorial, "own"] = frame.loc[~territorial, "share"] >= min_share
     columns = [
         "force", "local_authority", "area", "rows", "area_rows", "share", "area_population",
         "density_ratio", "own",
@@ -1465,14 +1477,23 @@ def force_populations(
     -------
     pandas.DataFrame
         ``force``, ``population`` (Int64: the sum over the distinct mid-2019 areas of the
-        force's own local authorities; missing when the force has no own area, e.g. British
-        Transport Police, or none of its areas is matched), ``areas`` (how many 2019 areas),
+        force's own local authorities; for a force listed in
+        ``data/reference/force_population_mid2019.csv`` (Northern Ireland, whose files carry no
+        LSOA) that row's population; missing for British Transport Police, which has no
+        residents, and when none of a force's areas is matched), ``areas`` (how many areas),
         ``unmatched`` (own local authorities with no population, ``; ``-joined: their residents
         are not counted).
     """
     rows = []
     own = coverage.own_areas[coverage.own_areas["own"]]
+    whole_areas = whole_force_populations(reference_dir)
     for force in coverage.forces:
+        if force in NON_TERRITORIAL_FORCES:
+            rows.append((force, pd.NA, 0, ""))
+            continue
+        if force in whole_areas.index:
+            rows.append((force, int(whole_areas[force]), 1, ""))
+            continue
         names = own.loc[own["force"] == force, "local_authority"]
         pops = populations_for(names, reference_dir)
         matched = pops[pops["match"] != "unmatched"].drop_duplicates("area_code")
@@ -1482,6 +1503,14 @@ def force_populations(
     frame = pd.DataFrame(rows, columns=["force", "population", "areas", "unmatched"])
     frame["population"] = frame["population"].astype("Int64")
     return frame.astype({"force": "str", "unmatched": "str"})
+
+
+def whole_force_populations(reference_dir: Path = REFERENCE_DIR) -> pd.Series:
+    """Populations of whole force areas that are not made of England and Wales local
+    authorities (``data/reference/force_population_mid2019.csv``: Northern Ireland, NISRA's
+    mid-2019 estimate), as int indexed by force slug."""
+    table = reference.table("force_population_mid2019", reference_dir)
+    return table.set_index("force")["population_mid2019"].astype(int)
 
 
 @dataclass
@@ -1616,6 +1645,8 @@ def national_rates(
         pop = populations.get(force, pd.NA)
         if force in NON_TERRITORIAL_FORCES:
             excluded[force] = "not a territorial force, no resident population"
+        elif force in OUTSIDE_ENGLAND_WALES:
+            excluded[force] = "outside England and Wales"
         elif gaps:
             excluded[force] = f"no records for {', '.join(gaps)}"
         elif pd.isna(pop) or pop <= 0:
@@ -1772,6 +1803,9 @@ def own_area_table(
             frame["population"] = frame["area_population"].where(
                 frame["match"].isin(_OWN_POPULATION_MATCHES)
             )
+            if slug in NON_TERRITORIAL_FORCES:  # no residents: rates do not apply
+                frame["population"] = pd.NA
+                frame["area_population"] = pd.NA
         frame.insert(0, "force", slug)
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -472,23 +472,40 @@ def _progress(iterable, total: int, enabled: bool):
     return tqdm(iterable, total=total, desc="notebooks", unit="nb")
 
 
-def run_batch(
+@dataclass
+class PackPlan:
+    """One report pack made ready to run (:func:`prepare_pack`): its jobs, and everything
+    :func:`finish_pack` needs to publish it once the jobs have run into ``staging``."""
+
+    period: str
+    processed_dir: Path
+    annotations_dir: Path
+    jobs: list[Job]
+    data_manifest: dict
+    record: dict
+    banner: str
+    footer: str
+    skipped: list
+    staging: Path
+    final: Path
+    executed_final: Path
+    cell_timeout: int = 600
+    pdf: bool = True
+    only: list[str] | None = None
+
+
+def prepare_pack(
     period: str,
     processed_dir: str | Path | None = None,
     reports_dir: str | Path | None = None,
     annotations_dir: str | Path | None = None,
-    workers: int | None = None,
     cell_timeout: int = 600,
     only: list[str] | None = None,
-    progress: bool = True,
     window_months: int | None = None,
     pdf: bool = True,
-) -> BatchResult:
-    """Run the batch for ``period`` and publish ``reports/<period>/``.
-
-    ``only`` re-runs some appendices and keeps the rest of an existing report."""
-    from perfpack import overview
-
+) -> PackPlan:
+    """Plan one pack (``reports_dir/<period>/``), check its coverage and open its staging
+    folder; raises :class:`BatchError` (nothing written) when it cannot start."""
     parse_period(period)
     processed_dir = tables.processed_dir(processed_dir)
     reports_dir = resolve(reports_dir, REPORTS_DIR)
@@ -528,9 +545,33 @@ def run_batch(
             shutil.copytree(executed_final, staging / EXECUTED_DIR)
     else:
         staging.mkdir(parents=True)
+    return PackPlan(
+        period, processed_dir, annotations_dir, jobs, data_manifest, record, banner, footer,
+        skipped, staging, final, executed_final, cell_timeout, pdf, only,
+    )  # fmt: skip
 
+
+def run_batch(
+    period: str,
+    processed_dir: str | Path | None = None,
+    reports_dir: str | Path | None = None,
+    annotations_dir: str | Path | None = None,
+    workers: int | None = None,
+    cell_timeout: int = 600,
+    only: list[str] | None = None,
+    progress: bool = True,
+    window_months: int | None = None,
+    pdf: bool = True,
+) -> BatchResult:
+    """Run the batch for ``period`` and publish ``reports/<period>/``.
+
+    ``only`` re-runs some appendices and keeps the rest of an existing report."""
+    pack = prepare_pack(
+        period, processed_dir, reports_dir, annotations_dir, cell_timeout, only, window_months,
+        pdf,
+    )  # fmt: skip
+    jobs, staging, banner, footer = pack.jobs, pack.staging, pack.banner, pack.footer
     results: list[JobResult] = []
-    notes: list[str] = []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     try:
         context = multiprocessing.get_context("spawn")
@@ -541,18 +582,33 @@ def run_batch(
             ]
             for future in _progress(as_completed(futures), len(futures), progress):
                 results.append(future.result())
-        order = {job.slug: i for i, job in enumerate(jobs)}
-        results.sort(key=lambda r: order[r.slug])
+        return finish_pack(pack, results)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
+    """Publish a pack whose jobs have run into its staging folder: figures.csv,
+    provenance.json, the overview, report.pdf, then swap it into place."""
+    from perfpack import overview
+
+    staging, period = pack.staging, pack.period
+    notes: list[str] = []
+    try:
+        order = {job.slug: i for i, job in enumerate(pack.jobs)}
+        results = sorted(results, key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
-        if only:  # pages kept from an earlier run are published only if they pass the audit
-            results = _audit_kept_pages(staging, results, {j.slug for j in jobs}, banner, footer)
+        if pack.only:  # pages kept from an earlier run are published only if they pass the audit
+            results = _audit_kept_pages(
+                staging, results, {j.slug for j in pack.jobs}, pack.banner, pack.footer
+            )
 
         figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
         all_figures = figures_mod.combine([figures_mod.read_figures(p) for p in figure_files])
         all_figures = overview.order_figures(all_figures)
         figures_mod.write_figures(all_figures, staging / "figures.csv")
         (staging / "provenance.json").write_text(
-            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(pack.record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
 
         def write_index(pdf_status: str | None) -> None:
@@ -560,12 +616,12 @@ def run_batch(
                 period,
                 all_figures,
                 results,
-                record,
-                banner,
-                footer,
-                annotations_dir,
-                skipped=skipped,
-                coverage=data_manifest.get("coverage"),
+                pack.record,
+                pack.banner,
+                pack.footer,
+                pack.annotations_dir,
+                skipped=pack.skipped,
+                coverage=pack.data_manifest.get("coverage"),
                 pdf_status=pdf_status,
             )
             unsafe = markup.unsafe_markup(page)
@@ -576,7 +632,7 @@ def run_batch(
         # a report.pdf of an earlier run (kept by --only) never stays beside the new pages
         (staging / PDF_NAME).unlink(missing_ok=True)
         pdf_error = None
-        if not pdf:
+        if not pack.pdf:
             write_index("not made for this run (--no-pdf)")
         else:
             write_index(overview.PDF_MADE)  # the overview as printed links to report.pdf
@@ -585,13 +641,13 @@ def run_batch(
                 notes.append(f"{PDF_NAME} not made: {pdf_status}")
                 (staging / PDF_NAME).unlink(missing_ok=True)
                 write_index(f"not made for this run: {pdf_status}")
-        executed_final.parent.mkdir(parents=True, exist_ok=True)
-        _swap_into_place(staging / EXECUTED_DIR, executed_final)
+        pack.executed_final.parent.mkdir(parents=True, exist_ok=True)
+        _swap_into_place(staging / EXECUTED_DIR, pack.executed_final)
         publish_modes(staging)
-        _swap_into_place(staging, final)
+        _swap_into_place(staging, pack.final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BatchResult(period, final, results, notes, pdf_error)
+    return BatchResult(period, pack.final, results, notes, pdf_error)
 
 
 def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str | None]:
