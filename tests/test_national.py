@@ -124,13 +124,15 @@ def test_bad_period_ranges(text):
 def test_funnel_without_overdispersion_keeps_the_poisson_limits():
     from perfpack import national, stats
 
-    # three forces exactly on the centre (1 per 1,000): phi = 0, no widening
+    # three forces exactly on the centre (1 per 1,000): z = 0 each, phi = 0, no widening
     limits, tau2 = national.funnel_limits_for_forces(
         [1000.0, 4000.0], 1.0, [10, 20, 40], [10_000, 20_000, 40_000]
     )
     assert tau2 == 0.0
     expected = stats.funnel_limits([1000.0, 4000.0], 1.0)
-    pd.testing.assert_frame_equal(limits, expected)
+    for column in ("lower_1.96", "upper_1.96", "lower_3.09", "upper_3.09"):
+        # the same exact Poisson limits (interpolated slightly differently: within 0.1%)
+        assert limits[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-3)
 
 
 def test_funnel_note_says_which_limits():
@@ -143,17 +145,17 @@ def test_funnel_note_says_which_limits():
 def test_funnel_overdispersion_by_hand():
     from perfpack import national
 
-    # centre 1 per 1,000; populations 10,000 (variance 0.1) and counts 5, 10, 15, 20, 25:
-    # rates 0.5 .. 2.5, z = (rate - 1) / sqrt(0.1) = -1.581, 0, 1.581, 3.162, 4.743;
-    # winsorised at the 10th/90th percentiles (-0.949, 4.111): phi = (0.9 + 0 + 2.5 + 10
-    # + 16.9) / 5 = 6.06; n*phi - (n-1) = 26.3; w = 10 each: sum w - sum w^2 / sum w = 40;
-    # tau^2 = 26.3 / 40 = 0.6575
-    counts = [5, 10, 15, 20, 25]
-    limits, tau2 = national.funnel_limits_for_forces([10_000.0], 1.0, counts, [10_000] * 5)
-    assert tau2 == pytest.approx(0.6575, rel=1e-3)
-    spread = math.sqrt(0.1 + 0.6575)
-    assert limits["upper_1.96"].iloc[0] == pytest.approx(1 + 1.96 * spread, rel=1e-3)
-    assert limits["lower_1.96"].iloc[0] == pytest.approx(0.0)  # 1 - 1.706 < 0: floored
+    # six forces of 25,000 residents at 1 per 1,000 (expected 25 each) with 4, 9, 16, 25, 36
+    # and 49 offences, the case worked in tests/test_overdispersion.py: z = 2 (sqrt(y) - 5) =
+    # -6, -4, -2, 0, 2, 4; winsorised squares add to 58, phi = 58 / 6, overdispersed;
+    # tau^2 = (58 - 5) / (600 - 100) = 0.106; the 95% limits at 25,000 residents are
+    # 25 * (1 -/+ 1.96 * sqrt(0.01 + 0.106))**2 / 25 per 1,000 = 0.112 to 2.78
+    counts = [4, 9, 16, 25, 36, 49]
+    limits, tau2 = national.funnel_limits_for_forces([25_000.0], 1.0, counts, [25_000] * 6)
+    assert tau2 == pytest.approx(0.106, abs=1e-3)
+    spread = 1.96 * math.sqrt(0.01 + 0.106)
+    assert limits["upper_1.96"].iloc[0] == pytest.approx((1 + spread) ** 2, rel=1e-2)
+    assert limits["lower_1.96"].iloc[0] == pytest.approx((1 - spread) ** 2, rel=1e-2)
 
 
 # --------------------------------------------------------------------------------------------

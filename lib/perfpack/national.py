@@ -112,19 +112,11 @@ def force_table(
 def funnel_limits_for_forces(
     grid, centre: float, counts, populations, z: tuple[float, ...] = (1.96, 3.09)
 ) -> tuple[pd.DataFrame, float]:
-    """Funnel limits for the forces' rates, allowing for overdispersion (the ONE place the
-    national page gets its limits from, so a shared overdispersion-aware funnel function can
-    replace it).
-
-    Poisson limits (:func:`perfpack.stats.funnel_limits`) treat every difference between
-    forces beyond chance as real; forces differ far more than that, so the limits are widened by
-    Spiegelhalter's additive random-effects method (D. J. Spiegelhalter, "Handling
-    over-dispersion of performance indicators", Qual Saf Health Care 2005;14:347-351): z-scores
-    ``(rate - centre) / sqrt(centre * 1000 / population)`` winsorised at their 10th and 90th
-    percentiles give ``phi = mean(z^2)``; when ``n * phi > n - 1`` the between-force variance is
-    ``tau^2 = (n * phi - (n - 1)) / (sum(w) - sum(w^2) / sum(w))`` with ``w = population /
-    (centre * 1000)``, and the limits are ``centre +/- z * sqrt(centre * 1000 / population +
-    tau^2)``. With no overdispersion (``tau^2 = 0``) the exact Poisson limits are kept.
+    """Funnel limits for the forces' rates, allowing for overdispersion: the national page's
+    one source of limits, drawn from :func:`perfpack.overdispersion.rate_funnel` (Spiegelhalter
+    2005: winsorised z-scores, the chi-squared test of overdispersion, additive random effects
+    by DerSimonian-Laird when the forces vary more than chance alone would make them; exact
+    Poisson limits otherwise), so a force's areas and the forces are judged alike.
 
     Parameters
     ----------
@@ -135,31 +127,42 @@ def funnel_limits_for_forces(
     counts, populations : array-like
         The forces' counts and populations (to estimate the overdispersion).
     z : tuple of float
+        The limits drawn: 1.96 (95%) and 3.09 (99.8%), the ones ``rate_funnel`` gives.
 
     Returns
     -------
     (pandas.DataFrame, float)
-        The limits (columns as :func:`perfpack.stats.funnel_limits`) and ``tau^2``.
+        The limits (``population``, ``rate_per_1000``, ``lower_1.96`` ... ``upper_3.09``) and
+        the between-force variance ``tau^2`` they allow for (0 when they are exact Poisson).
     """
-    limits = stats.funnel_limits(grid, centre, z=z)
+    from perfpack import overdispersion
+
+    if tuple(z) != (1.96, 3.09):
+        raise ValueError("the national funnel draws the 95% (1.96) and 99.8% (3.09) limits")
     counts = np.asarray(counts, dtype=float)
     populations = np.asarray(populations, dtype=float)
-    if len(counts) < 3 or centre <= 0:
-        return limits, 0.0
-    variance = centre * 1000.0 / populations
-    scores = (counts / populations * 1000.0 - centre) / np.sqrt(variance)
-    low, high = np.percentile(scores, [10, 90])
-    phi = float(np.mean(np.clip(scores, low, high) ** 2))
-    n = len(scores)
-    weights = 1.0 / variance
-    denominator = weights.sum() - (weights**2).sum() / weights.sum()
-    tau2 = max(0.0, (n * phi - (n - 1)) / denominator) if denominator > 0 else 0.0
-    if tau2 > 0:
-        spread = np.sqrt(centre * 1000.0 / limits["population"].to_numpy() + tau2)
-        for multiple in z:
-            limits[f"lower_{multiple:g}"] = np.maximum(centre - multiple * spread, 0.0)
-            limits[f"upper_{multiple:g}"] = centre + multiple * spread
-    return limits, tau2
+    funnel = overdispersion.rate_funnel(counts, populations, target=centre, per=1000.0)
+    limits = funnel.limits(np.asarray(grid, dtype=float))
+    limits = limits.rename(
+        columns={
+            "exposure": "population",
+            "rate": "rate_per_1000",
+            "lower_95": "lower_1.96",
+            "upper_95": "upper_1.96",
+            "lower_99.8": "lower_3.09",
+            "upper_99.8": "upper_3.09",
+        }
+    )
+    columns = [
+        "population",
+        "rate_per_1000",
+        "lower_1.96",
+        "upper_1.96",
+        "lower_3.09",
+        "upper_3.09",
+    ]
+    tau2 = 0.0 if funnel.method == "poisson" or not funnel.test.overdispersed else funnel.tau2
+    return limits[columns], float(tau2)
 
 
 def funnel_positions(table: pd.DataFrame, centre: float) -> list[str]:
@@ -186,7 +189,8 @@ def funnel_note(tau2: float) -> str:
     if tau2 > 0:
         return (
             "<p>The forces' rates vary more than chance alone would make them (between-force "
-            f"variance {tau2:.4f}), so the limits are widened for that overdispersion "
+            f"variance {tau2:.4f} on the square-root scale), so the limits are widened for that "
+            "overdispersion "
             "(Spiegelhalter 2005, additive random effects): a force outside them differs from "
             "the national rate by more than forces usually do.</p>"
         )
