@@ -23,7 +23,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from perfpack import cli, ingest, leak_check, markup, pdf, police_uk, runner
+from perfpack import cli, contracts, ingest, leak_check, markup, pdf, police_uk, runner
 from tests.conftest import PROJECT_ROOT
 from tests.test_markup import ATTACKS
 
@@ -247,6 +247,7 @@ def standin(tmp_path, monkeypatch):
             {
                 "force": "Test force",
                 "synthetic": False,
+                "schema_version": contracts.PROCESSED_SCHEMA_VERSION,
                 "inputs": [{"file": "x.csv", "path": str(root / "data" / "raw" / "x.csv")}],
             }
         )
