@@ -288,3 +288,10 @@ def test_stop_search_appendix_builds(download, tmp_path, force):
     # 12 (btp) or 11 (Northern Ireland) searches in 2019-01; the White count in the plan is
     # every 4th from the first: 3 of 12, 3 of 11 -- small counts, hidden
     assert math.isnan(_value(figures, "searches_by_ethnicity", "White"))
+
+
+def test_no_peer_comparison_without_stored_counts(download, tmp_path):
+    # a folder ingested before the search counts were stored: nothing claimed
+    folder = _ingest(download, "staffordshire", tmp_path / "staffs")
+    (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).unlink()
+    assert ssp.peer_comparison("stop_search_public", "2019-02", folder, window_months=1) is None

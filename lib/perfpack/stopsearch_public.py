@@ -75,10 +75,11 @@ def peer_comparison(
     Returns
     -------
     PeerView or None
-        None for a force extract, a folder with no stop-search counts stored, or a force with
-        no peer group (British Transport Police, Northern Ireland). A view with fewer than two
-        forces ranked (``n`` < 2) means the peers' stop-search data is absent for the window:
-        :func:`peer_sentence` says so and nothing is ranked.
+        None for a force extract, a folder with no stop-search counts stored (ingested by an
+        earlier perfpack: re-run the ingest), or a force with no peer group (British Transport
+        Police, Northern Ireland). A view with fewer than two forces ranked (``n`` < 2) means
+        the peers' stop-search data is absent for the window: :func:`peer_sentence` says so and
+        nothing is ranked.
     """
     from perfpack import areas, stopsearch, tables
 
@@ -90,8 +91,10 @@ def peer_comparison(
     group = peers.peer_groups().get(slug)
     if not group:
         return None
-    window = stopsearch.windows_for(period, theme, window_months)[1]
     counts_file = folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE
+    if not counts_file.exists():  # ingested before the counts were stored
+        return None
+    window = stopsearch.windows_for(period, theme, window_months)[1]
     populations = pd.read_parquet(folder / police_uk.NATIONAL_POPULATIONS_FILE)
     rates = peers.peer_rates(search_counts(counts_file, theme), populations, theme, window)
     where = areas.processed_areas(folder)
@@ -103,16 +106,7 @@ def peer_comparison(
 
 def search_counts(counts_file, theme: str) -> pd.DataFrame:
     """The stored per-force monthly search counts in the shape :func:`perfpack.peers.peer_rates`
-    reads (``force``, ``month``, ``theme``, ``crimes`` = searches); empty when not stored."""
-    if not counts_file.exists():
-        return pd.DataFrame(
-            {
-                "force": pd.Series(dtype="str"),
-                "month": pd.Series(dtype="datetime64[ns]"),
-                "theme": pd.Series(dtype="str"),
-                "crimes": pd.Series(dtype="int64"),
-            }
-        )
+    reads (``force``, ``month``, ``theme``, ``crimes`` = searches)."""
     stored = pd.read_parquet(counts_file)
     return pd.DataFrame(
         {
