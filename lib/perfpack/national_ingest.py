@@ -74,7 +74,8 @@ def ingest_every_force(
     writes for that force alone (crimes, areas, the national counts and populations, a manifest
     with the force's coverage); the root holds ``national_counts.parquet``,
     ``national_populations.parquet`` and ``national.json`` (the forces and their folders).
-    Stop-and-search files, when the download has them, are read once too and split by force.
+    Stop-and-search files, when the download has them, are read once too and split by force;
+    their per-force monthly counts (``national_search_counts.parquet``) go beside the others.
 
     Returns
     -------
@@ -92,11 +93,12 @@ def ingest_every_force(
     zip_digest = sha256_file(src.path) if src.is_zip else None
     all_files = police_uk.discover(source)
     searches = all_files[all_files["kind"] == police_uk.STOP_SEARCH_KIND]
-    ss_frame = ss_coverage = None
+    ss_frame = ss_coverage = search_counts = None
     if len(searches):
         ss_frame, ss_coverage, _ = police_uk._load_stop_search(
             source, None, None, street, reference_dir, police_uk.OWN_AREA_MIN_SHARE
         )
+        search_counts = police_uk.national_search_counts(ss_coverage)
     national_info = {
         "forces": list(street.forces),
         "months": list(street.coverage.months),
@@ -149,13 +151,19 @@ def ingest_every_force(
             police_uk.NATIONAL_COUNTS_FILE.removesuffix(".parquet"): counts,
             police_uk.NATIONAL_POPULATIONS_FILE.removesuffix(".parquet"): populations,
         }
+        if search_counts is not None:
+            written[police_uk.NATIONAL_SEARCH_COUNTS_FILE.removesuffix(".parquet")] = search_counts
         folder = root / slug
         force_ingest._write_atomically(folder, written, manifest)
         for name in absent:
             (folder / f"{name}.parquet").unlink(missing_ok=True)
+        if search_counts is None:
+            (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).unlink(missing_ok=True)
         folders[slug] = folder
     counts.to_parquet(root / police_uk.NATIONAL_COUNTS_FILE, index=False)
     populations.to_parquet(root / police_uk.NATIONAL_POPULATIONS_FILE, index=False)
+    if search_counts is not None:
+        search_counts.to_parquet(root / police_uk.NATIONAL_SEARCH_COUNTS_FILE, index=False)
     record = {
         **national_info,
         "source": str(src.path),

@@ -77,6 +77,7 @@ __all__ = [
     "whole_force_populations",
     "national_rates",
     "national_counts",
+    "national_search_counts",
     "stored_national_rates",
     "own_area_table",
     "ingest_police_uk",
@@ -159,6 +160,9 @@ ABSENT_TABLES = {
 AREAS_FILE = "areas.parquet"
 NATIONAL_COUNTS_FILE = "national_counts.parquet"
 NATIONAL_POPULATIONS_FILE = "national_populations.parquet"
+#: Stop searches per force and month of every force with stop-and-search files in the download
+#: (:func:`national_search_counts`), for placing a force's stop-search rate among its peers.
+NATIONAL_SEARCH_COUNTS_FILE = "national_search_counts.parquet"
 #: The note when a download holds one force only.
 ONLY_THIS_FORCE = "No national comparator: the download holds only this force."
 #: How populations_for matched a name for which the name's own population is known (a 2011
@@ -1588,6 +1592,26 @@ def national_counts(crimes) -> pd.DataFrame:
     return out.sort_values(["force", "month", "crime_type"]).reset_index(drop=True)
 
 
+def national_search_counts(coverage: CoverageReport) -> pd.DataFrame:
+    """Stop searches per force and month from a stop-and-search :class:`CoverageReport`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``force``, ``month`` (first day of the month of the search's date), ``searches`` (int;
+        0 for a force's month whose file holds no search). A force and month with no file has
+        no row.
+    """
+    tally = coverage.by_month
+    return pd.DataFrame(
+        {
+            "force": tally["force"].astype("str"),
+            "month": pd.to_datetime(tally["month"], format="%Y-%m").astype(_NS),
+            "searches": tally["rows"].astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
 def national_rates(
     all_forces_crimes: pd.DataFrame,
     populations,
@@ -1878,7 +1902,9 @@ def ingest_police_uk(
     ``npt`` column holds with their populations), ``national_counts.parquet``
     (:func:`national_counts` over every force in the download, however many were chosen) and
     ``national_populations.parquet`` (:func:`force_populations` of every force), from which
-    :func:`stored_national_rates` computes the national comparator for any window at run time.
+    :func:`stored_national_rates` computes the national comparator for any window at run time,
+    and, when the download has stop-and-search files, ``national_search_counts.parquet``
+    (:func:`national_search_counts` of every force with such files, for the peer comparison).
     The manifest's ``areas`` says what the areas are (``local_authority`` or ``npt``) and
     ``national`` which forces and months the national table holds.
 
@@ -1925,6 +1951,12 @@ def ingest_police_uk(
             inputs[0]["members"] += ss_coverage.files["path"].tolist()
     else:
         absent["stop_searches"] = "the download has no stop-and-search files for this force"
+    every_search = all_files[all_files["kind"] == STOP_SEARCH_KIND]
+    if len(every_search) and set(every_search["force"]) != set(searches["force"]):
+        _, ss_everyone, _ = _load_stop_search(source, None, None, None, reference_dir, min_share)
+        search_counts = national_search_counts(ss_everyone)
+    elif len(searches):
+        search_counts = national_search_counts(ss_coverage)
 
     # the force's areas, and every force's counts for the national comparator
     if lookup is None:
@@ -1943,6 +1975,8 @@ def ingest_police_uk(
         NATIONAL_COUNTS_FILE: national_counts(everyone.table),
         NATIONAL_POPULATIONS_FILE: force_populations(everyone.coverage, reference_dir),
     }
+    if len(every_search):
+        extras[NATIONAL_SEARCH_COUNTS_FILE] = search_counts
     national_info = {
         "forces": list(everyone.forces),
         "months": list(everyone.coverage.months),
@@ -1986,6 +2020,8 @@ def ingest_police_uk(
         stale = processed / f"{name}.parquet"
         if stale.exists():
             stale.unlink()
+    if not len(every_search):  # no earlier download's search counts read as this one's
+        (processed / NATIONAL_SEARCH_COUNTS_FILE).unlink(missing_ok=True)
     return force_ingest.IngestSummary(processed, {t: len(f) for t, f in outputs.items()}, manifest)
 
 

@@ -952,8 +952,18 @@ def census_populations(force_area: str = "Staffordshire") -> pd.Series:
 
 
 def force_populations(force_name: str) -> pd.Series:
-    """Census residents by five groups for a force named as in the data manifest."""
-    return census_populations(census_area(force_name))
+    """Census residents by five groups for a force named as in the data manifest.
+
+    An empty Series when the 2011 Census table (England and Wales police force areas) has no
+    row for the force -- British Transport Police (no residents), the Police Service of
+    Northern Ireland (its census is not in the table): disproportionality by Census rates does
+    not apply (:func:`disproportionality`; the page says why with
+    :func:`perfpack.stopsearch_public.census_note`).
+    """
+    try:
+        return census_populations(census_area(force_name))
+    except KeyError:
+        return pd.Series(dtype="int64", name="population")
 
 
 def rate_ratio_ci(
@@ -990,7 +1000,9 @@ def disproportionality(
     searches : DataFrame
         The searches (normally the current 12 months).
     populations : Series
-        Residents by group (:func:`census_populations`).
+        Residents by group (:func:`census_populations`); empty when Census rates do not apply
+        to the force (:func:`force_populations`): then every ``population``, rate, ratio and
+        interval is missing and only the counts and shares are given.
 
     Returns
     -------
@@ -1012,12 +1024,15 @@ def disproportionality(
     n_by_group = groups.value_counts().reindex([*FIVE_GROUPS, NOT_STATED], fill_value=0)
     n_all = len(searches)
     white_n = int(n_by_group[WHITE])
-    white_pop = float(populations[WHITE])
+    applies = len(populations) > 0
+    white_pop = float(populations[WHITE]) if applies else math.nan
     rows = []
     for group in FIVE_GROUPS:
         n = int(n_by_group[group])
-        pop = float(populations[group])
-        if group == WHITE:
+        pop = float(populations[group]) if applies else math.nan
+        if not applies:
+            ratio, low, high = None, None, None
+        elif group == WHITE:
             ratio, low, high = (1.0, None, None) if white_n > 0 else (None, None, None)
         else:
             ratio, low, high = rate_ratio_ci(n, pop, white_n, white_pop)
@@ -1026,8 +1041,8 @@ def disproportionality(
                 "group": group,
                 "searches": n,
                 "share": percent(n, n_all),
-                "population": int(pop),
-                "rate_per_1000": n / pop * 1000 if pop > 0 else None,
+                "population": int(pop) if applies else None,
+                "rate_per_1000": n / pop * 1000 if applies and pop > 0 else None,
                 "disparity_ratio": ratio,
                 "ci_low": low,
                 "ci_high": high,
@@ -1046,14 +1061,14 @@ def disproportionality(
             "ci_high": None,
         }
     )
-    total_pop = float(populations[list(FIVE_GROUPS)].sum())
+    total_pop = float(populations[list(FIVE_GROUPS)].sum()) if applies else math.nan
     rows.append(
         {
             "group": ALL,
             "searches": n_all,
             "share": percent(n_all, n_all),
-            "population": int(total_pop),
-            "rate_per_1000": n_all / total_pop * 1000,
+            "population": int(total_pop) if applies else None,
+            "rate_per_1000": n_all / total_pop * 1000 if applies else None,
             "disparity_ratio": None,
             "ci_low": None,
             "ci_high": None,
@@ -1072,8 +1087,8 @@ def disproportionality(
     table["suppressed"] = [states.get(group, "") for group in table["group"]]
     disclosure.carry(table, states)
     white_hidden = bool(states[WHITE])
-    table["ratio_suppressed"] = [
-        group in FIVE_GROUPS and (bool(state) or white_hidden)
+    table["ratio_suppressed"] = [  # no ratio without Census rates: nothing to hide
+        applies and group in FIVE_GROUPS and (bool(state) or white_hidden)
         for group, state in zip(table["group"], table["suppressed"], strict=True)
     ]
     return table
@@ -1353,7 +1368,9 @@ def theme_figures(
         groupings; none when no search has a team); ``searches_by_ethnicity``,
         ``share_by_ethnicity``, ``rate_per_1000_by_ethnicity``, ``disparity_ratio``,
         ``disparity_ratio_ci_low``, ``disparity_ratio_ci_high`` (group = ethnic group),
-        ``not_stated_share``; a figure hidden by small-count suppression (its count, or one
+        ``not_stated_share`` (no ``rate_per_1000_by_ethnicity`` or ratio figures when
+        ``populations`` is empty: Census rates do not apply); a figure hidden by small-count
+        suppression (its count, or one
         that would give a hidden count back) is blank (NaN), as in the published tables;
         ``count_previous``, ``count_current``, ``pct_change``,
         ``rate_per_1000`` (group = NPT, the names every theme uses) and ``npts_decreased``;
@@ -1444,10 +1461,10 @@ def theme_figures(
         group = row.group
         book.add("searches_by_ethnicity", _suppressed_value(row.searches, state), current, group)
         book.add("share_by_ethnicity", _suppressed_value(row.share, state), current, group)
-        if group in FIVE_GROUPS or group == ALL:
+        if len(populations) and (group in FIVE_GROUPS or group == ALL):  # Census rates apply
             rate = _suppressed_value(row.rate_per_1000, state)
             book.add("rate_per_1000_by_ethnicity", rate, current, group)
-        if group in FIVE_GROUPS:
+        if len(populations) and group in FIVE_GROUPS:
             for measure, value in (
                 ("disparity_ratio", row.disparity_ratio),
                 ("disparity_ratio_ci_low", row.ci_low),
