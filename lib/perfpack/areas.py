@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from perfpack import charts, funnelplot, overdispersion, reference, stats
+from perfpack import charts, disclosure, funnelplot, overdispersion, reference, stats
 from perfpack.change import pct_change, round_half_up
 from perfpack.markup import escape_markdown
 
@@ -418,24 +418,41 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 
     used = table["change_method"].iloc[0] if "change_method" in table and len(table) else "poisson"
     how = "exact Poisson test" if used == "poisson" else "allowing for the spread between areas"
     level = f"{stats.ALPHA * 100:g}%"
+    # small area counts through the one suppression routine (the areas add up to the force's
+    # totals); a change, rate or test beside a hidden count would give it away: "–"
+    counts = disclosure.suppress_small(
+        table[["previous", "current"]].reset_index(drop=True),
+        ["previous", "current"],
+        along="columns",
+    )
+    marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
+    hidden = counts.isin(marks).any(axis=1).to_numpy()
+
+    def unless_hidden(values):
+        return ["–" if h else v for h, v in zip(hidden, values, strict=True)]
+
     shown = pd.DataFrame(
         {
-            area_label: table["area"],
-            f"Previous {span}": table["previous"],
-            f"Current {span}": table["current"],
-            "Change": [f"{c:+d}" for c in table["change"]],
-            "% change": [
-                "n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]
-            ],
-            "Rate per 1,000": [
-                "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
-                for r in table["rate_per_1000"]
-            ],
-            f"p-value ({how})": [stats.format_p_number(p) for p in judged],
-            f"Change at the {level} level": [stats.significance_label(p) for p in judged],
+            area_label: table["area"].to_numpy(),
+            f"Previous {span}": counts["previous"].to_numpy(),
+            f"Current {span}": counts["current"].to_numpy(),
+            "Change": unless_hidden([f"{c:+d}" for c in table["change"]]),
+            "% change": unless_hidden(
+                ["n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]]
+            ),
+            "Rate per 1,000": unless_hidden(
+                [
+                    "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
+                    for r in table["rate_per_1000"]
+                ]
+            ),
+            f"p-value ({how})": unless_hidden([stats.format_p_number(p) for p in judged]),
+            f"Change at the {level} level": unless_hidden(
+                [stats.significance_label(p) for p in judged]
+            ),
         }
     )
-    return shown
+    return disclosure.carry(shown, counts)
 
 
 def change_chart(
