@@ -229,3 +229,22 @@ def test_a_raw_small_count_is_refused_unless_declared_not_a_count():
         present.table_html(raw, "crimes")
     rates = pd.DataFrame({"Measure": ["arrest"], "Rank": [3]})
     assert "<table" in present.table_html(rates, "ranks", counts=False)
+
+
+def test_one_cohort_page_ties_the_places_people_to_the_cohort():
+    # cohort "children missing from care homes": every episode from a care home, so "All care
+    # homes" people (10 in 2019) are the cohort's individuals: one cell, one mark
+    table = _page_episodes()
+    page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT, deep_dive.CARE_HOME_CHILDREN)
+    homes = page.location_table("Care home", PREVIOUS, CURRENT, "care homes")
+    cohort = deep_dive.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
+    people = homes.set_index("Place (pseudonymous id)").loc["All care homes"]
+    assert people["People, Jan 2019 to Dec 2019"] == "10"
+    shown = cohort.loc[deep_dive.CARE_HOME_CHILDREN, "Individuals, Jan 2019 to Dec 2019"]
+    assert shown == "10"
+    labels = page.labels
+    assert (
+        labels[("places", "Care home")][("All", "people")]
+        == labels["cohort"][(deep_dive.CARE_HOME_CHILDREN, "individuals_current")]
+    )
+    sdc_audit.require(page.publication)

@@ -15,7 +15,9 @@ tables is one cell (one label), and every sum and ordering the page publishes is
   :func:`perfpack.deep_dive.cohort_people_orderings`; "All episodes" individuals are published
   in the text as well (known);
 * the listed places and "Other" add up to "All" in each episode column; a place's people are at
-  most its current episodes, and the places' people overlap like the cohorts'.
+  most its current episodes, and the places' people overlap like the cohorts'; when all the
+  chosen cohort's current episodes are from one type of place, "All" its people are the
+  cohort's individuals.
 
 Every table of the page then carries the same :class:`perfpack.sdc_audit.Publication`, so the
 audit the display path runs on any one of them is the audit of the union of the page.
@@ -184,7 +186,16 @@ def protect_page(
                     names[(r, column)] = cell(("places", location_type, r, column),
                                               frame.loc[r, column])  # fmt: skip
             relations.append((total, [names[(r, column)] for r in frame.index if r != "All"]))
+        # when every current episode of the chosen group is from this type of place, "All"
+        # its people are the group's individuals: one cell
+        current_row = crosstabs[current.label].loc[row_of_chosen]
+        if current_row[location_type] == current_row[TOTAL]:
+            whole = labels["cohort"][(ALL if cohort == "all" else cohort, "individuals_current")]
+            if values[whole] == float(frame.loc["All", "people"]):
+                names[("All", "people")] = whole
         for r in frame.index:
+            if (r, "people") in names:
+                continue
             names[(r, "people")] = cell(
                 ("places", location_type, r, "people"), frame.loc[r, "people"], dear=r == "All"
             )
