@@ -248,3 +248,45 @@ def test_one_cohort_page_ties_the_places_people_to_the_cohort():
         == labels["cohort"][(deep_dive.CARE_HOME_CHILDREN, "individuals_current")]
     )
     sdc_audit.require(page.publication)
+
+
+@pytest.mark.parametrize(
+    ("overlap", "bounds"),
+    [(0, (0, 0)), (2, (1, 4)), (25, (25, 34)), (70, (65, 74)), (5, (5, 14))],
+)
+def test_overlap_bounds(overlap, bounds):
+    # hand-worked: "about 30" is 25 to 34 people (rounded half up to 10); "about 10" is 5 to
+    # 14, 1 to 4 being "fewer than 5"
+    assert deep_dive_page.overlap_bounds(overlap) == bounds
+
+
+def test_no_one_in_two_cohorts_makes_the_cohorts_add_up():
+    # everyone in one cohort ("no one" in two): the cohorts' individuals add up to everyone's
+    # 49 (ten + three + six + 30 in 2019); the Herbert Protocol group's 3 is "<5", so another
+    # cohort's individuals must be hidden with it
+    table = _page_episodes()
+    page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT)
+    cohort = deep_dive.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
+    column = cohort["Individuals, Jan 2019 to Dec 2019"]
+    assert column[deep_dive.ALL] == "49"
+    assert column[deep_dive.CARE_HOME_ADULTS] == "<5"
+    assert column.isin(HIDDEN).sum() >= 2
+    sdc_audit.require(page.publication)
+
+
+def test_area_chart_leaves_out_areas_with_hidden_counts():
+    # A: 3 -> 8 would be labelled "+5 (+167%)", which gives the hidden 3 away
+    table = areas.change_by_area(
+        pd.Series({"A": 3, "B": 40, "C": 60}), pd.Series({"A": 8, "B": 35, "C": 70})
+    )
+    hidden = areas.hidden_areas(table)
+    assert "A" in hidden and len(hidden) == 2  # with the secondary cell's area
+    fig, alt = areas.change_chart(table, "Change by NPT")
+    try:
+        labels = [t.get_text() for t in fig.axes[0].texts]
+        assert not any("+167%" in label for label in labels)
+        assert "Left out, too few to publish: 2." in alt
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)

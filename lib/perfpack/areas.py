@@ -405,6 +405,27 @@ def number_word(n: int) -> str:
     return words[n] if 0 <= n <= 10 else str(n)
 
 
+def suppressed_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The ``previous`` and ``current`` counts of a :func:`change_by_area` table as published
+    (:func:`perfpack.disclosure.suppress_small`: 1-4 shown "<5", and "[c]" where the force's
+    totals would give a hidden count away), in the table's row order."""
+    return disclosure.suppress_small(
+        table[["previous", "current"]].reset_index(drop=True),
+        ["previous", "current"],
+        along="columns",
+    )
+
+
+def hidden_areas(table: pd.DataFrame) -> list:
+    """Areas of a :func:`change_by_area` table with a count hidden when published: their
+    change, rate and test are not published either (a change beside a shown count gives the
+    hidden one)."""
+    counts = suppressed_counts(table)
+    marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
+    hidden = counts.isin(marks).any(axis=1).to_numpy()
+    return [a for a, h in zip(table["area"], hidden, strict=True) if h]
+
+
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
     """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
     ``n_months`` is the length of each window, "Previous 12 months").
@@ -420,11 +441,7 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 
     level = f"{stats.ALPHA * 100:g}%"
     # small area counts through the one suppression routine (the areas add up to the force's
     # totals); a change, rate or test beside a hidden count would give it away: "–"
-    counts = disclosure.suppress_small(
-        table[["previous", "current"]].reset_index(drop=True),
-        ["previous", "current"],
-        along="columns",
-    )
+    counts = suppressed_counts(table)
     marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
     hidden = counts.isin(marks).any(axis=1).to_numpy()
 
@@ -471,7 +488,9 @@ def change_chart(
     (matplotlib.figure.Figure, str)
         The figure and its alt text.
     """
-    ordered = table.sort_values("change", ascending=True).reset_index(drop=True)
+    left_out = hidden_areas(table)  # a change beside a shown count gives a hidden one away
+    shown = table[~table["area"].isin(left_out)]
+    ordered = shown.sort_values("change", ascending=True).reset_index(drop=True)
     fig, ax = charts.new_figure(figsize=(9, 0.45 * len(ordered) + 1.6))
     good_is_fall = target_direction != "Increase"
     colours = [
@@ -482,7 +501,7 @@ def change_chart(
     ]
     ax.barh(ordered["area"], ordered["change"], color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
-    span = max(ordered["change"].abs().max(), 1)
+    span = max(ordered["change"].abs().max() if len(ordered) else 0, 1)
     for y, (change, pct) in enumerate(zip(ordered["change"], ordered["pct_change"], strict=True)):
         label = f"{change:+d} ({'n/a' if pd.isna(pct) else f'{round_half_up(pct):+.0f}%'})"
         offset = span * 0.02
@@ -506,9 +525,11 @@ def change_chart(
     )
     alt = (
         f"{title}: horizontal bar chart of the change in count for each of {len(ordered)} "
-        f"{_plural(area_label)}. {n_decreased(table)} decreased ({', '.join(falls) or 'none'}). "
+        f"{_plural(area_label)}. {n_decreased(shown)} decreased ({', '.join(falls) or 'none'}). "
         f"Increases: {rise_text or 'none'}."
     )
+    if left_out:
+        alt += f" Left out, too few to publish: {len(left_out)}."
     return fig, alt
 
 

@@ -13,7 +13,8 @@ tables is one cell (one label), and every sum and ordering the page publishes is
   plus repeat individuals at most the episodes (a repeater has two or more);
 * the cohorts' people overlap (a person can be in two):
   :func:`perfpack.deep_dive.cohort_people_orderings`; "All episodes" individuals are published
-  in the text as well (known);
+  in the text as well (known), with the number of people in more than one cohort, rounded,
+  which bounds how far the cohorts' individuals exceed everyone's (:func:`overlap_bounds`);
 * the listed places and "Other" add up to "All" in each episode column; a place's people are at
   most its current episodes, and the places' people overlap like the cohorts'; when all the
   chosen cohort's current episodes are from one type of place, "All" its people are the
@@ -30,10 +31,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perfpack import disclosure, sdc_audit
+from perfpack.change import round_half_up
 from perfpack.contracts import LOCATION_TYPES
-from perfpack.deep_dive import ALL, COHORTS, cohort_of, cohort_people_orderings, cohort_summary
+from perfpack.deep_dive import (
+    ALL,
+    COHORTS,
+    OVERLAP_ROUNDING,
+    cohort_of,
+    cohort_overlap,
+    cohort_people_orderings,
+    cohort_summary,
+)
 from perfpack.deep_dive_places import top_locations
-from perfpack.missing import episodes_in_window
+from perfpack.missing import SMALL_COUNT, episodes_in_window
 from perfpack.windows import Window
 
 TOTAL = "Total"
@@ -57,6 +67,21 @@ def crosstab(episodes: pd.DataFrame, window: Window) -> pd.DataFrame:
     table[TOTAL] = table.sum(axis=1)
     table.loc[TOTAL] = table.sum(axis=0)
     return table.astype("int64")
+
+
+def overlap_bounds(overlap: int, people: int = 0) -> tuple[int, int]:
+    """What :func:`perfpack.deep_dive.overlap_text` tells a reader about the number of people
+    in more than one cohort: the least and greatest counts it is consistent with ("no one":
+    0; "fewer than 5": 1 to 4; "about 70": 65 to 74, rounded half up to 10). Each such person
+    adds one to four extra cohort memberships (five cohorts), which bounds how far the
+    cohorts' individuals exceed everyone's."""
+    if overlap == 0:
+        return 0, 0
+    if overlap < SMALL_COUNT:
+        return 1, SMALL_COUNT - 1
+    rounded = int(round_half_up(overlap / OVERLAP_ROUNDING) * OVERLAP_ROUNDING)
+    half = OVERLAP_ROUNDING // 2
+    return max(rounded - half, SMALL_COUNT), rounded + half - 1
 
 
 @dataclass
@@ -170,7 +195,16 @@ def protect_page(
         orderings.extend(
             cohort_people_orderings(ALL, COHORTS, key, lambda r, c: labels["cohort"][(r, c)])
         )
-        known.append(labels["cohort"][(ALL, f"individuals_{key}")])  # in the overlap sentence
+        everyone = labels["cohort"][(ALL, f"individuals_{key}")]
+        known.append(everyone)  # in the overlap sentence
+        # the sentence's people in more than one cohort bound the extra memberships
+        low, high = overlap_bounds(*cohort_overlap(episodes, window))
+        floor = cell(("overlap at least", key), low)
+        ceiling = cell(("extra memberships at most", key), 4 * high)
+        known.extend([floor, ceiling])
+        members = [labels["cohort"][(r, f"individuals_{key}")] for r in COHORTS]
+        orderings.append(([everyone, floor], members))
+        orderings.append((members, [everyone, ceiling]))
     row_of_chosen = TOTAL if cohort == "all" else cohort
     for location_type, frame in places.items():
         frame = frame.set_index("location_id")
