@@ -178,14 +178,21 @@ def cohort_summary(episodes: pd.DataFrame, previous: Window, current: Window) ->
         )
         rows.append(row)
     summary = pd.DataFrame(rows).set_index("cohort")
+    return holm_over_published(summary, cohort_hidden(summary))
+
+
+def holm_over_published(summary: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``repeat_rate_p_holm``: Holm's adjustment over the cohorts whose test is
+    published (a p-value and no people count hidden in ``hidden``, :func:`cohort_hidden`)."""
+    out = summary.copy()
     tested = [
         c
         for c in COHORTS
-        if pd.notna(summary.loc[c, "repeat_rate_p_value"]) and not _people_hidden(summary, c)
+        if pd.notna(out.loc[c, "repeat_rate_p_value"]) and not hidden.loc[c, _PEOPLE_COLUMNS].any()
     ]
-    summary["repeat_rate_p_holm"] = np.nan
-    summary.loc[tested, "repeat_rate_p_holm"] = holm(summary.loc[tested, "repeat_rate_p_value"])
-    return summary
+    out["repeat_rate_p_holm"] = np.nan
+    out.loc[tested, "repeat_rate_p_holm"] = holm(out.loc[tested, "repeat_rate_p_value"])
+    return out
 
 
 #: Orderings inside a cohort's row, both windows: repeaters are at most the individuals, and
@@ -258,10 +265,6 @@ def cohort_hidden(summary: pd.DataFrame, page=None) -> pd.DataFrame:
     those :func:`cohort_counts_shown` marks "<5" or "[c]"."""
     shown = cohort_counts_shown(summary, page)
     return shown.isin([disclosure.primary_mark(), disclosure.SECONDARY_MARK])
-
-
-def _people_hidden(summary: pd.DataFrame, cohort: str) -> bool:
-    return bool(cohort_hidden(summary).loc[cohort, _PEOPLE_COLUMNS].any())
 
 
 def _one(value: float) -> str:
@@ -477,7 +480,7 @@ def deep_dive_figures(
     ``cohort`` (group "all" or its name): ``concentration_top10_share`` (both windows).
     """
     previous, current = comparison_windows(period, lag_months, window_months)
-    summary = cohort_summary(episodes, previous, current)
+    summary = cohort_summary(episodes, previous, current) if page is None else page.summary
     hidden = cohort_hidden(summary, page)
     rows = []
     for name, row in summary.iterrows():

@@ -37,10 +37,12 @@ from perfpack.deep_dive import (
     ALL,
     COHORTS,
     OVERLAP_ROUNDING,
+    cohort_hidden,
     cohort_of,
     cohort_overlap,
     cohort_people_orderings,
     cohort_summary,
+    holm_over_published,
 )
 from perfpack.deep_dive_places import top_locations
 from perfpack.missing import SMALL_COUNT, episodes_in_window
@@ -86,7 +88,9 @@ def overlap_bounds(overlap: int, people: int = 0) -> tuple[int, int]:
 
 @dataclass
 class DeepDivePage:
-    """The deep-dive page's count tables, their cells' states and the joint publication."""
+    """The deep-dive page's count tables, their cells' states and the joint publication;
+    ``summary`` is :func:`perfpack.deep_dive.cohort_summary` with Holm's adjustment over the
+    cohorts whose test this page publishes."""
 
     summary: pd.DataFrame
     crosstabs: dict
@@ -247,4 +251,7 @@ def protect_page(
         name="deep dive: cohort, cohort x place and places tables",
         inequalities=orderings,
     )
-    return DeepDivePage(summary, crosstabs, places, states, publication, labels)
+    page = DeepDivePage(summary, crosstabs, places, states, publication, labels)
+    # Holm over the cohorts whose test the page publishes
+    page.summary = holm_over_published(summary, cohort_hidden(summary, page))
+    return page
