@@ -16,9 +16,10 @@ Every measure works on the canonical ``missing_episodes`` table and the comparis
 
 Every published table of counts goes through :mod:`perfpack.disclosure` (counts of 1 to 4 shown
 as "<5", secondary suppression against the totals the page publishes), and a rate, ratio, change
-or p-value is never shown beside a hidden count. Case studies are in
-:mod:`perfpack.deep_dive_cases`, the places and the concentration of repeats in
-:mod:`perfpack.deep_dive_places`.
+or p-value is never shown beside a hidden count. The page's tables share their numbers, so the
+notebook suppresses them together (:func:`perfpack.deep_dive_page.protect_page`, passed on as
+``page``). Case studies are in :mod:`perfpack.deep_dive_cases`, the places and the
+concentration of repeats in :mod:`perfpack.deep_dive_places`.
 """
 
 from __future__ import annotations
