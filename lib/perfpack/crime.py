@@ -423,25 +423,29 @@ def npt_sentence(
 
 
 def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
-    """Per-area verdicts, ready to publish (counts are the windows' area totals, already public
-    in the change table); ``area_label`` heads the first column.
+    """Per-area verdicts, ready to publish (counts are the windows' area totals, also in the
+    change table, with the same marks: :func:`perfpack.areas.suppressed_counts`; an area with a
+    hidden count has no verdict); ``area_label`` heads the first column.
 
     Each verdict is :func:`perfpack.stats.change_verdict` on the table's ``judged_p_value``:
     the exact Poisson test, or, when the areas' changes vary more than chance alone would make
     them, the test against their spread (:func:`perfpack.areas.change_by_area`)."""
     judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
+    counts = areas.suppressed_counts(table)  # the change table's marks, cell for cell
+    hidden = table["area"].isin(areas.hidden_areas(table)).to_numpy()
     verdicts = [
-        stats.change_verdict(a, b, p)
-        for a, b, p in zip(table["previous"], table["current"], judged, strict=True)
+        "Too few to publish." if h else stats.change_verdict(a, b, p)
+        for a, b, p, h in zip(table["previous"], table["current"], judged, hidden, strict=True)
     ]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            area_label: table["area"],
-            "Previous": table["previous"],
-            "Current": table["current"],
+            area_label: table["area"].to_numpy(),
+            "Previous": counts["previous"].to_numpy(),
+            "Current": counts["current"].to_numpy(),
             "Verdict": verdicts,
         }
     )
+    return areas.disclosure.carry(out, counts)
 
 
 # --------------------------------------------------------------------------------------------
