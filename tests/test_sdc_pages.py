@@ -290,3 +290,14 @@ def test_area_chart_leaves_out_areas_with_hidden_counts():
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+def test_area_figures_blank_what_the_page_hides():
+    table = areas.change_by_area(
+        pd.Series({"A": 3, "B": 40, "C": 60}), pd.Series({"A": 8, "B": 35, "C": 70})
+    )
+    figures = areas.published_figures(table).set_index("area")
+    hidden = areas.hidden_areas(table)
+    for area in ("A", "B", "C"):
+        blank = figures.loc[area, ["previous", "current", "pct_change", "p_value"]].isna()
+        assert blank.all() == (area in hidden), area

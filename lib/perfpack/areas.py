@@ -426,6 +426,19 @@ def hidden_areas(table: pd.DataFrame) -> list:
     return [a for a, h in zip(table["area"], hidden, strict=True) if h]
 
 
+def published_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`change_by_area` table as figures.csv may carry it: for an area with a count
+    hidden on the page (:func:`hidden_areas`) its counts, change, rate and p-values are NaN
+    (published blank)."""
+    out = table.copy()
+    hidden = out["area"].isin(hidden_areas(table))
+    columns = ["previous", "current", "change", "pct_change", "rate_per_1000", "p_value",
+               "judged_p_value"]  # fmt: skip
+    for column in (c for c in columns if c in out):
+        out[column] = out[column].astype("float64").where(~hidden)
+    return out
+
+
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
     """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
     ``n_months`` is the length of each window, "Previous 12 months").

@@ -1105,7 +1105,7 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add("no_area_count_current", analysis.unplaced[1], windows.current)
     for month, value in analysis.monthly.items():
         book.add("monthly_count", value, f"{month}/{month}")
-    for row in analysis.by_npt.itertuples():
+    for row in areas.published_figures(analysis.by_npt).itertuples():  # hidden ones blank
         book.add("count_previous", row.previous, windows.previous, group=row.area)
         book.add("count_current", row.current, windows.current, group=row.area)
         book.add("pct_change", row.pct_change, windows.current, group=row.area)
