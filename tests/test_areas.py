@@ -167,7 +167,7 @@ def test_funnel_chart_says_which_limits_it_draws():
     # six NPTs of 25,000 residents with 4, 9, ..., 49 offences against a force rate of 1 per
     # 1,000 (expected 25 each): phi = 58 / 6, tau2 = 0.106 (tests/test_overdispersion.py)
     frame = areas.change_by_area(
-        pd.Series([1] * 6, index=SIX),
+        pd.Series([10] * 6, index=SIX),
         pd.Series([4, 9, 16, 25, 36, 49], index=SIX),
         pd.Series([25_000] * 6, index=SIX),
     )
@@ -185,6 +185,11 @@ def test_funnel_chart_says_which_limits_it_draws():
         notes = " ".join(t.get_text() for t in fig.texts)
         assert "overdispersion factor 9.67" in notes and "DerSimonian-Laird" in notes
         assert "Outside the 95% limits: none" in alt
+        # the first NPT's 4 is hidden on the page ("<5"), and a second count with it (the
+        # current column adds up to the force's total): neither point is drawn (rate x
+        # population would give the count back), though the limits allow for both
+        assert "2 with too few offences to publish not shown." in alt
+        assert len(fig.axes[0].collections[0].get_offsets()) == 4
         assert "with 95% and 99.8% limits widened for overdispersion (additive random" in alt
     finally:
         plt.close(fig)

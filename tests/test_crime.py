@@ -256,14 +256,19 @@ def test_figure_book(robbery):
         assert measure in force.index
     by_npt = figures[figures["group"] != ""]
     stafford = by_npt[by_npt["group"] == "Stafford"].set_index("measure")["value"]
-    assert (stafford["count_previous"], stafford["count_current"]) == (5, 1)
-    # the exact test of no change, 2 * (C(6,0) + C(6,1)) / 64 for 5 -> 1
-    assert stafford["change_p_value"] == pytest.approx(7 / 32)
-    # no overdispersion in these NPTs' changes (test_significance_wording): the judged p is
-    # the exact test against the NPTs' pooled change, current share 8.5 / 19 = 0.447368:
-    # 1 of 6 has probability 6 q (1 - q)^5 = 0.1383, and the outcomes no likelier than it
-    # (0, 1, 5 and 6 of 6) add to 0.234274
-    assert stafford["change_judged_p_value"] == pytest.approx(0.234274, abs=1e-5)
+    # Stafford 5 -> 1: the 1 is hidden on the page ("<5"), so figures.csv leaves the NPT's
+    # counts, change and tests blank too (its p with the 5 would give the 1 away)
+    for measure in ("count_previous", "count_current", "change_p_value", "change_judged_p_value"):
+        assert math.isnan(stafford[measure]), measure
+    # in the analysis (not published): the exact test of no change, 2 * (C(6,0) + C(6,1)) / 64
+    # for 5 -> 1; no overdispersion in these NPTs' changes (test_significance_wording), so the
+    # judged p is the exact test against the NPTs' pooled change, current share 8.5 / 19 =
+    # 0.447368: 1 of 6 has probability 6 q (1 - q)^5 = 0.1383, and the outcomes no likelier
+    # than it (0, 1, 5 and 6 of 6) add to 0.234274
+    row = robbery.by_npt.set_index("area").loc["Stafford"]
+    assert (row["previous"], row["current"]) == (5, 1)
+    assert row["p_value"] == pytest.approx(7 / 32)
+    assert row["judged_p_value"] == pytest.approx(0.234274, abs=1e-5)
     monthly = figures[figures["measure"] == "monthly_count"]
     assert len(monthly) == 31 and monthly["window"].iloc[0] == "2017-06/2017-06"
 
@@ -346,16 +351,17 @@ def test_significance_wording(robbery):
         "Change by NPT, previous against current 12 months: exact Poisson tests"
     )
     table = crime.npt_significance_table(robbery.by_npt).set_index("NPT")
-    # Stafford 5 -> 1: 2 * (C(6,0) + C(6,1)) / 64 = 0.21875 -> 0.22
-    assert table.loc["Stafford", "Verdict"] == (
-        "There is no evidence of a change at the 5% level (p = 0.22)."
-    )
+    # Stafford 5 -> 1: the 1 is shown "<5", and no verdict beside it (its p = 0.22, from
+    # 2 * (C(6,0) + C(6,1)) / 64 = 0.21875, with the 5 shown would give the 1 away)
+    assert table.loc["Stafford", "Current"] == "<5"
+    assert table.loc["Stafford", "Verdict"] == "Too few to publish."
     note = robbery.change_note
     assert note.startswith("No evidence that the NPTs' changes vary more than chance alone")
     assert "p = 0.16" in note and "exact Poisson test" in note
-    # the last column compares each NPT with the change across all NPTs (0.234274 for 5 -> 1)
+    # the last column compares each NPT with the change across all NPTs; Stafford's (p =
+    # 0.234274 for 5 -> 1) is not published beside its hidden count either
     against = "Compared against the change across all NPTs: exact Poisson test"
-    assert table.loc["Stafford", against] == "No evidence of a difference (p = 0.23)"
+    assert table.loc["Stafford", against] == "–"
 
 
 def test_significance_table_judges_overdispersed_changes_against_their_spread():

@@ -397,8 +397,14 @@ def test_staffordshire_public_crime_appendix(staffs_processed, staffs_rows, tmp_
         (current - previous) / previous * 100, 4
     )
     for la in STAFFS_LAS:
-        assert _value(figures, "count_previous", la) == prev_la[la], la
-        assert _value(figures, "count_current", la) == cur_la[la], la
+        # an authority with 1 to 4 offences in a window is "<5" on the page and blank in the
+        # figures; another may be hidden with it ("[c]", blank); the rest are the hand counts
+        got = (_value(figures, "count_previous", la), _value(figures, "count_current", la))
+        blank = all(math.isnan(v) for v in got)
+        if any(1 <= counts[la] <= 4 for counts in (prev_la, cur_la)):
+            assert blank, la
+        else:
+            assert blank or got == (prev_la[la], cur_la[la]), la
     assert set(figures["group"].fillna("")) - {""} == set(STAFFS_LAS)
     own = sum(cur_la[la] for la in STAFFS_LAS)
     assert _value(figures, "no_area_count_current") == current - own
@@ -537,9 +543,10 @@ def test_public_stop_search_appendix(shared_data, tmp_path):
     assert _value(figures, "count_previous") == 3
     assert _value(figures, "count_current") == 6
     assert _value(figures, "pct_change") == pytest.approx(100.0)
-    assert _value(figures, "count_current", "Tamworth") == 3
-    assert _value(figures, "count_current", "Stafford") == 2
-    assert _value(figures, "count_previous", "Stafford") == 2
+    # Tamworth's 3 and Stafford's 2 and 2 are "<5" on the page: blank in the figures
+    assert math.isnan(_value(figures, "count_current", "Tamworth"))
+    assert math.isnan(_value(figures, "count_current", "Stafford"))
+    assert math.isnan(_value(figures, "count_previous", "Stafford"))
     assert _value(figures, "no_area_count_current") == 1
     # current: 4 of 6 positive (3 arrests, 1 community resolution), 3 arrests
     rates = figures[figures["window"] == "2018-12/2019-01"]

@@ -385,7 +385,9 @@ def test_a_total_below_one_of_its_parts_is_refused():
 
 @settings(max_examples=20, deadline=None)
 @given(
-    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 8, 12]), min_size=4, max_size=4),
+    # body cells of at most 5 keep every total within the 0..20 grid below, so the grid holds
+    # every table a reader could believe (a larger total let the grid miss some)
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5]), min_size=4, max_size=4),
     st.lists(st.booleans(), min_size=9, max_size=9),
 )
 def test_the_audit_ranges_match_counting_every_table(body, coins):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from perfpack import charts, funnelplot, overdispersion, reference, stats
+from perfpack import charts, disclosure, funnelplot, overdispersion, reference, stats
 from perfpack.change import pct_change, round_half_up
 from perfpack.markup import escape_markdown
 
@@ -468,6 +468,40 @@ def comparison_header(table: pd.DataFrame, area_label: str = "NPT") -> str:
     return f"against the change across all {plural}: {how}"
 
 
+def suppressed_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The ``previous`` and ``current`` counts of a :func:`change_by_area` table as published
+    (:func:`perfpack.disclosure.suppress_small`: 1-4 shown "<5", and "[c]" where the force's
+    totals would give a hidden count away), in the table's row order."""
+    return disclosure.suppress_small(
+        table[["previous", "current"]].reset_index(drop=True),
+        ["previous", "current"],
+        along="columns",
+    )
+
+
+def hidden_areas(table: pd.DataFrame) -> list:
+    """Areas of a :func:`change_by_area` table with a count hidden when published: their
+    change, rate and test are not published either (a change beside a shown count gives the
+    hidden one)."""
+    counts = suppressed_counts(table)
+    marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
+    hidden = counts.isin(marks).any(axis=1).to_numpy()
+    return [a for a, h in zip(table["area"], hidden, strict=True) if h]
+
+
+def published_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`change_by_area` table as figures.csv may carry it: for an area with a count
+    hidden on the page (:func:`hidden_areas`) its counts, change, rate and p-values are NaN
+    (published blank)."""
+    out = table.copy()
+    hidden = out["area"].isin(hidden_areas(table))
+    columns = ["previous", "current", "change", "pct_change", "rate_per_1000", "p_value",
+               "judged_p_value"]  # fmt: skip
+    for column in (c for c in columns if c in out):
+        out[column] = out[column].astype("float64").where(~hidden)
+    return out
+
+
 def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 12) -> pd.DataFrame:
     """A :func:`change_by_area` table formatted for publication (rounded, readable headers;
     ``n_months`` is the length of each window, "Previous 12 months").
@@ -481,29 +515,42 @@ def display_table(table: pd.DataFrame, area_label: str = "NPT", n_months: int = 
     judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
     against = comparison_header(table, area_label)
     level = f"{stats.ALPHA * 100:g}%"
+    # small area counts through the one suppression routine (the areas add up to the force's
+    # totals); a change, rate or test beside a hidden count would give it away: "–"
+    counts = suppressed_counts(table)
+    marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
+    hidden = counts.isin(marks).any(axis=1).to_numpy()
+
+    def unless_hidden(values):
+        return ["–" if h else v for h, v in zip(hidden, values, strict=True)]
+
     shown = pd.DataFrame(
         {
-            area_label: table["area"],
-            f"Previous {span}": table["previous"],
-            f"Current {span}": table["current"],
-            "Change": [f"{c:+d}" for c in table["change"]],
-            "% change": [
-                "n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]
-            ],
-            "Rate per 1,000": [
-                "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
-                for r in table["rate_per_1000"]
-            ],
-            "p-value (exact Poisson test of no change)": [
-                stats.format_p_number(p) for p in table["p_value"]
-            ],
-            f"Change at the {level} level": [stats.significance_label(p) for p in table["p_value"]],
-            f"p-value ({against})": [stats.format_p_number(p) for p in judged],
+            area_label: table["area"].to_numpy(),
+            f"Previous {span}": counts["previous"].to_numpy(),
+            f"Current {span}": counts["current"].to_numpy(),
+            "Change": unless_hidden([f"{c:+d}" for c in table["change"]]),
+            "% change": unless_hidden(
+                ["n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]]
+            ),
+            "Rate per 1,000": unless_hidden(
+                [
+                    "n/a" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
+                    for r in table["rate_per_1000"]
+                ]
+            ),
+            "p-value (exact Poisson test of no change)": unless_hidden(
+                [stats.format_p_number(p) for p in table["p_value"]]
+            ),
+            f"Change at the {level} level": unless_hidden(
+                [stats.significance_label(p) for p in table["p_value"]]
+            ),
+            f"p-value ({against})": unless_hidden([stats.format_p_number(p) for p in judged]),
             f"Differs from the change across all {_plural_lower(area_label)} at the {level} "
-            "level": [comparison_label(p) for p in judged],
+            "level": unless_hidden([comparison_label(p) for p in judged]),
         }
     )
-    return shown
+    return disclosure.carry(shown, counts)
 
 
 def change_chart(
@@ -522,7 +569,9 @@ def change_chart(
     (matplotlib.figure.Figure, str)
         The figure and its alt text.
     """
-    ordered = table.sort_values("change", ascending=True).reset_index(drop=True)
+    left_out = hidden_areas(table)  # a change beside a shown count gives a hidden one away
+    shown = table[~table["area"].isin(left_out)]
+    ordered = shown.sort_values("change", ascending=True).reset_index(drop=True)
     fig, ax = charts.new_figure(figsize=(9, 0.45 * len(ordered) + 1.6))
     good_is_fall = target_direction != "Increase"
     colours = [
@@ -533,7 +582,7 @@ def change_chart(
     ]
     ax.barh(ordered["area"], ordered["change"], color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
-    span = max(ordered["change"].abs().max(), 1)
+    span = max(ordered["change"].abs().max() if len(ordered) else 0, 1)
     for y, (change, pct) in enumerate(zip(ordered["change"], ordered["pct_change"], strict=True)):
         label = f"{change:+d} ({'n/a' if pd.isna(pct) else f'{round_half_up(pct):+.0f}%'})"
         offset = span * 0.02
@@ -557,9 +606,11 @@ def change_chart(
     )
     alt = (
         f"{title}: horizontal bar chart of the change in count for each of {len(ordered)} "
-        f"{_plural(area_label)}. {n_decreased(table)} decreased ({', '.join(falls) or 'none'}). "
+        f"{_plural(area_label)}. {n_decreased(shown)} decreased ({', '.join(falls) or 'none'}). "
         f"Increases: {rise_text or 'none'}."
     )
+    if left_out:
+        alt += f" Left out, too few to publish: {len(left_out)}."
     return fig, alt
 
 
@@ -584,8 +635,13 @@ def funnel_chart(
         The figure and its alt text (which names the limits and the overdispersion test).
     """
     funnel = area_funnel(table, force_rate, method)
-    fig, alt = funnelplot.funnel_figure(funnel, title, _plural(area_label))
+    # an area whose count is hidden on the page is not plotted: its rate times its population
+    # would give the count back (the limits still allow for every area)
+    hidden = [a for a in hidden_areas(table) if a in funnel.units.index]
+    fig, alt = funnelplot.funnel_figure(funnel, title, _plural(area_label), hide=hidden)
     left_out = len(table) - len(funnel.units)
     if left_out:
         alt += f" {left_out} without a population not shown."
+    if hidden:
+        alt += f" {len(hidden)} with too few offences to publish not shown."
     return fig, alt

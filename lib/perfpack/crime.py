@@ -423,28 +423,35 @@ def npt_sentence(
 
 
 def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
-    """Per-area verdicts, ready to publish (counts are the windows' area totals, already public
-    in the change table); ``area_label`` heads the first column.
+    """Per-area verdicts, ready to publish (counts are the windows' area totals, also in the
+    change table, with the same marks: :func:`perfpack.areas.suppressed_counts`; an area with a
+    hidden count has no verdict); ``area_label`` heads the first column.
 
     ``Verdict`` is :func:`perfpack.stats.change_verdict` on the exact Poisson test of no change
     (``p_value``); the last column compares the area's change with the change across all
     areas (``judged_p_value``, :func:`perfpack.areas.comparison_header`)."""
     judged = table["judged_p_value"] if "judged_p_value" in table else table["p_value"]
+    counts = areas.suppressed_counts(table)  # the change table's marks, cell for cell
+    hidden = table["area"].isin(areas.hidden_areas(table)).to_numpy()
     verdicts = [
-        stats.change_verdict(a, b, p)
-        for a, b, p in zip(table["previous"], table["current"], table["p_value"], strict=True)
+        "Too few to publish." if h else stats.change_verdict(a, b, p)
+        for a, b, p, h in zip(
+            table["previous"], table["current"], table["p_value"], hidden, strict=True
+        )
     ]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            area_label: table["area"],
-            "Previous": table["previous"],
-            "Current": table["current"],
+            area_label: table["area"].to_numpy(),
+            "Previous": counts["previous"].to_numpy(),
+            "Current": counts["current"].to_numpy(),
             "Verdict": verdicts,
             f"Compared {areas.comparison_header(table, area_label)}": [
-                f"{areas.comparison_label(p)} ({stats.format_p_value(p)})" for p in judged
+                "–" if h else f"{areas.comparison_label(p)} ({stats.format_p_value(p)})"
+                for p, h in zip(judged, hidden, strict=True)
             ],
         }
     )
+    return areas.disclosure.carry(out, counts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1105,7 +1112,7 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
         book.add("no_area_count_current", analysis.unplaced[1], windows.current)
     for month, value in analysis.monthly.items():
         book.add("monthly_count", value, f"{month}/{month}")
-    for row in analysis.by_npt.itertuples():
+    for row in areas.published_figures(analysis.by_npt).itertuples():  # hidden ones blank
         book.add("count_previous", row.previous, windows.previous, group=row.area)
         book.add("count_current", row.current, windows.current, group=row.area)
         book.add("pct_change", row.pct_change, windows.current, group=row.area)

@@ -16,9 +16,10 @@ Every measure works on the canonical ``missing_episodes`` table and the comparis
 
 Every published table of counts goes through :mod:`perfpack.disclosure` (counts of 1 to 4 shown
 as "<5", secondary suppression against the totals the page publishes), and a rate, ratio, change
-or p-value is never shown beside a hidden count. Case studies are in
-:mod:`perfpack.deep_dive_cases`, the places and the concentration of repeats in
-:mod:`perfpack.deep_dive_places`.
+or p-value is never shown beside a hidden count. The page's tables share their numbers, so the
+notebook suppresses them together (:func:`perfpack.deep_dive_page.protect_page`, passed on as
+``page``). Case studies are in :mod:`perfpack.deep_dive_cases`, the places and the
+concentration of repeats in :mod:`perfpack.deep_dive_places`.
 """
 
 from __future__ import annotations
@@ -178,52 +179,93 @@ def cohort_summary(episodes: pd.DataFrame, previous: Window, current: Window) ->
         )
         rows.append(row)
     summary = pd.DataFrame(rows).set_index("cohort")
+    return holm_over_published(summary, cohort_hidden(summary))
+
+
+def holm_over_published(summary: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``repeat_rate_p_holm``: Holm's adjustment over the cohorts whose test is
+    published (a p-value and no people count hidden in ``hidden``, :func:`cohort_hidden`)."""
+    out = summary.copy()
     tested = [
         c
         for c in COHORTS
-        if pd.notna(summary.loc[c, "repeat_rate_p_value"]) and not _people_hidden(summary, c)
+        if pd.notna(out.loc[c, "repeat_rate_p_value"]) and not hidden.loc[c, _PEOPLE_COLUMNS].any()
     ]
-    summary["repeat_rate_p_holm"] = np.nan
-    summary.loc[tested, "repeat_rate_p_holm"] = holm(summary.loc[tested, "repeat_rate_p_value"])
-    return summary
+    out["repeat_rate_p_holm"] = np.nan
+    out.loc[tested, "repeat_rate_p_holm"] = holm(out.loc[tested, "repeat_rate_p_value"])
+    return out
 
 
-def cohort_counts_shown(summary: pd.DataFrame) -> pd.DataFrame:
+#: Orderings inside a cohort's row, both windows: repeaters are at most the individuals, and
+#: individuals plus repeaters at most the episodes (a repeater has two or more episodes).
+COHORT_ORDERINGS = tuple(
+    pair
+    for w in ("previous", "current")
+    for pair in (
+        ([f"repeat_individuals_{w}"], [f"individuals_{w}"]),
+        ([f"individuals_{w}", f"repeat_individuals_{w}"], [f"episodes_{w}"]),
+    )
+)
+
+
+def cohort_counts_shown(summary: pd.DataFrame, page=None) -> pd.DataFrame:
     """The count cells of :func:`cohort_summary` as published (text, small counts hidden).
 
-    Counts of 1 to 4 are shown as "<5", with secondary suppression down each column
-    (:func:`disclosure.suppress_small`). The cohorts' episodes add up to the "All episodes"
-    row, which is their total row. Their individuals and repeat individuals add up to *at
-    least* everyone's (a person can be in two cohorts), so the cohort rows are suppressed as
-    lines with a total of their own (``along="columns"``, no total row: an equation with "All
-    episodes" would be false) and the "All episodes" row on its own. The columns are different
-    measures that add up to nothing along a row.
+    With ``page`` (a :class:`perfpack.deep_dive_page.DeepDivePage`), the states chosen for the
+    whole page, where the cohort table shares its episodes with the cohort x place tables.
+    Without, the six count columns go through one :func:`disclosure.protect` call: the
+    cohorts' episodes add up to "All episodes"; the people columns are tied by
+    :func:`cohort_people_orderings`; inside each row :data:`COHORT_ORDERINGS`.
     """
-    episodes_part = disclosure.suppress_small(
-        summary, _COUNT_COLUMNS[:2], total_row=ALL, along="columns"
-    )
+    if page is not None:
+        return disclosure.render(
+            summary[_COUNT_COLUMNS], page.cohort_mask(), publication=page.publication
+        )
     cohorts = [c for c in summary.index if c != ALL]
-    cohort_people = disclosure.suppress_small(
-        summary.loc[cohorts], _PEOPLE_COLUMNS, along="columns"
+    cells = [(r, c) for r in summary.index for c in _COUNT_COLUMNS]
+    index = pd.Index(cells, tupleize_cols=False)
+    counts = pd.Series([float(summary.loc[r, c]) for r, c in cells], index=index)
+    relations, orderings = [], []
+    for window in ("previous", "current"):
+        column = f"episodes_{window}"
+        relations.append(((ALL, column), [(r, column) for r in cohorts]))
+        orderings.extend(cohort_people_orderings(ALL, cohorts, window))
+        for r in summary.index:
+            orderings.extend(
+                ([(r, c) for c in lesser], [(r, c) for c in greater])
+                for lesser, greater in COHORT_ORDERINGS
+            )
+    states, publication = disclosure.protect(
+        counts,
+        relations,
+        priority=pd.Series([1.0 if r == ALL else 0.0 for r, _ in cells], index=index),
+        name="cohort table",
+        inequalities=orderings,
     )
-    all_people = disclosure.suppress_small(summary.loc[[ALL]], _PEOPLE_COLUMNS, along="columns")
-    people = pd.concat([cohort_people, all_people])
-    shown = pd.concat(
-        [episodes_part[_COUNT_COLUMNS[:2]], people.loc[summary.index, _PEOPLE_COLUMNS]], axis=1
+    mask = pd.DataFrame(
+        {c: [states[(r, c)] for r in summary.index] for c in _COUNT_COLUMNS}, index=summary.index
     )
-    # the audit record follows the rebuilt table to the display path (present.table_html)
-    return disclosure.carry(shown, episodes_part, cohort_people, all_people)
+    return disclosure.render(summary[_COUNT_COLUMNS], mask, publication=publication)
 
 
-def cohort_hidden(summary: pd.DataFrame) -> pd.DataFrame:
+def cohort_people_orderings(everyone, cohorts, window: str, label=lambda r, c: (r, c)) -> list:
+    """The orderings between the cohorts' people and everyone's in ``window``: a person can be
+    in two cohorts, so everyone's individuals are at most the cohorts' sum and at least each
+    cohort's; a cohort's repeater has two episodes, so is a repeater among everyone (at most
+    everyone's repeaters; their sum can be less, a person once in each of two cohorts being a
+    repeater in neither). ``label(row, column)`` names the cells."""
+    ind, rep = f"individuals_{window}", f"repeat_individuals_{window}"
+    out = [([label(everyone, ind)], [label(r, ind) for r in cohorts])]
+    out.extend(([label(r, ind)], [label(everyone, ind)]) for r in cohorts)
+    out.extend(([label(r, rep)], [label(everyone, rep)]) for r in cohorts)
+    return out
+
+
+def cohort_hidden(summary: pd.DataFrame, page=None) -> pd.DataFrame:
     """Which count cells of :func:`cohort_summary` are hidden when published (True = hidden):
     those :func:`cohort_counts_shown` marks "<5" or "[c]"."""
-    shown = cohort_counts_shown(summary)
+    shown = cohort_counts_shown(summary, page)
     return shown.isin([disclosure.primary_mark(), disclosure.SECONDARY_MARK])
-
-
-def _people_hidden(summary: pd.DataFrame, cohort: str) -> bool:
-    return bool(cohort_hidden(summary).loc[cohort, _PEOPLE_COLUMNS].any())
 
 
 def _one(value: float) -> str:
@@ -235,12 +277,14 @@ def _pct1(value) -> str:
     return format_pct(value, 1)
 
 
-def cohort_table(summary: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
+def cohort_table(
+    summary: pd.DataFrame, previous: Window, current: Window, page=None
+) -> pd.DataFrame:
     """:func:`cohort_summary` as published: counts 1-4 shown as "<5" (others hidden with them
     as "[c]"); a change, episodes per person, rate or p-value is "–" when a count behind it is
-    hidden."""
-    shown = cohort_counts_shown(summary)
-    hidden = cohort_hidden(summary)
+    hidden. ``page``: as for :func:`cohort_counts_shown`."""
+    shown = cohort_counts_shown(summary, page)
+    hidden = cohort_hidden(summary, page)
     prev, cur = period_label(previous), period_label(current)
     out = pd.DataFrame(index=summary.index)
 
@@ -289,11 +333,12 @@ def cohort_table(summary: pd.DataFrame, previous: Window, current: Window) -> pd
     return disclosure.carry(out.reset_index(), shown)
 
 
-def cohort_findings(summary: pd.DataFrame, alpha: float = ALPHA) -> str:
+def cohort_findings(summary: pd.DataFrame, alpha: float = ALPHA, page=None) -> str:
     """One markdown bullet per cohort: did its repeat rate and episodes per person change, and
     is the change beyond what chance alone would give once the cohorts tested together are
-    allowed for (Holm)? A cohort with a hidden count says only that it is too small."""
-    hidden = cohort_hidden(summary)
+    allowed for (Holm)? A cohort with a hidden count says only that it is too small.
+    ``page``: as for :func:`cohort_counts_shown`."""
+    hidden = cohort_hidden(summary, page)
     tested = int(summary.loc[list(COHORTS), "repeat_rate_p_holm"].notna().sum())
     lines = []
     for cohort in COHORTS:
@@ -393,10 +438,14 @@ def overlap_sentence(episodes: pd.DataFrame, previous: Window, current: Window) 
     )
 
 
-def cohort_location_table(episodes: pd.DataFrame, window: Window) -> pd.DataFrame:
+def cohort_location_table(episodes: pd.DataFrame, window: Window, page=None) -> pd.DataFrame:
     """Episodes of ``window`` by cohort and the type of place gone missing from, with totals
-    (:func:`disclosure.suppressed_crosstab`)."""
+    (:func:`disclosure.suppressed_crosstab`); with ``page`` (a
+    :class:`perfpack.deep_dive_page.DeepDivePage`), the states chosen for the whole page."""
     from perfpack.contracts import LOCATION_TYPES
+
+    if page is not None:
+        return page.cohort_location_table(window)
 
     rows = episodes_in_window(episodes, window)
     frame = pd.DataFrame(
@@ -421,8 +470,10 @@ def deep_dive_figures(
     cohort: str = "all",
     lag_months: int = 0,
     window_months: int = 12,
+    page=None,
 ) -> pd.DataFrame:
-    """The deep dive's published figures (``measure, window, group, value``), hidden ones blank.
+    """The deep dive's published figures (``measure, window, group, value``), hidden ones blank
+    (with ``page``, those the page hides: :func:`cohort_counts_shown`).
 
     Measures, group = cohort: ``cohort_episodes``, ``cohort_individuals``,
     ``cohort_repeat_individuals``, ``cohort_episodes_per_person``, ``cohort_repeat_rate`` (both
@@ -430,8 +481,8 @@ def deep_dive_figures(
     ``cohort`` (group "all" or its name): ``concentration_top10_share`` (both windows).
     """
     previous, current = comparison_windows(period, lag_months, window_months)
-    summary = cohort_summary(episodes, previous, current)
-    hidden = cohort_hidden(summary)
+    summary = cohort_summary(episodes, previous, current) if page is None else page.summary
+    hidden = cohort_hidden(summary, page)
     rows = []
     for name, row in summary.iterrows():
         for label, window in (("previous", previous), ("current", current)):
@@ -473,9 +524,9 @@ def deep_dive_figures(
     return pd.DataFrame(rows, columns=["measure", "window", "group", "value"])
 
 
-def cohort_repeat_chart(summary: pd.DataFrame, previous: Window, current: Window):
+def cohort_repeat_chart(summary: pd.DataFrame, previous: Window, current: Window, page=None):
     """Bars of each cohort's episodes per person in both windows (cohorts with a hidden count
-    left out).
+    left out; ``page`` as for :func:`cohort_counts_shown`).
 
     Returns
     -------
@@ -484,7 +535,7 @@ def cohort_repeat_chart(summary: pd.DataFrame, previous: Window, current: Window
     """
     from perfpack import charts
 
-    hidden = cohort_hidden(summary)
+    hidden = cohort_hidden(summary, page)
     keep = [
         c
         for c in summary.index

@@ -88,7 +88,9 @@ def location_table(
 ) -> pd.DataFrame:
     """A :func:`top_locations` table as published: counts 1-4 shown as "<5", with secondary
     suppression down the episode columns (the places and "Other" add up to "All"). People at
-    different places overlap, so the people column adds up to nothing."""
+    different places overlap, so the people column adds up to nothing. On the deep-dive page,
+    where "All" is a cell of the cohort x place table, use
+    :meth:`perfpack.deep_dive_page.DeepDivePage.location_table` (one suppression per page)."""
     frame = places.set_index("location_id")
     episodes = disclosure.suppress_small(
         frame, ["episodes_previous", "episodes_current"], total_row="All", along="columns"

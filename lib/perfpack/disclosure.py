@@ -58,6 +58,7 @@ __all__ = [
     "linked_suppression",
     "primary_mark",
     "protect",
+    "render",
     "suppress_small",
     "suppressed_crosstab",
     "suppression_mask",
@@ -581,18 +582,35 @@ def suppress_small(
         column_sums,
         row_orderings,
     )
+    return render(frame, mask, threshold, thousands, publication)
+
+
+def render(
+    frame: pd.DataFrame,
+    mask: pd.DataFrame,
+    threshold: int = 5,
+    thousands: bool = True,
+    publication: sdc_audit.Publication | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` with the count columns of ``mask`` as text: ``"<5"`` where the mask
+    says ``"primary"``, ``"[c]"`` where ``"secondary"``, else the count.
+
+    For tables whose cells were chosen together with other tables' in one :func:`protect` call
+    (a page's linked tables): ``mask`` has the index of ``frame`` and the states of the count
+    columns; ``publication`` (the joint one) is carried in ``attrs["sdc"]``.
+    """
     out = frame.copy()
     small = primary_mark(threshold)
-    for column in columns:
+    for column in mask.columns:
         numbers = pd.to_numeric(frame[column]).astype("float64")
         shown = [
             None if pd.isna(n) else (f"{int(n):,}" if thousands else str(int(n))) for n in numbers
         ]
         texts = pd.Series(shown, index=frame.index, dtype="str")
-        texts = texts.mask(mask[column] == PRIMARY, small)
-        texts = texts.mask(mask[column] == SECONDARY, SECONDARY_MARK)
+        texts = texts.mask(mask[column].to_numpy() == PRIMARY, small)
+        texts = texts.mask(mask[column].to_numpy() == SECONDARY, SECONDARY_MARK)
         out[column] = texts
-    out.attrs[sdc_audit.ATTRS_KEY] = [publication]
+    out.attrs[sdc_audit.ATTRS_KEY] = [] if publication is None else [publication]
     return out
 
 

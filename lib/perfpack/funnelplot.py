@@ -18,6 +18,7 @@ def funnel_figure(
     xlabel: str = "Resident population",
     ylabel: str = "Rate per 1,000 residents",
     label_points: str | None = None,
+    hide=(),
 ):
     """Draw any :class:`perfpack.overdispersion.RateFunnel` (areas of a force, or every force
     against the national rate): points, the centre line, the 95% and 99.8% limits in use, a
@@ -40,6 +41,10 @@ def funnel_figure(
         Which points carry their name; default all up to 15 units, else those outside the 95%
         limits.
 
+    hide : iterable, optional
+        Units not drawn (an area whose count is hidden on the page: its rate times its
+        population would give the count back); the limits still span them.
+
     Returns
     -------
     (matplotlib.figure.Figure, str)
@@ -49,6 +54,7 @@ def funnel_figure(
     if units.empty:
         raise ValueError("no unit has an exposure, so there is no funnel plot to draw")
     low, high = units["exposure"].min(), units["exposure"].max()
+    units = units.drop(index=[u for u in hide if u in units.index])  # limits span them all
     grid = np.linspace(max(low * 0.6, 1.0), high * 1.2, 200)
     limits = funnel.limits(grid)
     kind = funnel.legend_label()

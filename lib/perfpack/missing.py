@@ -1107,16 +1107,28 @@ def display_summary(summary: pd.DataFrame, previous: Window, current: Window) ->
 
 
 def display_counts(
-    table: pd.DataFrame, previous: Window, current: Window, label: str, secondary: bool = True
+    table: pd.DataFrame,
+    previous: Window,
+    current: Window,
+    label: str,
+    secondary: bool = True,
+    linked=None,
+    key: str = "",
 ) -> pd.DataFrame:
     """A :func:`counts_by_column` table as published: counts 1-4 hidden, shares to one decimal
     (hidden with their count). Each window's categories add up to its episodes, which the
-    summary table publishes; the two windows add up to nothing (``along="columns"``)."""
+    summary table publishes; the two windows add up to nothing (``along="columns"``).
+    ``linked``: the states chosen with the page's other tables
+    (:func:`perfpack.missing_page.protect_appendix`), this table's being ``key``."""
     frame = table.reset_index()
     frame = frame.rename(columns={frame.columns[0]: label})
-    shown = disclosure.suppress_small(
-        frame, ["previous", "current"], along="columns" if secondary else "none"
-    )
+    if linked is not None:
+        mask = linked.mask(key, list(table.index)).set_index(frame.index)
+        shown = disclosure.render(frame, mask, publication=linked.publication)
+    else:
+        shown = disclosure.suppress_small(
+            frame, ["previous", "current"], along="columns" if secondary else "none"
+        )
     out = pd.DataFrame({label: frame[label].astype("str")})
     for name, window in (("previous", previous), ("current", current)):
         hidden = shown[name].isin([disclosure.primary_mark(), disclosure.SECONDARY_MARK])
@@ -1126,15 +1138,28 @@ def display_counts(
     return disclosure.carry(out, shown)
 
 
-def display_profile(profile: pd.DataFrame, previous: Window, current: Window) -> pd.DataFrame:
+def display_profile(
+    profile: pd.DataFrame, previous: Window, current: Window, linked=None
+) -> pd.DataFrame:
     """:func:`vulnerability_profile` as published: counts 1-4 hidden; the rows overlap and add
     up to nothing published, except that episodes from care homes less those of children are
     the adults', which are protected too (secondary suppression when needed). A row's change
     is "–" when either of its counts is hidden: "<5 | 12 | +300%" would give the hidden count
-    (12 / 4 = 3)."""
+    (12 / 4 = 3). ``linked``: the states chosen with the page's risk-grade and place-type
+    tables, which share rows with this one (:func:`perfpack.missing_page.protect_appendix`)."""
     counts_rows = profile.drop(index=[m for m in profile.index if m.endswith("(%)")])
     care = ("Episodes from care homes", "Episodes of children from care homes")
-    shown = disclosure.suppress_small(
+    if linked is not None:
+        frame = counts_rows.reset_index()
+        mask = linked.mask("profile", list(counts_rows.index)).set_index(frame.index)
+        shown = disclosure.render(frame, mask, SMALL_COUNT, publication=linked.publication)
+    else:
+        shown = _profile_suppressed(counts_rows, care)
+    return _profile_out(profile, counts_rows, shown, previous, current)
+
+
+def _profile_suppressed(counts_rows: pd.DataFrame, care) -> pd.DataFrame:
+    return disclosure.suppress_small(
         counts_rows.reset_index(),
         ["previous", "current"],
         threshold=SMALL_COUNT,
@@ -1144,6 +1169,9 @@ def display_profile(profile: pd.DataFrame, previous: Window, current: Window) ->
         if all(m in counts_rows.index for m in care)
         else (),
     )
+
+
+def _profile_out(profile, counts_rows, shown, previous, current) -> pd.DataFrame:
     mask = shown[["previous", "current"]].isin(
         [disclosure.primary_mark(SMALL_COUNT), disclosure.SECONDARY_MARK]
     )

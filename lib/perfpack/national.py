@@ -141,6 +141,9 @@ def funnel_limits_for_forces(
         raise ValueError("the national funnel draws the 95% (1.96) and 99.8% (3.09) limits")
     counts = np.asarray(counts, dtype=float)
     populations = np.asarray(populations, dtype=float)
+    if centre <= 0 or len(counts) < overdispersion.MIN_UNITS:
+        # no offences anywhere, or too few forces to judge their spread: exact Poisson limits
+        return stats.funnel_limits(grid, centre, z=z), 0.0
     funnel = overdispersion.rate_funnel(counts, populations, target=centre, per=1000.0)
     limits = funnel.limits(np.asarray(grid, dtype=float))
     limits = limits.rename(

@@ -58,20 +58,22 @@ def show_markdown(text: str) -> None:
 
 
 def table_html(
-    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=None
+    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=True
 ) -> str:
     """A DataFrame as an accessible HTML table with an optional caption.
 
     A table with hidden cells carries what it publishes (``frame.attrs["sdc"]``, set by
     :mod:`perfpack.disclosure`); it is audited first (:func:`perfpack.sdc_audit.audit_frame`)
     and a :class:`~perfpack.sdc_audit.DisclosureError` naming the caption and the cell stops it.
-    ``counts`` names the columns that hold counts (``True``: every column): a table showing a
-    count from 1 to 4 there is refused, since small counts go through suppression first.
+    ``counts`` names the columns that hold counts (``True``, the default: every column; a
+    table of rates, percentages or projections declares itself with ``False``): a table
+    showing a count from 1 to 4 there is refused, since small counts go through suppression
+    first.
     """
     from perfpack import sdc_audit  # here, so this edit stays local to the table functions
 
     sdc_audit.audit_frame(frame, caption)
-    if counts is not None:
+    if counts is not None and counts is not False:
         columns = list(frame.columns) if counts is True else list(counts)
         small = sdc_audit.small_count_cells(frame, columns)
         if small:
@@ -90,7 +92,7 @@ def table_html(
 
 
 def show_table(
-    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=None
+    frame: pd.DataFrame, caption: str | None = None, index: bool = False, counts=True
 ) -> None:
     """Display :func:`table_html` (audited first; see there for ``counts``)."""
     from IPython.display import HTML, display

@@ -187,6 +187,19 @@ class Auditor:
             bounds=[self.bounds(j, states[j], model) for j in unknown],
             method="highs",
         )
+        if result.status == 2:  # HiGHS's presolve reports "infeasible or unbounded" as 2
+            feasible = linprog(
+                np.zeros(len(unknown)),
+                A_ub=below,
+                b_ub=limit,
+                A_eq=matrix,
+                b_eq=target,
+                bounds=[self.bounds(j, states[j], model) for j in unknown],
+                method="highs",
+            )
+            if feasible.status == 0:
+                result = feasible
+                result.status = 3
         if result.status == 3:  # unbounded: no limit that way
             value = -sign * math.inf
         elif result.status == 2:  # infeasible

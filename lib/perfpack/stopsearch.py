@@ -1439,7 +1439,7 @@ def theme_figures(
             )
 
     by_npt = npt_change(previous_searches, current_searches, previous, current, area_populations)
-    for row in by_npt.itertuples():
+    for row in areas.published_figures(by_npt).itertuples():  # hidden ones blank
         book.add("count_previous", row.previous, window=previous, group=row.area)
         book.add("count_current", row.current, window=current, group=row.area)
         book.add("pct_change", row.pct_change, window=current, group=row.area)
