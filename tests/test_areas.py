@@ -222,3 +222,13 @@ def test_funnel_figure_for_many_units_names_only_those_outside():
         assert "Force 18 (below 99.8%), Force 19 (above 99.8%)" in alt
     finally:
         plt.close(fig)
+
+
+def test_counts_with_no_area_are_published_like_any_count():
+    # 3 searches with no area this year, 12 last year: the 3 reads "fewer than 5" on the page
+    # and is blank in figures.csv; 0 and 12 are shown as they are
+    note = areas.unplaced_note(12, 3, noun="searches")
+    assert note.startswith("fewer than 5 searches in the current 12 months and 12 in the ")
+    assert areas.unplaced_note(0, 0) == ""
+    assert math.isnan(areas.published_count(3)) and areas.published_count(12) == 12
+    assert areas.published_count(0) == 0

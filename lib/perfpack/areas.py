@@ -298,6 +298,17 @@ def unplaced_count(frame: pd.DataFrame, date_column: str, window, area_column: s
     return int((inside & frame[area_column].isna()).sum())
 
 
+def _count_text(n: int) -> str:
+    """A count for prose: 1 to 4 as "fewer than 5" (:func:`perfpack.disclosure.primary_mark`'s
+    rule), others with thousands separators."""
+    return "fewer than 5" if 1 <= n <= 4 else f"{n:,}"
+
+
+def published_count(n: int) -> float:
+    """A count as figures.csv may carry it: NaN (blank) for 1 to 4, as on the page."""
+    return float("nan") if 1 <= n <= 4 else n
+
+
 def unplaced_note(
     previous: int,
     current: int,
@@ -314,7 +325,8 @@ def unplaced_note(
         return ""
     span = months_text(n_months)
     return (
-        f"{current:,} {noun} in the current {span} and {previous:,} in the previous {span} "
+        f"{_count_text(current)} {noun} in the current {span} and {_count_text(previous)} in "
+        f"the previous {span} "
         f"have no {names.singular}: no location was published for them, or they fall outside "
         f"the force's own area. They count in the force totals above, not in any "
         f"{names.singular} row."

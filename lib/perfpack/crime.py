@@ -1108,8 +1108,12 @@ def figure_book(analysis: CrimeTheme) -> FigureBook:
     if analysis.national.computed and analysis.national.forces_counted:
         book.add("national_forces_counted", analysis.national.forces_counted, windows.national)
     if any(analysis.unplaced):
-        book.add("no_area_count_previous", analysis.unplaced[0], windows.previous)
-        book.add("no_area_count_current", analysis.unplaced[1], windows.current)
+        book.add(
+            "no_area_count_previous", areas.published_count(analysis.unplaced[0]), windows.previous
+        )
+        book.add(
+            "no_area_count_current", areas.published_count(analysis.unplaced[1]), windows.current
+        )
     for month, value in analysis.monthly.items():
         book.add("monthly_count", value, f"{month}/{month}")
     for row in areas.published_figures(analysis.by_npt).itertuples():  # hidden ones blank

@@ -1452,8 +1452,8 @@ def theme_figures(
         areas.unplaced_count(searches, DATE_COLUMN, current),
     )
     if any(no_area):
-        book.add("no_area_count_previous", no_area[0], window=previous)
-        book.add("no_area_count_current", no_area[1], window=current)
+        book.add("no_area_count_previous", areas.published_count(no_area[0]), window=previous)
+        book.add("no_area_count_current", areas.published_count(no_area[1]), window=current)
 
     table = disproportionality(current_searches, populations)
     for row in table.itertuples():
