@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import re
@@ -37,6 +38,7 @@ from perfpack.contracts import (
     PROCESSED_SCHEMA_VERSION,
     Contract,
 )
+from perfpack.memory import lean_memory, release
 from perfpack.paths import PROCESSED_DIR, RAW_DIR, REFERENCE_DIR, resolve
 from perfpack.safe_input import (
     MAX_ERROR_CHARS,
@@ -512,42 +514,60 @@ def ingest(
     processed_dir = resolve(processed_dir, PROCESSED_DIR)
     reference_dir = resolve(reference_dir, REFERENCE_DIR)
     raw_manifest = read_manifest(raw_dir)
-
-    extracts: dict[str, Extract] = {}
-    digests: dict[str, str] = {}
-    problems: dict[str, pd.DataFrame] = {}
-    for table, contract in CONTRACTS.items():
-        spec = raw_manifest.extracts[table]
-        data = _read_input(raw_dir / spec.file, spec.file)
-        digests[table] = hashlib.sha256(data).hexdigest()
-        extract, found = _check_one(contract, spec, data, reference_dir)
-        del data  # the checked text frame is all that is kept
-        extracts[table] = extract
-        problems[spec.file] = found
-    error = error_from(problems)
-    if error is not None:
-        raise error
-
-    outputs: dict[str, pd.DataFrame] = {
-        table: canonicalise(table, extracts[table].frame, reference_dir) for table in CONTRACTS
-    }
+    with lean_memory():
+        parquet, records = _check_and_canonicalise(raw_manifest, raw_dir, reference_dir)
     manifest = {
         "schema_version": PROCESSED_SCHEMA_VERSION,
         "force": raw_manifest.force,
         "synthetic": raw_manifest.synthetic,
         "note": raw_manifest.note,
         "data_source": "force",
-        "inputs": [
-            _input_record(raw_manifest.extracts[t], digests[t], outputs[t]) for t in CONTRACTS
-        ],
+        "inputs": [records[t] for t in CONTRACTS],
     }
-    _write_atomically(processed_dir, outputs, manifest)
-    return IngestSummary(processed_dir, {t: len(f) for t, f in outputs.items()}, manifest)
+    _write_atomically(processed_dir, parquet, manifest)
+    return IngestSummary(processed_dir, {t: records[t]["rows"] for t in CONTRACTS}, manifest)
 
 
-def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict):
-    """Write every output into a temporary folder inside ``processed_dir``, then move each into
-    place with ``os.replace`` (the manifest last). The temporary folder is always removed."""
+def _check_and_canonicalise(
+    raw_manifest: RawManifest, raw_dir: Path, reference_dir: Path
+) -> tuple[dict[str, bytes], dict[str, dict]]:
+    """Each extract in turn: read, check and (while no file so far has a problem) canonicalise
+    it into parquet bytes, then drop it before the next is read, so only one extract's frames
+    are held at a time. Returns ``(parquet bytes, input records)`` by table; raises the
+    ``IngestError`` naming every file's problems when any has one."""
+    parquet: dict[str, bytes] = {}
+    records: dict[str, dict] = {}
+    problems: dict[str, pd.DataFrame] = {}
+    for table, contract in CONTRACTS.items():
+        spec = raw_manifest.extracts[table]
+        data = _read_input(raw_dir / spec.file, spec.file)
+        digest = hashlib.sha256(data).hexdigest()
+        extract, found = _check_one(contract, spec, data, reference_dir)
+        del data  # the checked text frame is all that is kept
+        problems[spec.file] = found
+        if extract is not None and not any(len(p) for p in problems.values()):
+            canonical = canonicalise(table, extract.frame, reference_dir)
+            del extract
+            records[table] = _input_record(spec, digest, canonical)
+            buffer = io.BytesIO()
+            canonical.to_parquet(buffer, index=False)
+            parquet[table] = buffer.getvalue()
+            del canonical, buffer
+        else:
+            del extract
+        release()
+    error = error_from(problems)
+    if error is not None:
+        raise error
+    return parquet, records
+
+
+def _write_atomically(
+    processed_dir: Path, outputs: dict[str, pd.DataFrame | bytes], manifest: dict
+):
+    """Write every output (a frame, or a table's parquet bytes) into a temporary folder inside
+    ``processed_dir``, then move each into place with ``os.replace`` (the manifest last). The
+    temporary folder is always removed."""
     if "schema_version" not in manifest:
         manifest = {"schema_version": PROCESSED_SCHEMA_VERSION, **manifest}
     processed_dir.mkdir(parents=True, exist_ok=True)
@@ -555,7 +575,10 @@ def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], man
     try:
         names = []
         for table, frame in outputs.items():
-            frame.to_parquet(staging / f"{table}.parquet", index=False)
+            if isinstance(frame, bytes):  # a table already written as parquet
+                (staging / f"{table}.parquet").write_bytes(frame)
+            else:
+                frame.to_parquet(staging / f"{table}.parquet", index=False)
             names.append(f"{table}.parquet")
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         (staging / PROCESSED_MANIFEST_NAME).write_text(text, encoding="utf-8")

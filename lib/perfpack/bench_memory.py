@@ -1,0 +1,157 @@
+"""Memory of a force-extract ingest against the size of its input (issue 12, ``make bench``).
+
+**Baseline**: the probe process after it has imported :mod:`perfpack.ingest` and every library
+that imports (pandas, pyarrow, numpy, yaml), run ``gc.collect()``, and before it has read any
+input. Imports are not caused by the input, so they are not charged to it. **Peak above
+baseline**: the kernel's high-water mark of resident memory (``VmHWM``) during
+:func:`perfpack.ingest.ingest`, after resetting it to the baseline by writing ``5`` to
+``/proc/self/clear_refs`` (Linux 4.0+; see ``proc(5)``), minus the baseline ``VmRSS``. That is
+what the process really held (Python heap, pyarrow's pool, allocator slack, pages touched by
+lazy imports and reference tables), not an estimate from one allocator. The probe also reports
+pyarrow's pool peak (``max_memory()`` of its default and system pools).
+
+Each run is a fresh interpreter (``python -m perfpack.bench_memory --probe RAW PROCESSED``);
+:func:`force_ingest_memory` reports the median of the runs with the minimum and maximum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+MIB = 2**20
+
+
+def _status_kib(field: str) -> int:
+    """One ``kB`` field of ``/proc/self/status`` (``VmRSS``, ``VmHWM``), in KiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
+def _reset_peak() -> None:
+    """Reset this process's ``VmHWM`` to its current ``VmRSS`` (``proc(5)``, clear_refs 5)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
+
+
+def input_bytes(raw_dir: str | Path) -> int:
+    """Bytes of a raw folder's input: ``manifest.yml`` and every extract it names."""
+    from perfpack.ingest import RAW_MANIFEST_NAME, read_manifest
+
+    raw_dir = Path(raw_dir)
+    manifest = read_manifest(raw_dir)
+    names = [RAW_MANIFEST_NAME] + [spec.file for spec in manifest.extracts.values()]
+    return sum((raw_dir / name).stat().st_size for name in names)
+
+
+def probe(raw_dir: str, processed_dir: str) -> dict:
+    """In this (fresh) process: baseline after imports, then the ingest's peak above it."""
+    import pyarrow as pa
+
+    from perfpack import ingest
+
+    gc.collect()
+    _reset_peak()
+    baseline = _status_kib("VmRSS")
+    summary = ingest.ingest(raw_dir, processed_dir)
+    peak = _status_kib("VmHWM")
+    return {
+        "baseline_bytes": baseline * 1024,
+        "peak_bytes": peak * 1024,
+        "above_baseline_bytes": (peak - baseline) * 1024,
+        "arrow_pool_peak_bytes": max(
+            int(pool.max_memory() or 0)
+            for pool in (pa.default_memory_pool(), pa.system_memory_pool())
+        ),
+        "rows": dict(summary.rows),
+    }
+
+
+def force_ingest_memory(raw_dir: str | Path, runs: int = 3, env: dict | None = None) -> dict:
+    """Peak memory above baseline of ``perfpack ingest`` on ``raw_dir``, in fresh processes.
+
+    Parameters
+    ----------
+    raw_dir : path
+        A raw folder (``manifest.yml`` and the extracts), e.g. the one ``perfpack demo`` writes.
+    runs : int
+        Fresh processes to run (the median is reported, with min and max).
+    env : dict, optional
+        Environment of the probes (default: this process's).
+
+    Returns
+    -------
+    dict
+        ``input_bytes``, ``runs`` (each probe's figures), ``above_baseline_bytes`` (median),
+        ``above_baseline_min_bytes``, ``above_baseline_max_bytes``, ``ratio`` (median above
+        baseline / input bytes), ``ratio_min``, ``ratio_max``, ``baseline_bytes`` (median) and
+        ``method``.
+    """
+    size = input_bytes(raw_dir)
+    results = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="perfpack-mem-") as out:
+            command = [sys.executable, "-m", "perfpack.bench_memory", "--probe", str(raw_dir), out]
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            if done.returncode != 0:
+                raise RuntimeError(f"memory probe failed: {done.stderr.strip()[-500:]}")
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    above = [r["above_baseline_bytes"] for r in results]
+    median = statistics.median(above)
+    return {
+        "input_bytes": size,
+        "runs": results,
+        "baseline_bytes": statistics.median(r["baseline_bytes"] for r in results),
+        "above_baseline_bytes": median,
+        "above_baseline_min_bytes": min(above),
+        "above_baseline_max_bytes": max(above),
+        "ratio": median / size,
+        "ratio_min": min(above) / size,
+        "ratio_max": max(above) / size,
+        "method": (
+            "fresh process; baseline = VmRSS after importing perfpack.ingest and its libraries "
+            "and gc.collect(), before reading input; peak = VmHWM during ingest() after "
+            "resetting it (/proc/self/clear_refs 5); figure = peak - baseline"
+        ),
+    }
+
+
+def summary_line(result: dict) -> str:
+    """One line for ``make bench``: input size, median (min-max) above baseline, ratio."""
+    return (
+        f"force ingest memory: input {result['input_bytes'] / MIB:.1f} MiB, peak above baseline "
+        f"{result['above_baseline_bytes'] / MIB:.1f} MiB "
+        f"({result['above_baseline_min_bytes'] / MIB:.1f}-"
+        f"{result['above_baseline_max_bytes'] / MIB:.1f}), "
+        f"{result['ratio']:.2f}x input ({result['ratio_min']:.2f}-{result['ratio_max']:.2f}x)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m perfpack.bench_memory RAW [--runs N]``, or ``--probe RAW PROCESSED``."""
+    parser = argparse.ArgumentParser(prog="python -m perfpack.bench_memory")
+    parser.add_argument("--probe", action="store_true", help="one measurement, in this process")
+    parser.add_argument("raw", help="raw folder (manifest.yml and extracts)")
+    parser.add_argument("processed", nargs="?", help="processed folder (--probe only)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.probe:
+        print(json.dumps(probe(args.raw, args.processed)))
+        return 0
+    result = force_ingest_memory(args.raw, args.runs)
+    print(json.dumps(result, indent=2))
+    print(summary_line(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

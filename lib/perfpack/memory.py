@@ -1,0 +1,54 @@
+"""Keeping the ingest's memory close to its input (issue 12, resource limits).
+
+Measured (``python -m perfpack.bench_memory``, docs/PERFORMANCE.md): on the demo force extracts
+most of the ingest's peak above its baseline was not data but memory the allocators kept.
+pyarrow's default pool (mimalloc) holds freed pages for reuse, and glibc ``malloc`` keeps freed
+memory at the top of its heap until it passes ``M_TRIM_THRESHOLD`` (128 KiB and growing, see
+``mallopt(3)``). :func:`lean_memory` routes pyarrow through the system allocator for the
+duration of a block and :func:`release` hands freed memory back to the operating system
+(``malloc_trim(3)``) between extracts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+from collections.abc import Iterator
+
+import pyarrow as pa
+
+
+def _libc():
+    """The C library (``None`` where it is not glibc, or cannot be loaded)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+
+
+def release() -> None:
+    """Collect garbage, then return free heap memory to the system (``malloc_trim(0)``; a
+    no-op where the C library is not glibc)."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+@contextlib.contextmanager
+def lean_memory() -> Iterator[None]:
+    """Within the block, pyarrow allocates from the system allocator
+    (``pyarrow.system_memory_pool()``), whose freed memory :func:`release` can return; the
+    previous default pool is restored afterwards (arrays made inside stay valid)."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+        release()
