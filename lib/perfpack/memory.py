@@ -30,6 +30,8 @@ def _libc():
 
 
 _LIBC = _libc()
+M_TRIM_THRESHOLD = -1  # mallopt(3) parameter number in glibc's malloc.h
+DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's initial M_TRIM_THRESHOLD
 
 
 def release() -> None:
@@ -43,12 +45,17 @@ def release() -> None:
 @contextlib.contextmanager
 def lean_memory() -> Iterator[None]:
     """Within the block, pyarrow allocates from the system allocator
-    (``pyarrow.system_memory_pool()``), whose freed memory :func:`release` can return; the
-    previous default pool is restored afterwards (arrays made inside stay valid)."""
+    (``pyarrow.system_memory_pool()``) and glibc returns freed memory at the top of its heap at
+    once (``M_TRIM_THRESHOLD`` 0); afterwards the previous pool and glibc's initial threshold
+    (128 KiB) are restored (arrays made inside stay valid)."""
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
+    if _LIBC is not None:
+        _LIBC.mallopt(M_TRIM_THRESHOLD, 0)
     try:
         yield
     finally:
         pa.set_memory_pool(previous)
         release()
+        if _LIBC is not None:
+            _LIBC.mallopt(M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD)

@@ -1,0 +1,59 @@
+"""The ingest memory measurement (``perfpack.bench_memory``) and the memory helpers it checks.
+
+Only structure is asserted here; the figures are measured by ``make bench`` and stated in
+docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from perfpack import bench_memory, demo, memory
+from perfpack.validate import IngestError, check_utf8, decode_utf8
+
+
+def test_force_ingest_memory_measures_a_fresh_process(tmp_path):
+    raw = tmp_path / "raw"
+    demo.write_demo(raw)
+    size = sum(p.stat().st_size for p in raw.iterdir())  # manifest.yml and the three CSVs
+    result = bench_memory.force_ingest_memory(raw, runs=1)
+    assert result["input_bytes"] == size
+    (run,) = result["runs"]
+    assert run["rows"] == {"crimes": 18866, "stop_searches": 12865, "missing_episodes": 13244}
+    assert run["peak_bytes"] >= run["baseline_bytes"] > 0
+    assert result["above_baseline_bytes"] == run["peak_bytes"] - run["baseline_bytes"]
+    assert result["ratio"] == result["above_baseline_bytes"] / size
+    assert "peak above baseline" in bench_memory.summary_line(result)
+
+
+def test_lean_memory_restores_the_default_pool():
+    before = pa.default_memory_pool().backend_name
+    with memory.lean_memory():
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"  \r\n\n",
+        b"\xef\xbb\xbf \n",
+        b"\xff\xfea\x00",
+        b"a,b\n1,\x00\n",
+        b"a,b\n1,2\n3,\xe9\n",
+        b"a,b\n" + b"1,2\n" * 300_000 + b"\xc3",  # a bad byte after the first megabyte
+    ],
+)
+def test_check_utf8_refuses_what_decode_utf8_refuses_with_its_message(data):
+    with pytest.raises(IngestError) as decoded:
+        decode_utf8(data, "x.csv")
+    with pytest.raises(IngestError) as checked:
+        check_utf8(data, "x.csv")
+    assert str(checked.value) == str(decoded.value)
+
+
+def test_check_utf8_accepts_utf8_split_across_its_chunks():
+    text = "a,b\n" + "é" * (2**20) + ",1\n"  # two-byte characters straddle each chunk edge
+    assert check_utf8(("\ufeff" + text).encode("utf-8"), "x.csv") is None
