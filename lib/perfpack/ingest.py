@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import re
@@ -515,27 +514,28 @@ def ingest(
     reference_dir = resolve(reference_dir, REFERENCE_DIR)
     raw_manifest = read_manifest(raw_dir)
     with lean_memory():
-        parquet, records = _check_and_canonicalise(raw_manifest, raw_dir, reference_dir)
-    manifest = {
-        "schema_version": PROCESSED_SCHEMA_VERSION,
-        "force": raw_manifest.force,
-        "synthetic": raw_manifest.synthetic,
-        "note": raw_manifest.note,
-        "data_source": "force",
-        "inputs": [records[t] for t in CONTRACTS],
-    }
-    _write_atomically(processed_dir, parquet, manifest)
+        outputs, records = _check_and_canonicalise(raw_manifest, raw_dir, reference_dir)
+        manifest = {
+            "schema_version": PROCESSED_SCHEMA_VERSION,
+            "force": raw_manifest.force,
+            "synthetic": raw_manifest.synthetic,
+            "note": raw_manifest.note,
+            "data_source": "force",
+            "inputs": [records[t] for t in CONTRACTS],
+        }
+        _write_atomically(processed_dir, outputs, manifest)
+        del outputs
     return IngestSummary(processed_dir, {t: records[t]["rows"] for t in CONTRACTS}, manifest)
 
 
 def _check_and_canonicalise(
     raw_manifest: RawManifest, raw_dir: Path, reference_dir: Path
-) -> tuple[dict[str, bytes], dict[str, dict]]:
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
     """Each extract in turn: read, check and (while no file so far has a problem) canonicalise
-    it into parquet bytes, then drop it before the next is read, so only one extract's frames
-    are held at a time. Returns ``(parquet bytes, input records)`` by table; raises the
+    it, then drop its text frame before the next is read, so only one extract's text is held
+    at a time. Returns ``(canonical tables, input records)`` by table; raises the
     ``IngestError`` naming every file's problems when any has one."""
-    parquet: dict[str, bytes] = {}
+    outputs: dict[str, pd.DataFrame] = {}
     records: dict[str, dict] = {}
     problems: dict[str, pd.DataFrame] = {}
     for table, contract in CONTRACTS.items():
@@ -549,25 +549,20 @@ def _check_and_canonicalise(
             canonical = canonicalise(table, extract.frame, reference_dir)
             del extract
             records[table] = _input_record(spec, digest, canonical)
-            buffer = io.BytesIO()
-            canonical.to_parquet(buffer, index=False)
-            parquet[table] = buffer.getvalue()
-            del canonical, buffer
+            outputs[table] = canonical
+            del canonical
         else:
             del extract
         release()
     error = error_from(problems)
     if error is not None:
         raise error
-    return parquet, records
+    return outputs, records
 
 
-def _write_atomically(
-    processed_dir: Path, outputs: dict[str, pd.DataFrame | bytes], manifest: dict
-):
-    """Write every output (a frame, or a table's parquet bytes) into a temporary folder inside
-    ``processed_dir``, then move each into place with ``os.replace`` (the manifest last). The
-    temporary folder is always removed."""
+def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict):
+    """Write every output into a temporary folder inside ``processed_dir``, then move each into
+    place with ``os.replace`` (the manifest last). The temporary folder is always removed."""
     if "schema_version" not in manifest:
         manifest = {"schema_version": PROCESSED_SCHEMA_VERSION, **manifest}
     processed_dir.mkdir(parents=True, exist_ok=True)
@@ -575,10 +570,7 @@ def _write_atomically(
     try:
         names = []
         for table, frame in outputs.items():
-            if isinstance(frame, bytes):  # a table already written as parquet
-                (staging / f"{table}.parquet").write_bytes(frame)
-            else:
-                frame.to_parquet(staging / f"{table}.parquet", index=False)
+            frame.to_parquet(staging / f"{table}.parquet", index=False)
             names.append(f"{table}.parquet")
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         (staging / PROCESSED_MANIFEST_NAME).write_text(text, encoding="utf-8")

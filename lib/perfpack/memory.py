@@ -6,7 +6,12 @@ pyarrow's default pool (mimalloc) holds freed pages for reuse, and glibc ``mallo
 memory at the top of its heap until it passes ``M_TRIM_THRESHOLD`` (128 KiB and growing, see
 ``mallopt(3)``). :func:`lean_memory` routes pyarrow through the system allocator for the
 duration of a block and :func:`release` hands freed memory back to the operating system
-(``malloc_trim(3)``) between extracts.
+(``malloc_trim(3)``) between extracts. ``pyarrow.set_memory_pool`` does not reach the C++
+code that allocates from Arrow's own default pool (the parquet writer among it), which is
+chosen once, from ``ARROW_DEFAULT_MEMORY_POOL``, when pyarrow loads: so ``perfpack ingest``
+calls :func:`prefer_system_allocator` before it imports pyarrow.
+
+pyarrow is imported inside the functions, so that importing this module does not load it.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import os
+import sys
 from collections.abc import Iterator
 
-import pyarrow as pa
+ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 
 
 def _libc():
@@ -42,12 +49,26 @@ def release() -> None:
         _LIBC.malloc_trim(0)
 
 
+def prefer_system_allocator() -> bool:
+    """Make the system allocator Arrow's default pool for this process
+    (``ARROW_DEFAULT_MEMORY_POOL=system``), unless pyarrow is already loaded or the variable is
+    already set. Returns whether Arrow's default pool will be (or is) the system allocator."""
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault(ARROW_POOL_VARIABLE, "system")
+        return os.environ[ARROW_POOL_VARIABLE] == "system"
+    import pyarrow as pa
+
+    return pa.default_memory_pool().backend_name == "system"
+
+
 @contextlib.contextmanager
 def lean_memory() -> Iterator[None]:
     """Within the block, pyarrow allocates from the system allocator
     (``pyarrow.system_memory_pool()``) and glibc returns freed memory at the top of its heap at
     once (``M_TRIM_THRESHOLD`` 0); afterwards the previous pool and glibc's initial threshold
     (128 KiB) are restored (arrays made inside stay valid)."""
+    import pyarrow as pa
+
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
     if _LIBC is not None:
