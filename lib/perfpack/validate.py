@@ -354,7 +354,7 @@ def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract |
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types={name: pa.large_string() for name in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -364,9 +364,11 @@ def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract |
         return None
     if table.num_rows != len(filled) - 1:
         return None
-    frame = pd.DataFrame(
-        {i: table.column(name).to_pandas().astype("str") for i, name in enumerate(names)}
-    )
+    # large_string is what pandas' str dtype holds, so the columns are handed over, not copied
+    columns = table.columns
+    del table
+    frame = pd.DataFrame({i: columns[i].to_pandas().astype("str") for i in range(len(names))})
+    del columns
     frame.columns = header
     lines = pd.Series(filled[1:], dtype="int64")
     return Extract(file_name, tuple(header), frame, lines, header_line)
