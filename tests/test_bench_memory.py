@@ -13,7 +13,7 @@ import sys
 import pyarrow as pa
 import pytest
 
-from perfpack import bench_memory, demo, memory
+from perfpack import bench, bench_memory, demo, memory
 from perfpack.validate import IngestError, check_utf8, decode_utf8
 
 
@@ -83,3 +83,24 @@ def test_check_utf8_refuses_what_decode_utf8_refuses_with_its_message(data):
 def test_check_utf8_accepts_utf8_split_across_its_chunks():
     text = "a,b\n" + "é" * (2**20) + ",1\n"  # two-byte characters straddle each chunk edge
     assert check_utf8(("\ufeff" + text).encode("utf-8"), "x.csv") is None
+
+
+def test_summary_line_and_bench_table_show_both_baselines():
+    mib = 2**20
+
+    def entry(above, low, high):
+        return {
+            "above_baseline_bytes": above * mib,
+            "above_baseline_min_bytes": low * mib,
+            "above_baseline_max_bytes": high * mib,
+            "ratio": above / 4,
+        }
+
+    result = {"input_bytes": 4 * mib, "cold": entry(10, 9, 12), "warm": entry(6, 5, 7)}
+    line = bench_memory.summary_line(result)
+    assert line == (
+        "demo ingest memory (input 4.0 MiB): peak above imports 10.0 MiB (9.0-12.0) = 2.50x; "
+        "above a warm-up ingest 6.0 MiB (5.0-7.0) = 1.50x"
+    )
+    table = bench.summary_table({"machine": {}, "demo_ingest_memory": result})
+    assert line in table
