@@ -946,6 +946,11 @@ def run_all(
             )
         demo = _run(_prepare_demo, str(Path(scratch) / "demo"))
         results["demo_ingest"] = demo
+        from perfpack import bench_memory
+
+        results["demo_ingest_memory"] = bench_memory.force_ingest_memory(
+            Path(demo["processed_dir"]).parent / "raw", runs=1 if quick else 3
+        )
         if "batch" in skip or (quick and not only):
             results["batch"] = {"skipped": "--quick without --only" if quick else "--skip batch"}
         else:
@@ -1075,8 +1080,10 @@ def summary_table(results: dict) -> str:
             f"tables {entry['tables_seconds']:.2f} s, start/exit {entry['startup_seconds']:.2f} s"
             f"; top imports {top}"
         )
-    from perfpack import bench_national
+    from perfpack import bench_memory, bench_national
 
+    if results.get("demo_ingest_memory"):
+        lines.append(bench_memory.summary_line(results["demo_ingest_memory"]))
     lines.extend(bench_national.summary_lines(results.get("national")))
     return "\n".join(lines)
 

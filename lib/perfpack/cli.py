@@ -101,6 +101,10 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_ingest(args) -> int:
+    if args.source != "police-uk":
+        from perfpack.memory import prefer_system_allocator
+
+        prefer_system_allocator()  # before pyarrow loads (perfpack.memory, issue 12)
     from perfpack import ingest
 
     if args.source == "police-uk":

@@ -37,6 +37,7 @@ from perfpack.contracts import (
     PROCESSED_SCHEMA_VERSION,
     Contract,
 )
+from perfpack.memory import lean_memory, release
 from perfpack.paths import PROCESSED_DIR, RAW_DIR, REFERENCE_DIR, resolve
 from perfpack.safe_input import (
     MAX_ERROR_CHARS,
@@ -512,37 +513,51 @@ def ingest(
     processed_dir = resolve(processed_dir, PROCESSED_DIR)
     reference_dir = resolve(reference_dir, REFERENCE_DIR)
     raw_manifest = read_manifest(raw_dir)
+    with lean_memory():
+        outputs, records = _check_and_canonicalise(raw_manifest, raw_dir, reference_dir)
+        manifest = {
+            "schema_version": PROCESSED_SCHEMA_VERSION,
+            "force": raw_manifest.force,
+            "synthetic": raw_manifest.synthetic,
+            "note": raw_manifest.note,
+            "data_source": "force",
+            "inputs": [records[t] for t in CONTRACTS],
+        }
+        _write_atomically(processed_dir, outputs, manifest)
+        del outputs
+    return IngestSummary(processed_dir, {t: records[t]["rows"] for t in CONTRACTS}, manifest)
 
-    extracts: dict[str, Extract] = {}
-    digests: dict[str, str] = {}
+
+def _check_and_canonicalise(
+    raw_manifest: RawManifest, raw_dir: Path, reference_dir: Path
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+    """Each extract in turn: read, check and (while no file so far has a problem) canonicalise
+    it, then drop its text frame before the next is read, so only one extract's text is held
+    at a time. Returns ``(canonical tables, input records)`` by table; raises the
+    ``IngestError`` naming every file's problems when any has one."""
+    outputs: dict[str, pd.DataFrame] = {}
+    records: dict[str, dict] = {}
     problems: dict[str, pd.DataFrame] = {}
     for table, contract in CONTRACTS.items():
         spec = raw_manifest.extracts[table]
         data = _read_input(raw_dir / spec.file, spec.file)
-        digests[table] = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
         extract, found = _check_one(contract, spec, data, reference_dir)
         del data  # the checked text frame is all that is kept
-        extracts[table] = extract
         problems[spec.file] = found
+        if extract is not None and not any(len(p) for p in problems.values()):
+            canonical = canonicalise(table, extract.frame, reference_dir)
+            del extract
+            records[table] = _input_record(spec, digest, canonical)
+            outputs[table] = canonical
+            del canonical
+        else:
+            del extract
+        release()
     error = error_from(problems)
     if error is not None:
         raise error
-
-    outputs: dict[str, pd.DataFrame] = {
-        table: canonicalise(table, extracts[table].frame, reference_dir) for table in CONTRACTS
-    }
-    manifest = {
-        "schema_version": PROCESSED_SCHEMA_VERSION,
-        "force": raw_manifest.force,
-        "synthetic": raw_manifest.synthetic,
-        "note": raw_manifest.note,
-        "data_source": "force",
-        "inputs": [
-            _input_record(raw_manifest.extracts[t], digests[t], outputs[t]) for t in CONTRACTS
-        ],
-    }
-    _write_atomically(processed_dir, outputs, manifest)
-    return IngestSummary(processed_dir, {t: len(f) for t, f in outputs.items()}, manifest)
+    return outputs, records
 
 
 def _write_atomically(processed_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict):

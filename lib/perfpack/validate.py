@@ -14,6 +14,7 @@ canonicalisation in ``perfpack.ingest``, so what is checked is exactly what is c
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -258,6 +259,33 @@ def decode_utf8(data: bytes, file_name: str) -> str:
         ) from None
 
 
+_BLANK_FILE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r\x0b\x0c]*")
+_CHECK_CHUNK = 2**20
+
+
+def check_utf8(data: bytes, file_name: str) -> None:
+    """Refuse what :func:`decode_utf8` refuses, with the same messages, without holding a
+    decoded copy of the file: the bytes are validated a megabyte at a time, and only a file
+    that fails is decoded whole (by :func:`decode_utf8`, to name the line and column)."""
+    suspect = (
+        len(data) == 0
+        or any(data.startswith(bom) for bom, _ in UTF16_32_BOMS)
+        or _BLANK_FILE.fullmatch(data) is not None
+        or data.find(b"\x00") >= 0
+    )
+    if not suspect:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(data)
+        try:
+            for start in range(0, len(data), _CHECK_CHUNK):
+                stop = start + _CHECK_CHUNK
+                decoder.decode(view[start:stop], final=stop >= len(data))
+            return
+        except UnicodeDecodeError:
+            pass
+    decode_utf8(data, file_name)
+
+
 def _column_at(body: bytes, line_start: int, position: int) -> str | None:
     """Best effort: the header name of the field that byte ``position`` falls in."""
     try:
@@ -282,12 +310,12 @@ def read_extract(data: bytes, file_name: str) -> tuple[Extract, pd.DataFrame]:
     quoted line breaks or the wrong number of fields, a repeated header name) by the standard
     ``csv`` module, which tracks the line each record starts on.
     """
-    text = decode_utf8(data, file_name)
+    check_utf8(data, file_name)
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
     fast = _read_one_record_per_line(body, file_name)
     if fast is not None:
         return fast, empty_problems()
-    return _read_record_by_record(text, file_name)
+    return _read_record_by_record(decode_utf8(data, file_name), file_name)
 
 
 def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract | None:
@@ -326,7 +354,7 @@ def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract |
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types={name: pa.large_string() for name in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -336,9 +364,11 @@ def _read_one_record_per_line(content: str | bytes, file_name: str) -> Extract |
         return None
     if table.num_rows != len(filled) - 1:
         return None
-    frame = pd.DataFrame(
-        {i: table.column(name).to_pandas().astype("str") for i, name in enumerate(names)}
-    )
+    # large_string is what pandas' str dtype holds, so the columns are handed over, not copied
+    columns = table.columns
+    del table
+    frame = pd.DataFrame({i: columns[i].to_pandas().astype("str") for i in range(len(names))})
+    del columns
     frame.columns = header
     lines = pd.Series(filled[1:], dtype="int64")
     return Extract(file_name, tuple(header), frame, lines, header_line)
