@@ -467,3 +467,10 @@ def test_orderings_inside_a_row_narrow_the_range():
     assert out.loc[0, "repeaters"] == "<5"
     assert (out.loc[0, ["episodes", "individuals"]] == C).any()
     sdc_audit.audit_frame(out, "Places")
+
+
+def test_a_table_with_no_rows_publishes_nothing_to_audit():
+    # a force with no areas (Northern Ireland's files carry no LSOA) has an empty area table
+    empty = pd.DataFrame({"previous": pd.Series([], dtype="int64"), "current": []})
+    shown = disclosure.suppress_small(empty, ["previous", "current"], along="columns")
+    assert shown.empty

@@ -101,6 +101,13 @@ class Publication:
         return self
 
 
+def _matrix(rows, n: int) -> np.ndarray:
+    """Relations as a (k, n) matrix; (0, n) for none (also for a table with no cells)."""
+    if rows is None or n == 0:
+        return np.zeros((0, n))
+    return np.asarray(rows, dtype="float64").reshape(-1, n)
+
+
 class Auditor:
     """The linear programmes of one set of cells and sums, reusable for many suppression
     patterns (the suppression search in :mod:`perfpack.disclosure` asks many times).
@@ -120,10 +127,8 @@ class Auditor:
     def __init__(self, values, equations, threshold: int = 5, ceiling=None, inequalities=None):
         self.values = np.asarray(values, dtype="float64")
         n = len(self.values)
-        self.equations = np.asarray(equations, dtype="float64").reshape(-1, n)
-        if inequalities is None:
-            inequalities = np.zeros((0, n))
-        self.inequalities = np.asarray(inequalities, dtype="float64").reshape(-1, n)
+        self.equations = _matrix(equations, n)
+        self.inequalities = _matrix(inequalities, n)
         self.threshold = int(threshold)
         self.ceiling = np.full(n, np.inf) if ceiling is None else np.asarray(ceiling, float)
         self._rows_of = [np.flatnonzero(self.equations[:, j]).tolist() for j in range(n)]
