@@ -131,32 +131,6 @@ def test_ets_falls_back_when_fitting_fails(monkeypatch):
     assert forecast.total == pytest.approx(_seasonal(36).iloc[-12:].sum())
 
 
-def test_backtest_on_a_line():
-    # y = 10 + 2t, t = 1..24. Fitted on the first 12 (sum 276), the next 12 sum to 564.
-    # Every trend continues the line exactly; "same as last year" says 276: error -288.
-    table = projections.backtest(_line(24)).set_index("method")
-    for n_months in (3, 6, 12):
-        assert table.loc[f"{n_months}-month trend", "error"] == pytest.approx(0.0, abs=1e-6)
-    assert table.loc["Same as last year", "projected_total"] == pytest.approx(276.0)
-    assert table.loc["Same as last year", "error"] == pytest.approx(-288.0)
-    assert table.loc["Same as last year", "abs_pct_error"] == pytest.approx(288 / 564 * 100)
-    assert (table["actual_total"] == 564.0).all()
-    model = [method for method in table.index if method.startswith("Model: ")]
-    assert len(model) == 1
-    assert table.loc[model[0], "inside_95"] == (
-        table.loc[model[0], "lower_95"] <= 564 <= table.loc[model[0], "upper_95"]
-    )
-    assert table.loc["3-month trend", "inside_95"] is pd.NA
-
-
-def test_backtest_as_of_and_too_short():
-    series = _line(30)
-    table = projections.backtest(series, as_of=pd.Period("2019-12", "M"))
-    # trained on t = 1..12, tested on t = 13..24
-    assert table["actual_total"].iloc[0] == pytest.approx(564.0)
-    assert projections.backtest(_line(12)).empty
-
-
 def test_projection_table_and_chart():
     series = _seasonal(36)
     forecast = projections.ets_forecast(series, n_sims=200)

@@ -258,7 +258,7 @@ def ets_forecast(
     2.5th/97.5th percentiles of the simulated totals. The paths carry future random shocks
     through the model's states but not the uncertainty in its estimated parameters, so with
     two or three years of data the intervals are on the narrow side: read them beside the
-    back-test (:func:`backtest`), which shows whether last year's actual fell inside them.
+    back-test (:func:`perfpack.backtest.rolling_backtest`), which shows whether last year's actual fell inside them.
 
     Parameters
     ----------
@@ -349,75 +349,6 @@ def projection_table(monthly: pd.Series, horizon: int = 12, ets: EtsForecast | N
         ]
     )
     return pd.concat([table, row], ignore_index=True)
-
-
-def backtest(monthly: pd.Series, as_of=None, horizon: int = 12, n_sims: int = 1000) -> pd.DataFrame:
-    """How well each method would have projected the latest year, fitted a year earlier (one
-    origin; the pages use :func:`perfpack.backtest.rolling_backtest`, which scores every method
-    over rolling origins and chooses the headline projection by that record).
-
-    Every method is fitted on the months up to and including ``as_of`` and its projected total
-    compared with the actual total of the ``horizon`` months that followed.
-
-    Parameters
-    ----------
-    monthly : pandas.Series
-        Monthly counts in time order.
-    as_of : index label, optional
-        The last month the methods may see (default: ``horizon`` months before the last month,
-        so the test year is the latest ``horizon`` months).
-    horizon : int, default 12
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per method (the 3-, 6- and 12-month trends, the model, and "same as last year":
-        the training year's total repeated): ``method``, ``projected_total``, ``actual_total``,
-        ``error`` (projected - actual), ``abs_pct_error`` (``|error| / actual * 100``, NaN when
-        the actual total is 0), and for the model row its 95% interval ``lower_95``,
-        ``upper_95`` and ``inside_95`` (did the actual total fall inside it; NA for the other
-        rows). Empty when there are not ``horizon`` months after ``as_of``.
-    """
-    series = pd.Series(monthly)
-    if as_of is None:
-        cut = len(series) - horizon
-    else:
-        cut = int(series.index.get_loc(as_of)) + 1
-    columns = [
-        "method",
-        "projected_total",
-        "actual_total",
-        "error",
-        "abs_pct_error",
-        "lower_95",
-        "upper_95",
-        "inside_95",
-    ]
-    if cut < 2 or len(series) - cut < horizon:
-        return pd.DataFrame(columns=columns)
-    training = series.iloc[:cut]
-    actual = float(series.iloc[cut : cut + horizon].sum())
-    rows = []
-    for n_months in REPORT_WINDOWS:
-        if len(training) >= n_months:
-            projection = linear_projection(training, n_months, horizon)
-            rows.append((projection.label, projection.projected_total))
-    ets = ets_forecast(training, horizon, n_sims=n_sims)
-    rows.append((f"Model: {ets.model}", ets.total))
-    if len(training) >= horizon:
-        rows.append(("Same as last year", float(training.iloc[-horizon:].sum())))
-    table = pd.DataFrame(rows, columns=["method", "projected_total"])
-    table["actual_total"] = actual
-    table["error"] = table["projected_total"] - actual
-    table["abs_pct_error"] = table["error"].abs() * 100.0 / actual if actual > 0 else np.nan
-    is_model = table["method"].str.startswith("Model: ")
-    table["lower_95"] = np.where(is_model, ets.lower_95, np.nan)
-    table["upper_95"] = np.where(is_model, ets.upper_95, np.nan)
-    table["inside_95"] = pd.array(
-        [(ets.lower_95 <= actual <= ets.upper_95) if model else pd.NA for model in is_model],
-        dtype="boolean",
-    )
-    return table[columns]
 
 
 def _x(index):
