@@ -258,7 +258,8 @@ def ets_forecast(
     2.5th/97.5th percentiles of the simulated totals. The paths carry future random shocks
     through the model's states but not the uncertainty in its estimated parameters, so with
     two or three years of data the intervals are on the narrow side: read them beside the
-    back-test (:func:`perfpack.backtest.rolling_backtest`), which shows whether last year's actual fell inside them.
+    back-test (:func:`perfpack.backtest.rolling_backtest`), which shows whether last year's
+    actual fell inside them.
 
     Parameters
     ----------
