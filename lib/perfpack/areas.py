@@ -225,6 +225,29 @@ def _strip_brackets(name: str) -> str:
     return " ".join(re.sub(r"\(.*?\)", " ", str(name)).split())
 
 
+def census_area(force_name: str) -> str:
+    """The Census table's name for a force as a data manifest names it.
+
+    The longest police force area whose name begins the force's name wins, ignoring case,
+    "&" versus "and" and anything in brackets: "Staffordshire Police (synthetic demonstration
+    force)" -> "Staffordshire"; "Avon and Somerset Constabulary" -> "Avon & Somerset";
+    "Metropolitan Police Service" -> "Metropolitan". A KeyError when none matches.
+    """
+
+    def normal(text: str) -> str:
+        text = re.sub(r"\(.*?\)", " ", str(text)).lower().replace("&", " and ")
+        return " ".join(text.split())
+
+    wanted = normal(force_name)
+    names = reference.table("census2011_ethnicity_by_pfa")["Police force"]
+    matches = [
+        name for name in names if wanted == normal(name) or wanted.startswith(normal(name) + " ")
+    ]
+    if not matches:
+        raise KeyError(f"{force_name!r} is not a police force area in the Census table")
+    return max(matches, key=len)
+
+
 def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
     """Everything the appendices need to know about the areas of one processed folder.
 
@@ -245,14 +268,13 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         force area the force's name begins with ("Staffordshire Police" -> "Staffordshire"),
         or the force's name when there is none.
     """
-    from perfpack import stopsearch
 
     manifest = _manifest(processed_dir)
     public = _is_public(manifest)
     populations = area_populations(processed_dir, reference_dir)
     force_name = _strip_brackets(manifest.get("force", "")) or "the force"
     try:
-        place = stopsearch.census_area(manifest.get("force", ""))
+        place = census_area(manifest.get("force", ""))
     except KeyError:
         place = force_name
     # names read from data are plain text in the sentences that use them (never markup)

@@ -1,7 +1,8 @@
 """``make bench``'s national pack: every force of the all-forces download built in one batch
 (``perfpack ingest --force all`` then one ``perfpack run``) against the same forces built one by
 one (``perfpack ingest --force <slug>`` then ``perfpack run`` for each), timed as command lines
-with the peak memory of each command's whole process tree (:func:`perfpack.bench._timed_command`).
+with the peak memory of each command's whole process tree
+(:func:`perfpack.bench_commands.timed_command`).
 
 Building 41 forces one by one takes many minutes, so ``sample`` forces can stand in for them:
 the one-by-one total is then the sample's mean per force times the number of forces, and the
@@ -14,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from perfpack import bench
+from perfpack import bench_commands
 
 #: The national bench's default period and windows (the download holds 2018-10 to 2019-02).
 PERIOD = "2019-02"
@@ -42,7 +43,7 @@ def _run(period: str, window: int, processed: Path, reports: Path, workers) -> l
 
 
 def _command(command: list[str], what: str, env: dict) -> dict:
-    result = bench._checked(bench._timed_command(command, env=env), what)
+    result = bench_commands.checked(bench_commands.timed_command(command, env=env), what)
     return {k: result[k] for k in ("seconds", "cpu_seconds", "peak_tree_bytes")}
 
 
@@ -81,7 +82,7 @@ def national_benchmark(
 
     zip_path = str(Path(zip_path).resolve())
     work = Path(workdir)
-    env = bench._environment()
+    env = bench_commands.environment()
     files = police_uk.discover(zip_path)
     forces = sorted(set(files.loc[files["kind"] == police_uk.STREET_KIND, "force"]))
     root = work / "national"

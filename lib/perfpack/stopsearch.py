@@ -36,13 +36,12 @@ authorities the reader placed them in (:func:`perfpack.areas.processed_areas`).
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
 
 from perfpack import areas, charts, counts, disclosure, reference, stats
-from perfpack.areas import months_text
+from perfpack.areas import census_area, months_text
 from perfpack.change import change_sentence, format_count, format_pct, pct_change, percent
 from perfpack.contracts import AGE_RANGES
 from perfpack.figures import FigureBook
@@ -904,29 +903,6 @@ def npt_change(
 def has_teams(searches: pd.DataFrame) -> bool:
     """Whether any search records the searching officer's team (public data never does)."""
     return bool(_blank_to_na(searches["team"]).notna().any()) if len(searches) else False
-
-
-def census_area(force_name: str) -> str:
-    """The Census table's name for a force as a data manifest names it.
-
-    The longest police force area whose name begins the force's name wins, ignoring case,
-    "&" versus "and" and anything in brackets: "Staffordshire Police (synthetic demonstration
-    force)" -> "Staffordshire"; "Avon and Somerset Constabulary" -> "Avon & Somerset";
-    "Metropolitan Police Service" -> "Metropolitan". A KeyError when none matches.
-    """
-
-    def normal(text: str) -> str:
-        text = re.sub(r"\(.*?\)", " ", str(text)).lower().replace("&", " and ")
-        return " ".join(text.split())
-
-    wanted = normal(force_name)
-    names = reference.table("census2011_ethnicity_by_pfa")["Police force"]
-    matches = [
-        name for name in names if wanted == normal(name) or wanted.startswith(normal(name) + " ")
-    ]
-    if not matches:
-        raise KeyError(f"{force_name!r} is not a police force area in the Census table")
-    return max(matches, key=len)
 
 
 def census_populations(force_area: str = "Staffordshire") -> pd.Series:
