@@ -49,7 +49,7 @@ data/raw/manifest.yml: | $(STAMP)
 demo: $(STAMP) ## (Re)write the embedded synthetic demo force into data/raw
 	$(BIN)/perfpack demo
 
-data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) lib/perfpack/contracts.py | $(STAMP)
+data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) $(wildcard data/reference/*.csv) lib/perfpack/contracts.py | $(STAMP)
 	$(BIN)/perfpack ingest
 
 ingest: $(STAMP) ## Validate data/raw and rebuild data/processed

@@ -55,3 +55,16 @@ def test_chart_alt_text_and_caption_from_data_are_escaped():
     assert set(img) == {"src", "alt", "style"} and img["alt"] == evil
     assert img["src"].startswith("data:image/png;base64,")
     assert "".join(parsed.text) == evil
+
+
+def test_importing_charts_keeps_the_analysts_matplotlib_backend():
+    # a fresh interpreter that chose its backend before importing perfpack keeps it
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import perfpack.charts, perfpack.areas;"
+        "import matplotlib.pyplot as plt; print(matplotlib.get_backend())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "svg"

@@ -7,11 +7,8 @@ import base64
 import html
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt  # the backend is the analyst's (inline in JupyterLab)
+import seaborn as sns
 
 #: Okabe-Ito based palette (seaborn's "colorblind").
 PALETTE = sns.color_palette("colorblind")
