@@ -230,6 +230,7 @@ def test_national_page(national_run, zip_robbery):
     assert result.pages == [page_path]
     page = page_path.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
+    assert "Content-Security-Policy" in page and "script-src 'none'" in page
     assert "Devon &amp; Cornwall Police" in page  # a name from the data, escaped
     figures = pd.read_csv(page_path.parent / "figures.csv", keep_default_na=False)
     robbery = figures[figures["theme"] == "robbery_all"]
@@ -301,3 +302,14 @@ def test_cli_ingests_every_force_once(tmp_path):
     assert info["names"]["staffordshire"] == "Staffordshire Police"
     staffs = pd.read_parquet(root / "staffordshire" / "crimes.parquet")
     assert len(staffs) == 3 and set(staffs["force"]) == {"staffordshire"}
+
+
+def test_a_force_with_a_small_count_is_published_like_any_small_count():
+    from perfpack import national
+
+    # previous 3, 50, 60: the 3 is "<5"; the national total would give it back, so the next
+    # smallest (50) is hidden with it; their changes, tests and rates are not published
+    table = pd.DataFrame({"previous": [3, 50, 60], "current": [10, 40, 70]})
+    counts, hidden = national._published_counts(table)
+    assert counts["previous"].tolist() == ["<5", "[c]", "60"]
+    assert hidden == [True, True, False]

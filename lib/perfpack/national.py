@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perfpack import police_uk, reference, stats
+from perfpack import disclosure, markup, police_uk, reference, stats
+from perfpack import figures as figures_mod
 from perfpack.change import round_half_up
 from perfpack.national_ingest import (  # noqa: F401  (re-exported: the national pack's API)
     NATIONAL_FILE,
@@ -291,6 +292,18 @@ class NationalResult:
         ]
 
 
+def _published_counts(table: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
+    """The forces' counts as published (:func:`perfpack.disclosure.suppress_small`: 1-4 shown
+    "<5", and "[c]" where the national total would give a hidden count away), and which forces
+    have a hidden count (their change, test, rate and funnel position are not published)."""
+    counts = disclosure.suppress_small(
+        table[["previous", "current"]].reset_index(drop=True), ["previous", "current"],
+        along="columns",
+    )  # fmt: skip
+    marks = [disclosure.primary_mark(), disclosure.SECONDARY_MARK]
+    return counts, counts.isin(marks).any(axis=1).tolist()
+
+
 def _display(table: pd.DataFrame, months: int, period: str, status: dict) -> str:
     """The forces' table as HTML: every value from the data escaped, each force's name linking
     to its pack."""
@@ -301,24 +314,37 @@ def _display(table: pd.DataFrame, months: int, period: str, status: dict) -> str
         for f, n in zip(table["force"], table["name"], strict=True)
     ]
     positions = table["position"] if "position" in table else pd.Series([None] * len(table))
+    counts, hidden = _published_counts(table)
+
+    def unless_hidden(values):
+        return ["–" if h else v for h, v in zip(hidden, values, strict=True)]
+
     shown = pd.DataFrame(
         {
             "Force": links,
-            f"Previous {span}": [f"{v:,}" for v in table["previous"]],
-            f"Current {span}": [f"{v:,}" for v in table["current"]],
-            "% change": [
-                "n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]
-            ],
-            "p-value": [html.escape(stats.format_p_value(p)) for p in table["p_value"]],
-            "Change beyond chance?": [
-                "months missing" if not c else ("yes" if s else "no")
-                for s, c in zip(table["significant"], table["complete"], strict=True)
-            ],
-            "Rate per 1,000": [
-                "does not apply" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
-                for r in table["rate_per_1000"]
-            ],
-            "Funnel": ["–" if pd.isna(p) else html.escape(str(p)) for p in positions],
+            f"Previous {span}": counts["previous"].to_numpy(),
+            f"Current {span}": counts["current"].to_numpy(),
+            "% change": unless_hidden(
+                ["n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]]
+            ),
+            "p-value (exact Poisson test)": unless_hidden(
+                [html.escape(stats.format_p_number(p)) for p in table["p_value"]]
+            ),
+            f"Change at the {stats.ALPHA * 100:g}% level": unless_hidden(
+                [
+                    stats.significance_label(p) if c else "months missing"
+                    for p, c in zip(table["p_value"], table["complete"], strict=True)
+                ]
+            ),
+            "Rate per 1,000": unless_hidden(
+                [
+                    "does not apply" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
+                    for r in table["rate_per_1000"]
+                ]
+            ),
+            "Funnel": unless_hidden(
+                ["–" if pd.isna(p) else html.escape(str(p)) for p in positions]
+            ),
         }
     )
     return shown.to_html(index=False, border=0, classes="perfpack-table", escape=False)
@@ -372,7 +398,8 @@ def national_page(
         body = _display(table, windows.current.n_months, period, pack_status)
         parts.append(body)
         sections.append("\n".join(parts))
-        for r in table.itertuples():
+        _, hidden = _published_counts(table)
+        for r, secret in zip(table.itertuples(), hidden, strict=True):
             for measure, window, value in (
                 ("count_previous", windows.previous, r.previous),
                 ("count_current", windows.current, r.current),
@@ -380,12 +407,14 @@ def national_page(
                 ("change_p_value", windows.current, r.p_value),
                 ("rate_per_1000", windows.current, r.rate_per_1000),
             ):
-                figures.append((row.theme, measure, window.label, r.force, value))
+                figures.append(
+                    (row.theme, measure, window.label, r.force, math.nan if secret else value)
+                )
         if centre is not None:
             figures.append((row.theme, "national_rate_per_1000", windows.current.label, "", centre))
     frame = pd.DataFrame(figures, columns=["theme", "measure", "window", "group", "value"])
     page = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{markup.CSP_META}'
         f"<title>Every force, {html.escape(period)}</title></head><body><main>"
         f"<h1>Every force in the download, period to {html.escape(period)}</h1>"
         f"<p>{len(names) or counts['force'].nunique()} forces from data.police.uk "
@@ -481,12 +510,16 @@ def run_national(
         }
         footer = provenance.footer_html(record)
         page, frame = national_page(period, window_months or 12, root, status, footer)
+        unsafe = markup.unsafe_markup(page)
+        if unsafe:  # never published, like any other page
+            raise runner.BatchError(f"the national page held markup that could run: {unsafe}")
         folder = reports_root / NATIONAL_DIR / period
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(page, encoding="utf-8")
-        frame.to_csv(folder / "figures.csv", index=False)
+        figures_mod.write_figures(frame, folder / "figures.csv")
         (folder / "provenance.json").write_text(
             json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
+        runner.publish_modes(folder)
         result.pages.append(folder / "index.html")
     return result
