@@ -39,6 +39,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The analyst's habits: ruff and nbstripout run on every commit (hooks are local, no download)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/pre-commit install --install-hooks >/dev/null; fi
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create the virtual environment and install everything (once)
@@ -49,7 +51,7 @@ data/raw/manifest.yml: | $(STAMP)
 demo: $(STAMP) ## (Re)write the embedded synthetic demo force into data/raw
 	$(BIN)/perfpack demo
 
-data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) $(wildcard data/reference/*.csv) lib/perfpack/contracts.py | $(STAMP)
+data/processed/manifest.json: data/raw/manifest.yml $(wildcard data/raw/*.csv) $(wildcard data/reference/*.csv) lib/perfpack/data/contracts.py | $(STAMP)
 	$(BIN)/perfpack ingest
 
 ingest: $(STAMP) ## Validate data/raw and rebuild data/processed
@@ -86,17 +88,17 @@ test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
 fuzz: $(STAMP) ## Property-based bad-input tests, long profile (4,800 examples, about 30 min)
-	PERFPACK_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz_ingest.py
+	PERFPACK_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest -q tests/unit/test_fuzz_ingest.py
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Measure ingest and batch speed into reports/bench/
-	$(BIN)/python -m perfpack.bench
+	$(BIN)/python -m tools.bench
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check lib tests
-	$(BIN)/ruff format --check lib tests
+	$(BIN)/ruff check lib tests tools
+	$(BIN)/ruff format --check lib tests tools
 
 clean: ## Remove processed data and reports (data/raw and annotations are kept)
 	find data/processed -mindepth 1 ! -name .gitkeep -delete

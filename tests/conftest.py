@@ -28,7 +28,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_raw(tmp_path_factory) -> Path:
     """The embedded demo force's raw extracts, written once per test session."""
-    from perfpack import demo
+    from perfpack.ingest.demo import synthetic as demo
 
     raw = tmp_path_factory.mktemp("demo") / "raw"
     demo.write_demo(raw)
@@ -38,7 +38,7 @@ def demo_raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_processed(demo_raw, tmp_path_factory) -> Path:
     """The demo extracts ingested into canonical parquet tables (once per session)."""
-    from perfpack import ingest
+    from perfpack.ingest import extracts as ingest
 
     processed = tmp_path_factory.mktemp("demo") / "processed"
     ingest.ingest(demo_raw, processed)
@@ -50,7 +50,7 @@ def demo_report(demo_processed, tmp_path_factory) -> Path:
     """The whole batch run once on the demo force for 2019-12: ``<tmp>/reports/2019-12``.
 
     End-to-end tests read this one run rather than executing notebooks again."""
-    from perfpack import runner
+    from perfpack.report import runner
 
     reports = tmp_path_factory.mktemp("demo") / "reports"
     result = runner.run_batch(
@@ -66,7 +66,7 @@ def demo_runs(demo_report) -> dict:
     """slug -> (executed notebook, its figures) from the one demo batch run."""
     import nbformat
 
-    from perfpack.figures import read_figures
+    from perfpack.core.figures import read_figures
 
     executed = demo_report.parent / "executed" / demo_report.name
     runs = {}

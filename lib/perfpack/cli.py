@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from perfpack.safe_input import MAX_ERROR_CHARS, InputError, clip, one_line
+from perfpack.data.safe_input import MAX_ERROR_CHARS, InputError, clip, one_line
 
 #: Limits of ``perfpack run``'s options (a window of up to ten years; the data holds less).
 WINDOW_MONTHS_RANGE = (1, 120)
@@ -88,8 +88,8 @@ def only_arg(text: str) -> list[str]:
 
 
 def _cmd_demo(args) -> int:
-    from perfpack import demo
-    from perfpack.paths import RAW_DIR, resolve
+    from perfpack.data.paths import RAW_DIR, resolve
+    from perfpack.ingest.demo import synthetic as demo
 
     raw = resolve(args.raw, RAW_DIR)
     try:
@@ -102,10 +102,10 @@ def _cmd_demo(args) -> int:
 
 def _cmd_ingest(args) -> int:
     if args.source != "police-uk":
-        from perfpack.memory import prefer_system_allocator
+        from perfpack.ingest.memory import prefer_system_allocator
 
-        prefer_system_allocator()  # before pyarrow loads (perfpack.memory, issue 12)
-    from perfpack import ingest
+        prefer_system_allocator()  # before pyarrow loads (perfpack.ingest.memory, issue 12)
+    from perfpack.ingest import extracts as ingest
 
     if args.source == "police-uk":
         return _ingest_police_uk(args)
@@ -119,7 +119,7 @@ def _cmd_ingest(args) -> int:
 
 
 def _ingest_police_uk(args) -> int:
-    from perfpack import police_uk
+    from perfpack.ingest.police_uk import etl as police_uk
 
     if not args.data:
         return fail("--source police-uk needs --data <zip or folder>")
@@ -141,8 +141,9 @@ def _ingest_police_uk(args) -> int:
 
 def _ingest_every_force(args) -> int:
     """``--force all``: every force of the download, read once, one processed folder each."""
-    from perfpack import ingest, national
-    from perfpack.paths import PROCESSED_DIR, resolve
+    from perfpack.data.paths import PROCESSED_DIR, resolve
+    from perfpack.ingest import extracts as ingest
+    from perfpack.report import national
 
     root = resolve(args.processed, PROCESSED_DIR)
     try:
@@ -156,8 +157,8 @@ def _ingest_every_force(args) -> int:
 def _run_many(args, periods: list[str], only) -> int:
     """Every force (a processed root of every force) and/or several periods in one batch, on
     the local process pool or a Dask scheduler."""
-    from perfpack import distributed_run, national, runner
-    from perfpack.paths import PROCESSED_DIR, REPORTS_DIR, resolve
+    from perfpack.data.paths import PROCESSED_DIR, REPORTS_DIR, resolve
+    from perfpack.report import distributed_run, national, runner
 
     processed = resolve(args.processed, PROCESSED_DIR)
     reports = resolve(args.reports, REPORTS_DIR)
@@ -206,8 +207,9 @@ def _run_many(args, periods: list[str], only) -> int:
 
 
 def _cmd_run(args) -> int:
-    from perfpack import annotations, distributed_run, ingest, national, runner
-    from perfpack.paths import PROCESSED_DIR, resolve
+    from perfpack.data.paths import PROCESSED_DIR, resolve
+    from perfpack.data.processed import check_processed
+    from perfpack.report import annotations, distributed_run, national, runner
 
     only = args.only or None
     try:
@@ -218,7 +220,7 @@ def _cmd_run(args) -> int:
     every_force = national.national_manifest(processed) is not None
     try:
         if not every_force:  # a root of every force holds one processed folder per force
-            ingest.check_processed(args.processed)
+            check_processed(args.processed)
         for period in periods:
             annotations.check_annotations(period, args.annotations)
     except InputError as problem:

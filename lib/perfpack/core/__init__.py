@@ -1,0 +1,1 @@
+"""Calculations with no I/O: windows, change, statistics, SPC, projections, disclosure."""

@@ -1,0 +1,1 @@
+"""Reading and validating inputs into the canonical processed tables."""

@@ -1,0 +1,1 @@
+"""data.police.uk downloads: discover, check, read, canonicalise."""

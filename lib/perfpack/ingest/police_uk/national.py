@@ -1,0 +1,185 @@
+"""Ingest for the national pack: a data.police.uk download read once and written as one
+processed folder per force (what a one-force ingest writes for that force), under a root that
+holds ``national.json`` and the national counts (:func:`ingest_every_force`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.compute as pc
+
+from perfpack.data.paths import REFERENCE_DIR
+from perfpack.data.processed import write_atomically
+from perfpack.ingest.police_uk import etl as police_uk
+
+#: The file that marks a processed root of every force (and lists them).
+NATIONAL_FILE = "national.json"
+
+
+# --------------------------------------------------------------------------------------------
+# ingest: read once, one processed folder per force
+
+
+def coverage_for_force(coverage: police_uk.CoverageReport, slug: str) -> police_uk.CoverageReport:
+    """A download's :class:`~perfpack.ingest.police_uk.etl.CoverageReport` narrowed to one force."""
+
+    def only(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["force"] == slug].reset_index(drop=True)
+
+    return replace(
+        coverage,
+        forces=[slug],
+        files=only(coverage.files),
+        missing_files=only(coverage.missing_files),
+        by_month=only(coverage.by_month),
+        outside_area=only(coverage.outside_area),
+        own_areas=only(coverage.own_areas),
+    )
+
+
+def _inputs(source_path: Path, is_zip: bool, files: pd.DataFrame, zip_digest: str | None):
+    if is_zip:
+        return [
+            {
+                "file": source_path.name,
+                "path": str(source_path),
+                "sha256": zip_digest,
+                "members": files["path"].tolist(),
+                "rows": int(files["rows"].sum()),
+            }
+        ]
+    from perfpack.data.provenance import sha256_file
+
+    return [
+        {
+            "file": Path(p).name,
+            "path": str(p),
+            "kind": kind,
+            "sha256": sha256_file(p),
+            "rows": int(rows),
+        }
+        for p, kind, rows in zip(files["path"], files["kind"], files["rows"], strict=True)
+    ]
+
+
+def ingest_every_force(
+    source, processed_root, reference_dir: Path = REFERENCE_DIR
+) -> dict[str, Path]:
+    """A data.police.uk download -> one processed folder per force, read once.
+
+    Each ``<processed_root>/<slug>/`` holds what
+    :func:`perfpack.ingest.police_uk.etl.ingest_police_uk`
+    writes for that force alone (crimes, areas, the national counts and populations, a manifest
+    with the force's coverage); the root holds ``national_counts.parquet``,
+    ``national_populations.parquet`` and ``national.json`` (the forces and their folders).
+    Stop-and-search files, when the download has them, are read once too and split by force;
+    their per-force monthly counts (``national_search_counts.parquet``) go beside the others.
+
+    Returns
+    -------
+    dict
+        Force slug -> its processed folder.
+    """
+    from perfpack.data.provenance import sha256_file
+
+    root = Path(processed_root)
+    src = police_uk._Source(source)
+    street = police_uk._load_street(source, None, None, reference_dir)
+    counts = police_uk.national_counts(street.table)
+    populations = police_uk.force_populations(street.coverage, reference_dir)
+    zip_digest = sha256_file(src.path) if src.is_zip else None
+    all_files = police_uk.discover(source)
+    searches = all_files[all_files["kind"] == police_uk.STOP_SEARCH_KIND]
+    ss_frame = ss_coverage = search_counts = None
+    if len(searches):
+        ss_frame, ss_coverage, _ = police_uk._load_stop_search(
+            source, None, None, street, reference_dir, police_uk.OWN_AREA_MIN_SHARE
+        )
+        search_counts = police_uk.national_search_counts(ss_coverage)
+    national_info = {
+        "forces": list(street.forces),
+        "months": list(street.coverage.months),
+        "note": "national_counts.parquet: crimes per force, month, crime type and theme of "
+        "every force in the download; the comparator is computed for each window at run time",
+    }
+    folders: dict[str, Path] = {}
+    force_column = street.table.column("force")
+    for slug in street.forces:
+        table = street.table.filter(pc.equal(force_column, slug))
+        crimes = police_uk._to_pandas(table, "crimes")
+        outputs = {"crimes": crimes}
+        coverage = {"street": coverage_for_force(street.coverage, slug).to_dict()}
+        files = street.coverage.files[street.coverage.files["force"] == slug]
+        absent = dict(police_uk.ABSENT_TABLES)
+        if ss_frame is not None and (ss_frame["force"] == slug).any():
+            outputs["stop_searches"] = ss_frame[ss_frame["force"] == slug].reset_index(drop=True)
+            coverage["stop_search"] = coverage_for_force(ss_coverage, slug).to_dict()
+            files = pd.concat([files, ss_coverage.files[ss_coverage.files["force"] == slug]])
+        else:
+            absent["stop_searches"] = "the download has no stop-and-search files for this force"
+        area_table = police_uk.own_area_table(street.coverage, slug, reference_dir=reference_dir)
+        names = table.column("reported_by").drop_null().unique().to_pylist()
+        tables_info = {}
+        for name, frame in outputs.items():
+            first, last = police_uk._months_of(frame)
+            tables_info[name] = {"rows": int(len(frame)), "first_month": first, "last_month": last}
+        manifest = {
+            "force": names[0] if len(names) == 1 else slug,
+            "force_slug": slug,
+            "synthetic": False,
+            "data_source": "police_uk",
+            "note": "data.police.uk public downloads (Open Government Licence v3.0)",
+            "source": str(src.path),
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "inputs": _inputs(src.path, src.is_zip, files, zip_digest),
+            "tables": tables_info,
+            "absent_tables": absent,
+            "coverage": coverage,
+            "areas": {
+                "kind": "local_authority",
+                "areas": int(len(area_table)),
+                "note": "areas.parquet: the areas of the npt column with mid-2019 populations",
+            },
+            "national": national_info,
+        }
+        written = {
+            **outputs,
+            police_uk.AREAS_FILE.removesuffix(".parquet"): area_table,
+            police_uk.NATIONAL_COUNTS_FILE.removesuffix(".parquet"): counts,
+            police_uk.NATIONAL_POPULATIONS_FILE.removesuffix(".parquet"): populations,
+        }
+        if search_counts is not None:
+            written[police_uk.NATIONAL_SEARCH_COUNTS_FILE.removesuffix(".parquet")] = search_counts
+        folder = root / slug
+        write_atomically(folder, written, manifest)
+        for name in absent:
+            (folder / f"{name}.parquet").unlink(missing_ok=True)
+        if search_counts is None:
+            (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).unlink(missing_ok=True)
+        folders[slug] = folder
+    counts.to_parquet(root / police_uk.NATIONAL_COUNTS_FILE, index=False)
+    populations.to_parquet(root / police_uk.NATIONAL_POPULATIONS_FILE, index=False)
+    if search_counts is not None:
+        search_counts.to_parquet(root / police_uk.NATIONAL_SEARCH_COUNTS_FILE, index=False)
+    record = {
+        **national_info,
+        "source": str(src.path),
+        "folders": {slug: slug for slug in folders},
+        "names": {slug: json.loads((f / "manifest.json").read_text())["force"]
+                  for slug, f in folders.items()},
+    }  # fmt: skip
+    (root / NATIONAL_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return folders
+
+
+def national_manifest(processed_root) -> dict | None:
+    """The ``national.json`` of a processed root of every force, or None when ``processed_root``
+    is not one."""
+    file = Path(processed_root) / NATIONAL_FILE
+    if not file.exists():
+        return None
+    return json.loads(file.read_text(encoding="utf-8"))

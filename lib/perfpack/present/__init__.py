@@ -1,0 +1,1 @@
+"""Turning results into HTML, charts and prose that are safe to publish."""

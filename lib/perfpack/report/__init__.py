@@ -1,0 +1,1 @@
+"""Plan, execute, publish: the batch, the overview, figures.csv, provenance, PDF."""

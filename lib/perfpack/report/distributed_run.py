@@ -1,0 +1,174 @@
+"""Many report packs in one batch: every (force x appendix x period) notebook run is one unit of
+work, submitted to one executor -- the local process pool by default, or a Dask distributed
+cluster when given a scheduler (``perfpack run ... --scheduler tcp://host:8786``).
+
+A unit runs in a temporary folder on whichever machine executes it and returns the bytes of
+what it made (the executed notebook, the appendix page, the figures CSV); the machine that
+publishes writes them into the pack's staging folder and publishes the pack
+(:func:`perfpack.report.runner.finish_pack`). Workers read the processed data and annotations by the
+paths in the job parameters, so on a cluster those folders must be visible to every worker at
+the same path (a shared file system); nothing a worker writes is kept.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from perfpack.core.windows import parse_period
+from perfpack.report import runner
+
+#: A period range as ``PERIOD=2019-01..2019-02`` gives it.
+RANGE_SEPARATOR = ".."
+
+
+def parse_periods(text: str) -> list[str]:
+    """``2019-12`` -> ``["2019-12"]``; ``2019-01..2019-03`` -> every month from the first to
+    the last, inclusive. A clear ValueError for a bad month or a range that runs backwards."""
+    text = str(text).strip()
+    if RANGE_SEPARATOR not in text:
+        parse_period(text)
+        return [text]
+    first, _, last = text.partition(RANGE_SEPARATOR)
+    start, end = parse_period(first.strip()), parse_period(last.strip())
+    if end < start:
+        raise ValueError(f"period range {text!r} runs backwards: {last} is before {first}")
+    return [str(p) for p in pd.period_range(start, end, freq="M")]
+
+
+def execute_unit(
+    job: runner.Job, period: str, cell_timeout: int, banner: str, footer: str
+) -> tuple[runner.JobResult, dict[str, bytes]]:
+    """Run one notebook (:func:`perfpack.report.runner.execute_job`) in a temporary folder of the
+    machine running it; return its result and the bytes of every file it made, keyed by path
+    relative to the pack's staging folder."""
+    with tempfile.TemporaryDirectory(prefix="perfpack-unit-") as folder:
+        result = runner.execute_job(job, folder, period, cell_timeout, banner, footer)
+        root = Path(folder)
+        files = {
+            str(path.relative_to(root)): path.read_bytes()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+    return result, files
+
+
+def write_unit(staging: Path, files: dict[str, bytes]) -> None:
+    """Write a unit's returned files into its pack's staging folder (the publishing side)."""
+    staging = Path(staging).resolve()
+    for relpath, data in files.items():
+        target = (staging / relpath).resolve()
+        if staging not in target.parents:
+            raise ValueError(f"a unit returned a file outside its pack: {relpath}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def prepare_packs(specs: list[dict]) -> list[runner.PackPlan]:
+    """:func:`perfpack.report.runner.prepare_pack` for each keyword set; when one cannot start, the
+    staging folders of those already prepared are removed and the error raised."""
+    packs: list[runner.PackPlan] = []
+    try:
+        for spec in specs:
+            packs.append(runner.prepare_pack(**spec))
+    except BaseException:
+        for pack in packs:
+            shutil.rmtree(pack.staging, ignore_errors=True)
+        raise
+    return packs
+
+
+@contextmanager
+def make_executor(workers: int | None = None, scheduler=None):
+    """The executor the units run on.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Local processes (default: cores); ignored with a scheduler.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``tcp://host:8786``) or a connected client: the units run on
+        its workers (``Client.get_executor``). None: a local process pool (spawn).
+    """
+    if scheduler is None:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1, mp_context=context
+        ) as pool:
+            yield pool
+        return
+    from distributed import Client
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        if own:
+            client.close()
+
+
+def run_packs(
+    packs: list[runner.PackPlan],
+    workers: int | None = None,
+    scheduler=None,
+    progress: bool = False,
+    executor: Executor | None = None,
+) -> list[runner.BatchResult]:
+    """Run every unit of ``packs`` on one executor and publish each pack.
+
+    Parameters
+    ----------
+    packs : list of PackPlan
+        From :func:`perfpack.report.runner.prepare_pack` (one per force and period).
+    workers, scheduler
+        See :func:`make_executor`.
+    executor : concurrent.futures.Executor, optional
+        Use this executor instead of making one.
+
+    Returns
+    -------
+    list of BatchResult, in the order of ``packs``.
+    """
+    results: list[list[runner.JobResult]] = [[] for _ in packs]
+    try:
+        with (
+            _given(executor) if executor is not None else make_executor(workers, scheduler)
+        ) as pool:
+            futures = {}
+            for index, pack in enumerate(packs):
+                for job in pack.jobs:
+                    future = pool.submit(
+                        execute_unit, job, pack.period, pack.cell_timeout, pack.banner, pack.footer
+                    )
+                    futures[future] = index
+            done = as_completed(futures)
+            if progress:
+                from tqdm import tqdm
+
+                done = tqdm(done, total=len(futures), desc="notebooks", unit="nb")
+            for future in done:
+                index = futures[future]
+                result, files = future.result()
+                write_unit(packs[index].staging, files)
+                results[index].append(result)
+        published = []
+        for pack, pack_results in zip(packs, results, strict=True):
+            published.append(runner.finish_pack(pack, pack_results))
+        return published
+    finally:
+        for pack in packs:  # a pack that was not published leaves nothing behind
+            if pack.staging.exists():
+                shutil.rmtree(pack.staging, ignore_errors=True)
+
+
+@contextmanager
+def _given(executor: Executor):
+    yield executor

@@ -1,0 +1,1 @@
+"""One module family per theme: analyse(tables, spec, period, window) -> result."""

@@ -1,0 +1,363 @@
+"""A small run of the ingest benchmark on a tiny zip made here (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from tools import bench
+
+from perfpack.ingest.police_uk.etl import STREET_COLUMNS
+
+ROW = (
+    "{id},{month},{name} Police,{name} Police,-2.0,52.7,On or near Somewhere,E01029368,"
+    "Cannock Chase 001A,Burglary,Under investigation,"
+)
+
+
+def test_ingest_benchmark_smoke(tmp_path):
+    archive_path = tmp_path / "tiny.zip"
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for month in ("2019-01", "2019-02"):
+            for force, name in (("alpha", "Alpha"), ("beta", "Beta")):
+                rows = [",".join(STREET_COLUMNS)]
+                rows += [ROW.format(id=f"{force}{i}", month=month, name=name) for i in range(3)]
+                archive.writestr(f"{month}/{month}-{force}-street.csv", "\n".join(rows) + "\n")
+    result = bench.ingest_benchmark(archive_path, workdir=tmp_path / "processed")
+    assert result["files"] == 4
+    assert result["rows"] == result["raw_rows"] == 12
+    assert result["raw_read_seconds"] > 0 and result["canonicalise_seconds"] > 0
+    assert result["ratio"] == result["canonicalise_seconds"] / result["raw_read_seconds"]
+    assert result["peak_rss_bytes"] > 0 and result["target_ratio"] == 2.5
+    assert (tmp_path / "processed" / "crimes.parquet").exists()
+
+
+# --- pure helpers, on hand-written inputs ------------------------------------------------------
+
+
+def test_naive_commands_are_the_papermill_and_nbconvert_command_lines():
+    papermill, nbconvert = bench.naive_commands(
+        "deep_dives/x.ipynb",
+        "/out/executed/x.ipynb",
+        "/out/html",
+        {"period": "2019-12", "processed_dir": "/p", "window_months": 12},
+        "/venv/bin",
+    )
+    assert papermill == [
+        "/venv/bin/papermill",
+        "deep_dives/x.ipynb",
+        "/out/executed/x.ipynb",
+        "-k",
+        "python3",
+        "-p",
+        "period",
+        "2019-12",
+        "-p",
+        "processed_dir",
+        "/p",
+        "-p",
+        "window_months",
+        "12",
+    ]
+    assert nbconvert == [
+        "/venv/bin/jupyter",
+        "nbconvert",
+        "--to",
+        "html",
+        "--no-input",
+        "/out/executed/x.ipynb",
+        "--output-dir",
+        "/out/html",
+    ]
+
+
+def _code(source, duration=None, tags=()):
+    metadata = {"tags": list(tags)}
+    if duration is not None:
+        metadata["papermill"] = {"duration": duration}
+    return {"cell_type": "code", "source": source, "metadata": metadata, "outputs": []}
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        ([], []),
+        ([{"cell_type": "markdown", "source": "# t", "metadata": {}}], []),
+        ([_code("x = 1")], []),  # never executed: no duration
+        ([_code("x = 1", 0.5)], [{"cell": 0, "first_line": "x = 1", "seconds": 0.5}]),
+        (
+            [{"cell_type": "markdown", "source": "", "metadata": {}}, _code(["\n", "  y()\n"], 2)],
+            [{"cell": 1, "first_line": "y()", "seconds": 2.0}],
+        ),
+        ([_code("", 0.1)], [{"cell": 0, "first_line": "", "seconds": 0.1}]),
+        ([_code("z" * 100, 1)], [{"cell": 0, "first_line": "z" * 80, "seconds": 1.0}]),
+    ],
+    ids=["empty", "markdown", "no-duration", "one", "list-source", "blank", "long-line"],
+)
+def test_cell_seconds(cells, expected):
+    assert bench.cell_seconds({"cells": cells}) == expected
+
+
+@pytest.mark.parametrize(
+    "sources, expected",
+    [
+        ([], []),
+        (["from perfpack.data import tables"], ["perfpack.data.tables"]),
+        (
+            ["from perfpack import a, b\nimport pandas as pd"],
+            ["perfpack.a", "perfpack.b", "pandas"],
+        ),
+        (["from perfpack.themes import stopsearch as ss"], ["perfpack.themes.stopsearch"]),
+        (["from perfpack.present.charts import show"], ["perfpack.present.charts"]),
+        (["from perfpack.core import spc, stats"], ["perfpack.core.spc", "perfpack.core.stats"]),
+        (["import os.path, json"], ["os.path", "json"]),
+        (["from . import x"], []),  # relative: not a module we can import by name
+        (["%matplotlib inline\nimport os"], []),  # magics: not Python, skipped
+        (["from perfpack import a", "from perfpack import a, b"], ["perfpack.a", "perfpack.b"]),
+        (["if True:\n    import os"], []),  # only top-level imports
+        (["x = 1"], []),
+    ],
+    ids=[
+        "none",
+        "one",
+        "two-and-plain",
+        "alias",
+        "from-submodule",
+        "from-layer",
+        "dotted",
+        "relative",
+        "magic",
+        "repeats",
+        "nested",
+        "no-imports",
+    ],
+)
+def test_notebook_imports(sources, expected):
+    notebook = {"cells": [_code(s) for s in sources]}
+    assert bench.notebook_imports([notebook]) == expected
+
+
+IMPORTTIME = """\
+import time: self [us] | cumulative | imported package
+import time:       100 |        100 |   numpy._core
+import time:       200 |        300 | numpy
+import time:      1000 |       1000 |     scipy.stats._stats_py
+import time:       500 |       1500 |   scipy.stats
+import time:        50 |       1850 | perfpack.present.charts
+import time:        25 |         25 | perfpack
+some other line
+import time: broken
+"""
+
+
+@pytest.mark.parametrize(
+    "text, top, expected",
+    [
+        ("", 10, []),
+        ("import time: self [us] | cumulative | imported package\n", 10, []),
+        (
+            IMPORTTIME,
+            10,
+            [
+                {"package": "scipy", "seconds": 0.0015, "modules": 2},
+                {"package": "numpy", "seconds": 0.0003, "modules": 2},
+                {"package": "perfpack", "seconds": 0.000075, "modules": 2},
+            ],
+        ),
+        (IMPORTTIME, 1, [{"package": "scipy", "seconds": 0.0015, "modules": 2}]),
+    ],
+    ids=["empty", "header-only", "sample", "top-1"],
+)
+def test_import_time_by_package(text, top, expected):
+    assert bench.import_time_by_package(text, top) == expected
+
+
+def test_import_time_cumulative_keeps_the_package_modules_in_order():
+    assert bench.import_time_cumulative(IMPORTTIME) == [
+        {"module": "perfpack.present.charts", "seconds": 0.00185},
+        {"module": "perfpack", "seconds": 0.000025},
+    ]
+    assert bench.import_time_cumulative(IMPORTTIME, "scipy") == [
+        {"module": "scipy.stats._stats_py", "seconds": 0.001},
+        {"module": "scipy.stats", "seconds": 0.0015},
+    ]
+    assert bench.import_time_cumulative("", "numpy") == []
+
+
+MACHINE = {"nproc": 2, "memory_total_bytes": 8 * 1024**3, "load_average": [1.5, 1.0, 1.0]}
+LOAD = {
+    "scale": "force",
+    "seconds": 3.0,
+    "baseline_seconds": 1.5,
+    "ratio": 2.0,
+    "dominated_by": "imports",
+    "import_seconds": 2.0,
+    "tables_seconds": 0.25,
+    "startup_seconds": 0.75,
+    "dominant_packages": [{"package": "scipy", "seconds": 1.0, "modules": 400}],
+}
+
+
+@pytest.mark.parametrize(
+    "results, expected_lines",
+    [
+        (
+            {"machine": MACHINE, "ingest": {"skipped": "no zip"}, "batch": {"skipped": "quick"}},
+            ["2 cores, 8.00 GB memory, load average 1.5", "ingest", "no zip", "quick"],
+        ),
+        (
+            {
+                "machine": MACHINE,
+                "ingest": {
+                    "rows": 1000,
+                    "canonicalise_seconds": 20.0,
+                    "raw_read_seconds": 10.0,
+                    "ratio": 2.0,
+                    "target_ratio": 2.5,
+                    "meets_ratio_target": True,
+                    "peak_rss_bytes": 2 * 1024**3,
+                    "raw_read_peak_rss_bytes": 1024**3,
+                    "meets_memory_target": True,
+                },
+            },
+            [
+                "ingest (1,000 rows)",
+                "20.0 s",
+                "10.0 s pyarrow raw read",
+                "2.00x",
+                "<=2.5x",
+                "yes",
+                "2.00 GB",
+                "1.00 GB raw read",
+            ],
+        ),
+        (
+            {
+                "machine": MACHINE,
+                "batch": {
+                    "notebook_count": 6,
+                    "batch_seconds": 60.0,
+                    "naive_seconds": 100.0,
+                    "ratio": 0.6,
+                    "target_ratio": 0.5,
+                    "meets_target": False,
+                    "pdf_seconds": 10.0,
+                    "batch_with_pdf_seconds": 70.0,
+                    "ratio_with_pdf": 0.7,
+                    "batch_cpu_seconds": 70.0,
+                    "naive_cpu_seconds": 87.5,
+                    "cpu_ratio": 0.8,
+                },
+                "load": [LOAD],
+            },
+            [
+                "batch (6 notebooks)",
+                "60.0 s",
+                "100.0 s papermill+nbconvert",
+                "0.60x",
+                "NO",
+                "70.0 s",
+                "report.pdf 10.0 s more",
+                "0.70x",
+                "notebook load (force)",
+                "3.00 s",
+                "1.50 s pandas",
+                "mostly imports",
+                "scipy 1.00s",
+                "batch CPU time",
+                "70.0 s",
+                "87.5 s naive CPU time",
+                "0.80x",
+            ],
+        ),
+    ],
+    ids=["skipped", "ingest", "batch-and-load"],
+)
+def test_summary_table(results, expected_lines):
+    table = bench.summary_table(results)
+    for text in expected_lines:
+        assert text in table
+
+
+# --- the command line, tiny ------------------------------------------------------------------
+
+
+def _tiny_zip(tmp_path):
+    archive_path = tmp_path / "tiny.zip"
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for month in ("2019-01", "2019-02"):
+            for force, name in (("alpha", "Alpha"), ("beta", "Beta")):
+                rows = [",".join(STREET_COLUMNS)]
+                rows += [ROW.format(id=f"{force}{i}", month=month, name=name) for i in range(3)]
+                archive.writestr(f"{month}/{month}-{force}-street.csv", "\n".join(rows) + "\n")
+    return archive_path
+
+
+def test_quick_command_line_writes_bench_json(tmp_path, capsys):
+    out = tmp_path / "bench"
+    assert bench.main(["--quick", "--zip", str(_tiny_zip(tmp_path)), "--out", str(out)]) == 0
+    results = json.loads((out / "bench.json").read_text())
+    assert results["quick"] is True
+    assert results["machine"]["nproc"] >= 1 and results["machine"]["memory_total_bytes"] > 0
+    assert results["ingest"]["rows"] == 12 and results["ingest"]["files"] == 4
+    assert "one_force" not in results["ingest"]  # staffordshire is not in the tiny zip
+    assert results["batch"] == {"skipped": "--quick without --only"}
+    force, national = results["load"]
+    assert (force["scale"], national["scale"]) == ("force", "national")
+    assert [t["table"] for t in national["tables"]] == ["crimes"]
+    assert national["tables"][0]["rows"] == 12
+    assert [t["table"] for t in force["tables"]] == ["crimes", "stop_searches", "missing_episodes"]
+    assert "perfpack.data.tables" in force["modules"] and force["modules"][0] == "perfpack"
+    for entry in (force, national):
+        assert entry["ratio"] == entry["seconds"] / entry["baseline_seconds"]
+        assert entry["dominated_by"] in ("imports", "table loads", "startup")
+        assert entry["dominant_packages"]
+    assert results["demo_ingest"]["parquet_bytes"] > 0
+    printed = capsys.readouterr().out
+    assert "notebook load (national)" in printed and "bench.json" in printed
+
+
+@pytest.mark.slow
+def test_quick_batch_on_one_notebook(tmp_path):
+    out = tmp_path / "bench"
+    argv = ["--quick", "--skip", "ingest", "--skip", "load", "--only", "missing_repeats"]
+    assert bench.main([*argv, "--out", str(out)]) == 0
+    batch = json.loads((out / "bench.json").read_text())["batch"]
+    assert batch["notebook_count"] == 1 and len(batch["batch_runs_seconds"]) == 1
+    (notebook,) = batch["notebooks"]
+    assert notebook["slug"] == "missing_repeats"
+    assert notebook["notebook"] == "deep_dives/missing_repeats.ipynb"
+    assert notebook["seconds"] == notebook["papermill_seconds"] + notebook["nbconvert_seconds"]
+    assert notebook["slowest_cells"] and notebook["batch_seconds"] > 0
+    assert batch["ratio"] == batch["batch_seconds"] / batch["naive_seconds"]
+    assert batch["batch_peak_tree_bytes"] > 0 and batch["naive_peak_tree_bytes"] > 0
+    assert batch["batch_cpu_seconds"] > 0 and batch["naive_cpu_seconds"] > 0
+
+
+@pytest.mark.slow
+def test_national_benchmark_smoke(tmp_path):
+    """The national pack against one force built alone, on a tiny two-force zip (no timing
+    asserts): both builds run, and the one-by-one time is estimated from the sample."""
+    from tools import bench_national
+
+    archive_path = tmp_path / "tiny.zip"
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for month in ("2018-11", "2018-12", "2019-01", "2019-02"):
+            for force, name in (("alpha", "Alpha"), ("beta", "Beta")):
+                rows = [",".join(STREET_COLUMNS)]
+                rows += [
+                    ROW.format(id=f"{force}{i}", month=month, name=name).replace(
+                        "Burglary", "Robbery"
+                    )
+                    for i in range(3)
+                ]
+                archive.writestr(f"{month}/{month}-{force}-street.csv", "\n".join(rows) + "\n")
+    result = bench_national.national_benchmark(archive_path, tmp_path / "work", sample=1)
+    assert result["forces"] == 2 and result["estimated"]
+    assert result["one_by_one"]["forces_built"] == 1
+    assert result["one_by_one"]["estimated_seconds"] == 2 * result["one_by_one"]["seconds"]
+    assert result["national"]["seconds"] > 0 and result["ratio"] > 0
+    assert (tmp_path / "work" / "national" / "reports" / "national" / "2019-02").is_dir()
+    lines = bench_national.summary_lines(result)
+    assert lines[0].startswith("national pack (2 forces") and "estimated from 1 forces" in lines[1]

@@ -1,0 +1,1 @@
+"""Developer tools: the benchmark and the browser check (not shipped in the package)."""
