@@ -11,55 +11,9 @@ from perfpack.core.change import round_half_up
 from perfpack.core.figures import read_figures
 from perfpack.report import leak_check, pdf, runner
 from tests.conftest import PROJECT_ROOT, one_figure
+from tests.published import FIGURES, Published
 
 pytestmark = pytest.mark.slow
-
-# (theme, measure, group, published value, decimals the report shows); stop-search rates and
-# shares are the current window (Dec 2018 - Nov 2019), as the report gives them.
-CURRENT_SS = "2018-12/2019-11"
-PUBLISHED = [
-    ("personal_robbery", "count_previous", "", 855, 0),
-    ("personal_robbery", "count_current", "", 764, 0),
-    ("personal_robbery", "pct_change", "", -11, 0),
-    ("personal_robbery", "rate_per_1000", "", 0.7, 1),
-    ("personal_robbery", "national_rate_per_1000", "", 1.4, 1),
-    ("personal_robbery", "npts_decreased", "", 9, 0),
-    ("personal_robbery", "projection_12m_pct", "", -10, 0),
-    ("personal_robbery", "northern_share", "", 61, 0),
-    ("personal_robbery", "knife_pct_change", "", -10, 0),
-    ("theft_from_vehicle", "count_previous", "", 3123, 0),
-    ("theft_from_vehicle", "count_current", "", 3031, 0),
-    ("theft_from_vehicle", "pct_change", "", -3, 0),
-    ("theft_from_vehicle", "rate_per_1000", "", 2.5, 1),
-    ("theft_from_vehicle", "national_rate_per_1000", "", 4.8, 1),
-    ("theft_from_vehicle", "npts_decreased", "", 4, 0),
-    ("theft_from_vehicle", "projection_12m_pct", "", -6, 0),
-    ("theft_of_vehicle", "count_previous", "", 1891, 0),
-    ("theft_of_vehicle", "count_current", "", 1741, 0),
-    ("theft_of_vehicle", "pct_change", "", -8, 0),
-    ("theft_of_vehicle", "rate_per_1000", "", 1.5, 1),
-    ("theft_of_vehicle", "national_rate_per_1000", "", 2.0, 1),
-    ("theft_of_vehicle", "npts_decreased", "", 5, 0),
-    ("theft_of_vehicle", "projection_12m_pct", "", -10, 0),
-    ("stop_search", "count_previous", "", 3797, 0),
-    ("stop_search", "count_current", "", 6031, 0),
-    ("stop_search", "pct_change", "", 59, 0),
-    ("stop_search", "arrest_rate", "", 14.4, 1),
-    ("stop_search", "community_resolution_rate", "", 13.9, 1),
-    ("stop_search", "object_share", "Controlled drugs", 61, 0),
-    ("stop_search", "object_share", "Offensive weapons", 15, 0),
-    ("stop_search", "object_share", "Stolen goods", 14, 0),
-    ("missing_persons", "count_previous", "", 5022, 0),
-    ("missing_persons", "count_current", "", 3812, 0),
-    ("missing_persons", "pct_change", "", -24, 0),
-    ("missing_persons", "individuals_previous", "", 2491, 0),
-    ("missing_persons", "individuals_current", "", 1943, 0),
-    ("missing_persons", "child_episodes_previous", "", 3330, 0),
-    ("missing_persons", "child_episodes_current", "", 2599, 0),
-    ("missing_persons", "child_share", "", 68, 0),
-    ("missing_persons", "forecast_2019", "", 5050, 0),
-    ("missing_persons", "cost_avoided", "", 2922150, 0),
-]
 
 
 @pytest.fixture(scope="module")
@@ -71,22 +25,12 @@ def _one(figures, theme, measure, group="", window=None):
     return one_figure(figures, measure, window, group, theme=theme)
 
 
-@pytest.mark.parametrize("theme, measure, group, published, decimals", PUBLISHED)
-def test_published_figures(figures, theme, measure, group, published, decimals):
-    window = (
-        CURRENT_SS
-        if measure in {"arrest_rate", "community_resolution_rate", "object_share"}
-        else None
-    )
-    assert round_half_up(_one(figures, theme, measure, group, window), decimals) == published
-
-
-@pytest.mark.parametrize(
-    "window, published", [("2017-12/2018-11", 31.3), ("2018-12/2019-11", 29.1)]
-)
-def test_stop_search_positive_outcome_rates(figures, window, published):
-    value = _one(figures, "stop_search", "positive_outcome_rate", window=window)
-    assert round_half_up(value, 1) == published
+@pytest.mark.parametrize("published", FIGURES, ids=lambda p: p.id)
+def test_published_figures(figures, published: Published):
+    value = _one(figures, published.theme, published.measure, published.group, published.window)
+    if published.minus:
+        value -= _one(figures, published.theme, published.minus, published.group, published.window)
+    assert round_half_up(value, published.decimals) == published.value
 
 
 def test_missing_persons_duration_and_individuals(figures):
