@@ -101,8 +101,14 @@ def test_theme_windows(theme, period, months, previous, current, rate):
     ],
 )
 def test_stop_search_windows(theme, months, previous, current, last_three):
-    windows = ss.windows_for("2019-12", theme, months)
-    assert [w.label for w in windows] == [previous, current, last_three]
+    spec = reference.theme_spec(theme)
+    windows = spec.windows("2019-12", months)
+    team_window = ss.team_window(spec, "2019-12", months)
+    assert [w.label for w in (windows.previous, windows.current, team_window)] == [
+        previous,
+        current,
+        last_three,
+    ]
 
 
 @pytest.mark.parametrize(

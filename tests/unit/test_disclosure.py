@@ -327,7 +327,7 @@ def test_linked_suppression_leaves_every_small_count_two_values_or_more():
 
 
 def test_object_table_hides_a_small_count_and_its_share():
-    from perfpack.themes import stopsearch
+    from perfpack.themes import stopsearch_page
 
     # 100 + 3 + 12 = 115 searches, published: 3 alone would be 115 - 100 - 12, so 12 goes
     # too (the smallest other count); their shares would give them back, so they go as well
@@ -338,7 +338,7 @@ def test_object_table_hides_a_small_count_and_its_share():
             "share": [86.96, 2.61, 10.43],
         }  # fmt: skip
     )
-    out = stopsearch.object_table(shares)
+    out = stopsearch_page.object_table(shares)
     assert out["Searches"].tolist() == ["100", "<5", C]
     assert out["Share of searches"].tolist() == ["87.0%", "<5", C]
     sdc_audit.audit_frame(out, "Objects")

@@ -155,12 +155,11 @@ def test_csp_forbids_scripts_and_allows_only_embedded_images():
 def test_names_read_from_data_are_plain_text_in_sentences():
     import pandas as pd
 
-    from perfpack.themes import crime
-    from perfpack.themes import stopsearch as ss
+    from perfpack.themes import crime, stopsearch_page
 
     evil = "[x](https://evil.example) *y* <b>z</b>"
     shares = pd.DataFrame({"object": [evil], "searches": [3], "share": [100.0]})
-    sentence = markup.markdown_html(ss.object_sentence(shares))
+    sentence = markup.markdown_html(stopsearch_page.object_sentence(shares))
     assert [tag for tag, _ in Elements(sentence).tags] == ["p"]
     assert evil in "".join(Elements(sentence).text)
     table = pd.DataFrame(

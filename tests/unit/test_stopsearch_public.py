@@ -20,8 +20,8 @@ import pytest
 from perfpack.core.figures import FigureBook
 from perfpack.ingest.police_uk import etl as police_uk
 from perfpack.ingest.police_uk import national as national_ingest
-from perfpack.themes import peers
-from perfpack.themes import stopsearch as ss
+from perfpack.themes import peers, stopsearch_page
+from perfpack.themes import stopsearch_ethnicity as sse
 from perfpack.themes import stopsearch_public as ssp
 from tests.conftest import PROJECT_ROOT, executed_text
 
@@ -207,7 +207,7 @@ def test_no_peer_comparison_for_a_force_extract(demo_processed):
     ],
 )
 def test_census_rates_do_not_apply(name, slug, words):
-    assert ss.force_populations(name).empty
+    assert sse.force_populations(name).empty
     note = ssp.census_note(name, slug)
     assert note.startswith("**Disproportionality by Census rates does not apply**")
     assert words in note
@@ -216,20 +216,20 @@ def test_census_rates_do_not_apply(name, slug, words):
 def test_census_rates_apply_to_a_census_force():
     assert ssp.census_note("Staffordshire Police", "staffordshire") == ""
     # 2011 Census, Staffordshire: 1,032,327 White (SOURCES.md)
-    assert ss.force_populations("Staffordshire Police")["White"] == 1_032_327
+    assert sse.force_populations("Staffordshire Police")["White"] == 1_032_327
 
 
 def test_disproportionality_without_census_populations():
     # 6 White, 2 Black, 1 not stated: counts and shares only, no rate and no ratio
     groups = [ETHNICITIES[0]] * 6 + [ETHNICITIES[1]] * 2 + [""]
     searches = pd.DataFrame({"self_defined_ethnicity": pd.Series(groups, dtype="str")})
-    table = ss.disproportionality(searches, ss.force_populations("British Transport Police"))
+    table = sse.disproportionality(searches, sse.force_populations("British Transport Police"))
     rows = table.set_index("group")
     assert rows.loc["White", "searches"] == 6 and rows.loc["All", "searches"] == 9
     assert rows.loc["White", "share"] == pytest.approx(600 / 9)
     assert rows["rate_per_1000"].isna().all() and rows["disparity_ratio"].isna().all()
     assert rows["population"].isna().all()
-    shown = ss.disproportionality_table(table).set_index("Ethnic group (self-defined)")
+    shown = stopsearch_page.disproportionality_table(table).set_index("Ethnic group (self-defined)")
     assert set(shown["Searches per 1,000 residents"]) == {"–"}
     assert set(shown["Disparity ratio vs White"]) == {"–"}
     assert set(shown["Residents (2011 Census)"]) == {"–"}

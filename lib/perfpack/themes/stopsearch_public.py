@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from perfpack.data import reference
 from perfpack.ingest.police_uk import etl as police_uk
 from perfpack.present.markup import escape_markdown
 from perfpack.themes import peers
+from perfpack.themes.stopsearch_ethnicity import force_populations
 
 #: The measure's name in the sentence ("Staffordshire's stop-search rate is ...").
 TITLE = "stop-search"
@@ -39,14 +41,11 @@ def census_note(force_name: str, slug: str = "", populations: pd.Series | None =
     slug : str, optional
         Its data.police.uk slug (the manifest's ``force_slug``).
     populations : pandas.Series, optional
-        :func:`perfpack.themes.stopsearch.force_populations` of the force: a non-empty Series means
-        the
-        Census rates apply (""). When None it is looked up from ``force_name``.
+        :func:`perfpack.themes.stopsearch_ethnicity.force_populations` of the force: a non-empty
+        Series means the Census rates apply (""). When None it is looked up from ``force_name``.
     """
-    from perfpack.themes import stopsearch
-
     if populations is None:
-        populations = stopsearch.force_populations(force_name)
+        populations = force_populations(force_name)
     if len(populations):
         return ""
     name = escape_markdown(str(force_name)) or "this force"
@@ -87,7 +86,7 @@ def peer_comparison(
         nothing is ranked.
     """
     from perfpack.data import tables
-    from perfpack.themes import areas, stopsearch
+    from perfpack.themes import areas
 
     folder = tables.processed_dir(processed_dir)
     manifest = tables.manifest(folder)
@@ -100,7 +99,7 @@ def peer_comparison(
     counts_file = folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE
     if not counts_file.exists():  # ingested before the counts were stored
         return None
-    window = stopsearch.windows_for(period, theme, window_months)[1]
+    window = reference.theme_spec(theme).windows(period, window_months).current
     populations = pd.read_parquet(folder / police_uk.NATIONAL_POPULATIONS_FILE)
     rates = peers.peer_rates(search_counts(counts_file, theme), populations, theme, window)
     where = areas.processed_areas(folder)
