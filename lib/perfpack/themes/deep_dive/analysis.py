@@ -10,7 +10,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
@@ -26,18 +25,12 @@ from perfpack.themes.deep_dive.cohorts import (
 )
 from perfpack.themes.deep_dive.page import DeepDivePage, protect_page
 from perfpack.themes.deep_dive.places import concentration
+from perfpack.themes.missing.analysis import Pair
 
 #: The deep dive's slug (``data/reference/actions.csv``, its notebook and its figures).
 DEEP_DIVE = "missing_repeats"
 #: The theme the deep dive looks into (its windows, table and intervention).
 THEME = "missing_persons"
-
-
-class Pair(NamedTuple):
-    """One measure in the previous and the current window."""
-
-    previous: object
-    current: object
 
 
 @dataclass(frozen=True)
