@@ -13,6 +13,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
+# the package's own modules by full name: `from perfpack.themes.missing import ...` would make
+# this module depend on the package that imports it
+import perfpack.themes.missing.costs as costs
+import perfpack.themes.missing.forecast as forecast
+import perfpack.themes.missing.page as page
 from perfpack.core import spc, stats
 from perfpack.core.change import pct_change
 from perfpack.core.figures import FigureBook
@@ -21,7 +26,6 @@ from perfpack.data.contracts import LOCATION_TYPES, RISK_GRADES
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.reference import ThemeSpec
 from perfpack.themes import spc_themes
-from perfpack.themes.missing import costs, forecast, page
 from perfpack.themes.missing.measures import (
     DurationSummary,
     chart_window,
