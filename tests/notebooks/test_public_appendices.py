@@ -305,16 +305,19 @@ def test_force_extract_areas_are_the_npts(demo_processed):
 
 @pytest.mark.parametrize("months", [12, 6])
 def test_missing_persons_window_months(demo_processed, months):
+    from perfpack.data.reference import theme_spec
     from perfpack.themes import missing
+    from perfpack.themes.missing import words
 
-    episodes = tables.load("missing_episodes", demo_processed)
-    figures = missing.theme_figures(episodes, "2019-12", window_months=months)
+    spec = theme_spec("missing_persons")
+    episodes = tables.load(spec.table, demo_processed)
+    figures = missing.analyse({spec.table: episodes}, spec, "2019-12", months).figures().to_frame()
     windows = figures.set_index("measure")["window"]
     current = "2019-01/2019-12" if months == 12 else "2019-07/2019-12"
     assert windows["count_current"] == current
     assert ("forecast_2019" in set(figures["measure"])) == (months == 12)
     span = "12 months" if months == 12 else "6 months"
-    assert f"in the last {span} (" in missing.individuals_sentence(10, 8, months)
+    assert f"in the last {span} (" in words.individuals_sentence(10, 8, months)
 
 
 # --------------------------------------------------------------------------------------------

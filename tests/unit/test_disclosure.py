@@ -346,7 +346,7 @@ def test_object_table_hides_a_small_count_and_its_share():
 
 
 def test_profile_protects_adults_from_care_homes():
-    from perfpack.themes import missing
+    from perfpack.themes.missing import display, measures
     from tests.unit.test_missing import CURRENT, PREVIOUS, episodes
 
     # current year: 7 children and 2 adults missing from care homes; shown as 9 and 7 the
@@ -355,8 +355,8 @@ def test_profile_protects_adults_from_care_homes():
     adult = {"location_type": "Care home", "age": 40, "reported_at": "2019-06-01"}
     before = {"location_type": "Care home", "age": 14, "reported_at": "2018-06-01"}
     rows = [child] * 7 + [adult] * 2 + [before] * 20
-    shown = missing.display_profile(
-        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    shown = display.display_profile(
+        measures.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
     ).set_index("Measure")
     assert shown.loc["Episodes from care homes"].tolist() == ["20", "9", "-55%"]
     assert shown.loc["Episodes of children from care homes"].tolist() == ["20", C, "–"]

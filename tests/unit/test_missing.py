@@ -7,7 +7,17 @@ import pandas as pd
 import pytest
 
 from perfpack.core.windows import Window, comparison_windows
+from perfpack.data.reference import theme_spec
 from perfpack.themes import missing
+from perfpack.themes.missing import (
+    analysis,
+    costs,
+    display,
+    forecast,
+    measures,
+    repeats,
+    words,
+)
 
 PREVIOUS, CURRENT = comparison_windows("2019-12")  # Jan-Dec 2018, Jan-Dec 2019
 
@@ -58,6 +68,13 @@ def episodes(rows: list[dict]) -> pd.DataFrame:
     return frame[COLUMNS]
 
 
+def theme_figures(table: pd.DataFrame, period: str = "2019-12", **options) -> pd.DataFrame:
+    """Every figure the appendix publishes for ``table`` (:func:`missing.analyse`)."""
+    spec = theme_spec("missing_persons")
+    result = missing.analyse({spec.table: table}, spec, period, **options)
+    return result.figures().to_frame()
+
+
 # --- episodes and individuals ----------------------------------------------------------------
 
 
@@ -76,8 +93,8 @@ def episodes(rows: list[dict]) -> pd.DataFrame:
 )
 def test_episode_belongs_to_window_of_report(reported, found, in_previous, in_current):
     table = episodes([{"reported_at": reported, "found_at": found}])
-    assert missing.episode_count(table, PREVIOUS) == in_previous
-    assert missing.episode_count(table, CURRENT) == in_current
+    assert measures.episode_count(table, PREVIOUS) == in_previous
+    assert measures.episode_count(table, CURRENT) == in_current
 
 
 def test_individuals_distinct_people_per_window():
@@ -90,9 +107,9 @@ def test_individuals_distinct_people_per_window():
             {"person_id": "P3", "reported_at": "2018-12-31 22:00"},  # 2018 only
         ]
     )
-    assert missing.individual_count(table, PREVIOUS) == 2  # P1, P3
-    assert missing.individual_count(table, CURRENT) == 2  # P1, P2
-    assert missing.episode_count(table, CURRENT) == 3
+    assert measures.individual_count(table, PREVIOUS) == 2  # P1, P3
+    assert measures.individual_count(table, CURRENT) == 2  # P1, P2
+    assert measures.episode_count(table, CURRENT) == 3
 
 
 @pytest.mark.parametrize(
@@ -101,7 +118,7 @@ def test_individuals_distinct_people_per_window():
 )
 def test_child_episode_is_under_18_at_report(age, child):
     table = episodes([{"age": age}])
-    assert missing.is_child_episode(table).tolist() == [child]
+    assert measures.is_child_episode(table).tolist() == [child]
 
 
 def test_person_turning_18_between_episodes():
@@ -111,20 +128,26 @@ def test_person_turning_18_between_episodes():
             {"reported_at": "2019-09-01 10:00", "age": 18},
         ]
     )
-    assert missing.child_episode_count(table, CURRENT) == 1
-    assert missing.child_share(table, CURRENT) == pytest.approx(50.0)
+    assert measures.child_episode_count(table, CURRENT) == 1
+    assert measures.child_share(table, CURRENT) == pytest.approx(50.0)
     # still one individual, and a repeat one
-    assert missing.individual_count(table, CURRENT) == 1
-    assert missing.repeat_individual_count(table, CURRENT) == 1
+    assert measures.individual_count(table, CURRENT) == 1
+    assert repeats.repeat_individual_count(table, CURRENT) == 1
 
 
 def test_child_share_empty_window_is_none():
-    assert missing.child_share(episodes([{"reported_at": "2016-01-01"}]), CURRENT) is None
+    assert measures.child_share(episodes([{"reported_at": "2016-01-01"}]), CURRENT) is None
 
 
 def test_report_child_share_is_under_18():
-    # The report: 2,599 child (under 18) episodes of 3,812 -> "68%".
-    assert round(2599 / 3812 * 100) == 68
+    # The report's "68% of Missing Episodes are of people aged 18 or under" is 2,599 / 3,812:
+    # under-18 episodes. Aged 17, 18 and 10: two of three are child episodes (67%), where "18
+    # or under" would make it all three.
+    table = episodes([{"age": 17}, {"age": 18}, {"age": 10}])
+    assert measures.child_share(table, CURRENT) == pytest.approx(200 / 3)
+    text = words.child_share_sentence(2599, 3812)
+    assert text.startswith("68% of missing episodes in the last 12 months (2,599 of 3,812)")
+    assert "under 18" in text
 
 
 # --- monthly series --------------------------------------------------------------------------
@@ -139,23 +162,23 @@ def test_monthly_individuals_count_a_person_once_a_month():
             {"person_id": "P2", "reported_at": "2019-03-05 10:00", "age": 12},
         ]
     )
-    people = missing.monthly_individuals(table, CURRENT)
+    people = measures.monthly_individuals(table, CURRENT)
     assert len(people) == 12
     assert people[pd.Period("2019-03", "M")] == 2
     assert people[pd.Period("2019-04", "M")] == 1
     assert people.sum() == 3
-    eps = missing.monthly_episodes(table, CURRENT)
+    eps = measures.monthly_episodes(table, CURRENT)
     assert eps[pd.Period("2019-03", "M")] == 3
-    kids = missing.monthly_child_episodes(table, CURRENT)
+    kids = measures.monthly_child_episodes(table, CURRENT)
     assert kids[pd.Period("2019-03", "M")] == 1 and kids.sum() == 1
 
 
 def test_chart_window_starts_at_first_data_month():
     table = episodes([{"reported_at": "2017-03-15"}])
-    window = missing.chart_window(table, "2019-12", 36)
+    window = measures.chart_window(table, "2019-12", 36)
     assert (str(window.start), str(window.end)) == ("2017-03", "2019-12")
     early = episodes([{"reported_at": "2015-03-15"}])
-    window = missing.chart_window(early, "2019-12", 36)
+    window = measures.chart_window(early, "2019-12", 36)
     assert (str(window.start), str(window.end)) == ("2017-01", "2019-12")
 
 
@@ -175,21 +198,21 @@ def test_repeats_hand_worked():
         ]
     )
     table = episodes(rows)
-    assert missing.repeat_individual_count(table, CURRENT) == 2
-    assert missing.repeat_rate(table, CURRENT) == pytest.approx(50.0)
-    assert missing.repeat_episode_share(table, CURRENT) == pytest.approx(5 / 7 * 100)
-    assert missing.episodes_per_individual(table, CURRENT) == pytest.approx(7 / 4)
+    assert repeats.repeat_individual_count(table, CURRENT) == 2
+    assert repeats.repeat_rate(table, CURRENT) == pytest.approx(50.0)
+    assert repeats.repeat_episode_share(table, CURRENT) == pytest.approx(5 / 7 * 100)
+    assert repeats.episodes_per_individual(table, CURRENT) == pytest.approx(7 / 4)
     # P4 has one episode in each window: a repeat in neither
-    assert missing.repeat_individual_count(table, PREVIOUS) == 0
-    assert missing.repeat_episode_share(table, PREVIOUS) == pytest.approx(0.0)
+    assert repeats.repeat_individual_count(table, PREVIOUS) == 0
+    assert repeats.repeat_episode_share(table, PREVIOUS) == pytest.approx(0.0)
 
 
 def test_repeat_measures_with_no_episodes():
     table = episodes([{"reported_at": "2016-01-01"}])
-    assert missing.repeat_individual_count(table, CURRENT) == 0
-    assert missing.repeat_rate(table, CURRENT) is None
-    assert missing.repeat_episode_share(table, CURRENT) is None
-    assert missing.episodes_per_individual(table, CURRENT) is None
+    assert repeats.repeat_individual_count(table, CURRENT) == 0
+    assert repeats.repeat_rate(table, CURRENT) is None
+    assert repeats.repeat_episode_share(table, CURRENT) is None
+    assert repeats.episodes_per_individual(table, CURRENT) is None
 
 
 # --- duration --------------------------------------------------------------------------------
@@ -216,12 +239,12 @@ DURATION_ROWS = [
 )
 def test_duration_hand_worked(censor, is_open, found, mean, median, within):
     table = episodes(DURATION_ROWS)
-    durations = missing.episode_durations(table, CURRENT, censor_at_window_end=censor)
+    durations = measures.episode_durations(table, CURRENT, censor_at_window_end=censor)
     assert durations["open"].tolist() == is_open
     assert durations["found_after_window"].tolist() == [False] * 4 + [True]
     assert durations["hours"].iloc[:3].tolist() == [10.0, 24.0, 72.0]
     assert durations["hours"].isna().tolist() == is_open
-    summary = missing.duration_summary(table, CURRENT, censor_at_window_end=censor)
+    summary = measures.duration_summary(table, CURRENT, censor_at_window_end=censor)
     assert (summary.episodes, summary.found, summary.open) == (5, found, 5 - found)
     assert summary.mean_hours == pytest.approx(mean)
     assert summary.median_hours == pytest.approx(median)
@@ -233,19 +256,19 @@ def test_duration_hand_worked(censor, is_open, found, mean, median, within):
 def test_boundary_episode_has_its_duration_in_its_own_window():
     # reported 31 Dec 2018, found 1 Jan 2019: a 2018 episode lasting 3 hours
     table = episodes([{"reported_at": "2018-12-31 22:00", "found_at": "2019-01-01 01:00"}])
-    assert missing.duration_summary(table, PREVIOUS).mean_hours == pytest.approx(3.0)
-    assert missing.episode_durations(table, CURRENT).empty
+    assert measures.duration_summary(table, PREVIOUS).mean_hours == pytest.approx(3.0)
+    assert measures.episode_durations(table, CURRENT).empty
     # known only after 2018 ended: open at the window's end when censored
-    censored = missing.episode_durations(table, PREVIOUS, censor_at_window_end=True)
+    censored = measures.episode_durations(table, PREVIOUS, censor_at_window_end=True)
     assert censored["open"].tolist() == [True]
 
 
 def test_duration_no_episodes_and_bad_times():
-    empty = missing.duration_summary(episodes([{"reported_at": "2016-01-01"}]), CURRENT)
+    empty = measures.duration_summary(episodes([{"reported_at": "2016-01-01"}]), CURRENT)
     assert (empty.episodes, empty.mean_hours, empty.share_found_within_24h) == (0, None, None)
     bad = episodes([{"reported_at": "2019-03-01 10:00", "found_at": "2019-03-01 09:00"}])
     with pytest.raises(ValueError, match="before they were reported"):
-        missing.duration_summary(bad, CURRENT)
+        measures.duration_summary(bad, CURRENT)
 
 
 # --- return-home interviews ------------------------------------------------------------------
@@ -278,8 +301,8 @@ def test_duration_no_episodes_and_bad_times():
 )
 def test_rhi_within_72h(found, rhi, within):
     table = episodes([{"reported_at": "2019-03-01 08:00", "found_at": found, "rhi_date": rhi}])
-    assert not missing.rhi_has_times(table["rhi_date"])
-    assert missing.rhi_within_72h(table).tolist() == [within]
+    assert not measures.rhi_has_times(table["rhi_date"])
+    assert measures.rhi_within_72h(table).tolist() == [within]
 
 
 def test_rhi_within_72h_with_interview_times():
@@ -296,8 +319,8 @@ def test_rhi_within_72h_with_interview_times():
             )
         ]
     )
-    assert missing.rhi_has_times(table["rhi_date"])
-    assert missing.rhi_within_72h(table).tolist() == [True, True, False, False]
+    assert measures.rhi_has_times(table["rhi_date"])
+    assert measures.rhi_within_72h(table).tolist() == [True, True, False, False]
 
 
 def test_rhi_share_is_of_returned_children():
@@ -313,8 +336,8 @@ def test_rhi_share_is_of_returned_children():
             {"age": 30, "found_at": "2019-06-01 20:00", "rhi_date": "2019-06-02"},
         ]
     )
-    assert missing.rhi_72h_share(table, CURRENT) == pytest.approx(50.0)
-    assert missing.rhi_72h_share(table, PREVIOUS) is None
+    assert measures.rhi_72h_share(table, CURRENT) == pytest.approx(50.0)
+    assert measures.rhi_72h_share(table, PREVIOUS) is None
 
 
 # --- cost, forecast, reference ---------------------------------------------------------------
@@ -330,20 +353,20 @@ def test_rhi_share_is_of_returned_children():
     ],
 )
 def test_cost_avoided(previous, current, unit, expected):
-    assert missing.cost_avoided(previous, current, unit) == expected
+    assert costs.cost_avoided(previous, current, unit) == expected
 
 
 def test_cost_avoided_rejects_negative_unit_cost():
     with pytest.raises(ValueError):
-        missing.cost_avoided(10, 5, -1)
+        costs.cost_avoided(10, 5, -1)
 
 
 def test_reference_constants_from_report():
-    cost = missing.unit_cost()
+    cost = costs.unit_cost()
     assert cost.value == 2415 and cost.price_year == "2011/12" and "Portsmouth" in cost.source
-    assert missing.investment().value == 198_000
-    forecast = missing.forecast_2018()
-    assert forecast.to_dict() == {2019: 5050, 2020: 4950, 2021: 4850, 2022: 4800}
+    assert costs.investment().value == 198_000
+    predicted = forecast.forecast_2018()
+    assert predicted.to_dict() == {2019: 5050, 2020: 4950, 2021: 4850, 2022: 4800}
 
 
 def test_forecast_vs_actual_only_complete_years():
@@ -354,7 +377,7 @@ def test_forecast_vs_actual_only_complete_years():
             {"reported_at": "2020-01-02"},
         ]
     )
-    got = missing.forecast_vs_actual(table, "2019-12")
+    got = forecast.forecast_vs_actual(table, "2019-12")
     assert got.loc[2019, "actual"] == 2
     assert got.loc[2019, "difference"] == 2 - 5050
     assert pd.isna(got.loc[2020, "actual"])
@@ -393,7 +416,7 @@ def test_theme_figures_hand_worked():
             {"person_id": "D", "reported_at": "2019-07-01 10:00", "found_at": "2019-07-01 22:00"},
         ]
     )
-    figs = missing.theme_figures(table, "2019-12", cost_per_episode=100)
+    figs = theme_figures(table, unit_cost=100)
     cur, prev = CURRENT.label, PREVIOUS.label
 
     def value(measure, window=cur):
@@ -422,7 +445,10 @@ def test_theme_figures_hand_worked():
     assert value("cost_avoided") == 200
     assert value("unit_cost", "") == 100
     assert 0 <= value("change_p_value") <= 1
-    assert set(figs["group"]) == {""}
+    # the appendix's own measures have no group; the headline projection and the back-test
+    # are grouped by method (perfpack.core.backtest.selection_figures)
+    by_method = figs["measure"].str.startswith(("projection_selected", "backtest_"))
+    assert set(figs.loc[~by_method, "group"]) == {""}
 
 
 def test_theme_figures_default_unit_cost_from_reference():
@@ -433,7 +459,7 @@ def test_theme_figures_default_unit_cost_from_reference():
             {"reported_at": "2019-05-01"},
         ]
     )
-    figs = missing.theme_figures(table, "2019-12").set_index("measure")
+    figs = theme_figures(table).set_index("measure")
     assert figs.loc["unit_cost", "value"] == 2415
     assert figs.loc["cost_avoided", "value"] == 2415
 
@@ -458,7 +484,7 @@ def test_vulnerability_profile_hand_worked():
             {"age": 40, "location_type": "Care home", "reported_at": "2019-04-01"},
         ]
     )
-    profile = missing.vulnerability_profile(table, PREVIOUS, CURRENT)
+    profile = measures.vulnerability_profile(table, PREVIOUS, CURRENT)
     assert profile.loc["Episodes of looked-after children", ["previous", "current"]].tolist() == [
         1,
         1,
@@ -471,7 +497,7 @@ def test_vulnerability_profile_hand_worked():
 
 def test_counts_by_column_keeps_empty_categories():
     table = episodes([{"risk_grade": "High"}, {"risk_grade": "High"}, {"risk_grade": "Low"}])
-    got = missing.counts_by_column(
+    got = measures.counts_by_column(
         table, PREVIOUS, CURRENT, "risk_grade", ["High", "Medium", "Low", "No apparent risk"]
     )
     assert got["current"].tolist() == [2, 0, 1, 0]
@@ -480,7 +506,7 @@ def test_counts_by_column_keeps_empty_categories():
 
 
 def test_window_end():
-    assert missing.window_end(Window(pd.Period("2019-01", "M"), pd.Period("2019-12", "M"))) == (
+    assert measures.window_end(Window(pd.Period("2019-01", "M"), pd.Period("2019-12", "M"))) == (
         pd.Timestamp("2020-01-01")
     )
 
@@ -489,7 +515,7 @@ def test_window_end():
 
 
 def test_episodes_sentence_report_wording():
-    text = missing.episodes_sentence(5022, 3812, PREVIOUS, CURRENT)
+    text = words.episodes_sentence(5022, 3812, PREVIOUS, CURRENT)
     assert text == (
         "The number of missing episodes in Staffordshire has decreased by 24% from 5,022 "
         "episodes in the period 1st January 2018 to 31st December 2018 compared to 3,812 in the "
@@ -527,35 +553,35 @@ def test_episodes_sentence_report_wording():
     ],
 )
 def test_individuals_sentence(previous, current, expected):
-    assert missing.individuals_sentence(previous, current) == expected
+    assert words.individuals_sentence(previous, current) == expected
 
 
 def test_children_sentences_report_figures():
-    text = missing.children_sentence(3330, 2599, PREVIOUS, CURRENT)
+    text = words.children_sentence(3330, 2599, PREVIOUS, CURRENT)
     assert text == (
         "The number of missing episodes where the missing person is a child or young person "
         "under 18 has decreased by 22% from 3,330 in the period 1st January 2018 to 31st "
         "December 2018 compared to 2,599 in the period 1st January 2019 to 31st December 2019."
     )
-    share = missing.child_share_sentence(2599, 3812)
+    share = words.child_share_sentence(2599, 3812)
     assert share.startswith("68% of missing episodes in the last 12 months (2,599 of 3,812)")
     assert "under-18s" in share
 
 
 def test_cost_sentence_report_figures():
-    cost = missing.UnitCost(2415, "2011/12", "University of Portsmouth")
-    invested = missing.UnitCost(198000, "2019/20", "MPIT made part of the establishment")
-    text = missing.cost_sentence(5022, 3812, cost, invested)
+    cost = costs.UnitCost(2415, "2011/12", "University of Portsmouth")
+    invested = costs.UnitCost(198000, "2019/20", "MPIT made part of the establishment")
+    text = words.cost_sentence(5022, 3812, cost, invested)
     assert "fell by 1,210 (5,022 to 3,812)" in text
     assert "£2,415 per episode" in text
     assert "£2,415 per missing person episode at 2011/12 prices" in text
     assert "Source: University of Portsmouth." in text
     assert "£2,922,150 of non-cashable cost avoided" in text
     assert "£198,000" in text
-    override = missing.unit_cost(override=1000)
+    override = costs.unit_cost(override=1000)
     assert override.value == 1000 and override.price_year == ""
-    assert "set for this run" in missing.cost_sentence(5, 3, override, invested)
-    rise = missing.cost_sentence(100, 110, cost, invested)
+    assert "set for this run" in words.cost_sentence(5, 3, override, invested)
+    rise = words.cost_sentence(100, 110, cost, invested)
     assert "rose by 10" in rise and "£24,150 of additional" in rise
 
 
@@ -565,26 +591,26 @@ def test_forecast_sentence_report_figures():
         index=[2019, 2020],
     )
     # 5,050 - 3,812 = 1,238; 1,238 / 5,050 = 24.5% -> "25%" (half up)
-    assert missing.forecast_sentence(table, 2019) == (
+    assert words.forecast_sentence(table, 2019) == (
         "The demand forecast made in 2018 expected 5,050 missing episodes in 2019; the year "
         "ended with 3,812, 1,238 (25%) below the forecast."
     )
-    assert "no complete year" in missing.forecast_sentence(table, 2020)
+    assert "no complete year" in words.forecast_sentence(table, 2020)
 
 
 def test_duration_sentence_says_how_open_episodes_count():
-    prev = missing.DurationSummary(10, 9, 1, 25.0, 8.0, 80.0)
-    cur = missing.DurationSummary(10, 8, 2, 23.25, 7.0, 70.0)
-    text = missing.duration_sentence(prev, cur)
+    prev = measures.DurationSummary(10, 9, 1, 25.0, 8.0, 80.0)
+    cur = measures.DurationSummary(10, 8, 2, 23.25, 7.0, 70.0)
+    text = words.duration_sentence(prev, cur)
     assert "23.3 hours in the last 12 months against 25.0 hours" in text
     assert "7% shorter" in text  # 23.25 / 25 = 0.93
     # 2 and 1 open are counts of 1 to 4: not given
     assert "Fewer than 5 episodes of the last 12 months (fewer than 5 of the previous)" in text
     assert "left out of the mean and median" in text
     assert "not found within 24 hours" in text
-    many = missing.duration_sentence(
-        missing.DurationSummary(100, 100, 0, 25.0, 8.0, 80.0, 0),
-        missing.DurationSummary(100, 93, 7, 23.25, 7.0, 70.0, 12),
+    many = words.duration_sentence(
+        measures.DurationSummary(100, 100, 0, 25.0, 8.0, 80.0, 0),
+        measures.DurationSummary(100, 93, 7, 23.25, 7.0, 70.0, 12),
     )
     assert "7 episodes of the last 12 months (0 of the previous) had no found time" in many
     assert "12 episodes of the last 12 months (0 of the previous) were reported" in many
@@ -598,8 +624,8 @@ def test_display_summary_formats():
             {"person_id": "B", "reported_at": "2019-03-01 10:00", "found_at": "2019-03-01 12:00"},
         ]
     )
-    summary = missing.summary_table(table, PREVIOUS, CURRENT)
-    shown = missing.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
+    summary = analysis.summary_table(table, PREVIOUS, CURRENT)
+    shown = display.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
     assert list(shown.columns) == ["Jan 2018 to Dec 2018", "Jan 2019 to Dec 2019", "Change"]
     assert shown.loc["Missing episodes"].tolist() == ["1", "2", "+100%"]  # a change has its sign
     assert shown.loc["Mean hours missing (found episodes)"].tolist()[:2] == [
@@ -621,10 +647,10 @@ def test_display_counts_hides_small_counts():
         + [{"risk_grade": "Low"}] * 12
         + [{"risk_grade": "Medium"}] * 20
     )
-    got = missing.counts_by_column(
+    got = measures.counts_by_column(
         table, PREVIOUS, CURRENT, "risk_grade", ["High", "Medium", "Low"]
     )
-    shown = missing.display_counts(got, PREVIOUS, CURRENT, "Risk grade").set_index("Risk grade")
+    shown = display.display_counts(got, PREVIOUS, CURRENT, "Risk grade").set_index("Risk grade")
     # current column: 3 hidden -> the smallest other non-zero count (12) hidden too
     assert shown["Jan 2019 to Dec 2019"].tolist() == ["<5", "20", "[c]"]
     assert shown["Share, Jan 2019 to Dec 2019"].tolist() == ["–", "57.1%", "–"]
@@ -635,15 +661,15 @@ def test_profile_hides_change_beside_hidden_count():
     # High risk: previous 3, current 12 -> "<5 | 12 | 300%" gave previous = 12 / 4 = 3
     rows = [{"risk_grade": "High", "reported_at": "2018-06-01"}] * 3
     rows += [{"risk_grade": "High", "reported_at": "2019-06-01"}] * 12
-    shown = missing.display_profile(
-        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    shown = display.display_profile(
+        measures.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
     ).set_index("Measure")
     assert shown.loc["Episodes graded High risk"].tolist() == ["<5", "12", "–"]
     # care homes: 0 -> 0, no change to show; a shown pair keeps its change
     rows += [{"location_type": "Hospital", "reported_at": d} for d in ["2018-03-01"] * 10]
     rows += [{"location_type": "Hospital", "reported_at": d} for d in ["2019-03-01"] * 5]
-    shown = missing.display_profile(
-        missing.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
+    shown = display.display_profile(
+        measures.vulnerability_profile(episodes(rows), PREVIOUS, CURRENT), PREVIOUS, CURRENT
     ).set_index("Measure")
     assert shown.loc["Episodes from hospitals"].tolist() == ["10", "5", "-50%"]
 
@@ -666,16 +692,16 @@ OPEN_ROWS = [
 
 def test_open_episodes_of_one_to_four_are_hidden():
     table = episodes(OPEN_ROWS)
-    summary = missing.summary_table(table, PREVIOUS, CURRENT)
-    shown = missing.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
+    summary = analysis.summary_table(table, PREVIOUS, CURRENT)
+    shown = display.display_summary(summary, PREVIOUS, CURRENT).set_index("Measure")
     # previous 0 open (shown), current 2 (hidden), and no change beside a hidden count
     assert shown.loc["Still open (no found time)"].tolist() == ["0", "<5", "–"]
-    figs = missing.theme_figures(table, "2019-12", cost_per_episode=100)
+    figs = theme_figures(table, unit_cost=100)
     opened = figs[figs["measure"] == "open_episodes"].set_index("window")["value"]
     assert opened[PREVIOUS.label] == 0
     assert pd.isna(opened[CURRENT.label])
-    text = missing.duration_sentence(
-        missing.duration_summary(table, PREVIOUS), missing.duration_summary(table, CURRENT)
+    text = words.duration_sentence(
+        measures.duration_summary(table, PREVIOUS), measures.duration_summary(table, CURRENT)
     )
     # 2 open and 1 found after the window: both counts of 1-4, so neither is given
     assert "fewer than 5 episodes of the last 12 months (0 of the previous)" in text.lower()
@@ -688,24 +714,24 @@ def test_open_episodes_of_one_to_four_are_hidden():
 
 def test_unit_cost_range_from_the_research():
     # Shalev Greene and Pakes (2012): GBP 1,325 to 2,415 for a medium-risk investigation
-    costs = missing.unit_cost_range()
-    assert (costs.low.value, costs.high.value) == (1325, 2415)
-    assert costs.low.price_year == costs.high.price_year == "2011/12"
-    assert "Shalev Greene" in costs.basis and "medium-risk" in costs.basis
-    assert missing.unit_cost_range(override=1000) is None  # one cost set for the run
+    sourced = costs.unit_cost_range()
+    assert (sourced.low.value, sourced.high.value) == (1325, 2415)
+    assert sourced.low.price_year == sourced.high.price_year == "2011/12"
+    assert "Shalev Greene" in sourced.basis and "medium-risk" in sourced.basis
+    assert costs.unit_cost_range(override=1000) is None  # one cost set for the run
 
 
 def test_cost_avoided_range_arithmetic():
-    costs = missing.unit_cost_range()
+    sourced = costs.unit_cost_range()
     # published: 5,022 -> 3,812 is 1,210 fewer; 1,210 x 1,325 = 1,603,250; x 2,415 = 2,922,150
-    assert missing.cost_avoided_range(5022, 3812, costs) == (1_603_250, 2_922_150)
-    assert missing.cost_avoided_range(100, 110, costs) == (-13_250, -24_150)
+    assert costs.cost_avoided_range(5022, 3812, sourced) == (1_603_250, 2_922_150)
+    assert costs.cost_avoided_range(100, 110, sourced) == (-13_250, -24_150)
 
 
 def test_cost_sentence_gives_the_range_and_the_reports_figure():
-    cost = missing.unit_cost()
-    invested = missing.UnitCost(198000, "2019/20", "MPIT")
-    text = missing.cost_sentence(5022, 3812, cost, invested, missing.unit_cost_range())
+    cost = costs.unit_cost()
+    invested = costs.UnitCost(198000, "2019/20", "MPIT")
+    text = words.cost_sentence(5022, 3812, cost, invested, costs.unit_cost_range())
     assert (
         "At £1,325 to £2,415 per episode that is £1,603,250 to £2,922,150 of non-cashable" in text
     )
@@ -714,7 +740,7 @@ def test_cost_sentence_gives_the_range_and_the_reports_figure():
         in text
     )
     assert "2011/12 prices" in text and "Portsmouth" in text
-    rise = missing.cost_sentence(100, 110, cost, invested, missing.unit_cost_range())
+    rise = words.cost_sentence(100, 110, cost, invested, costs.unit_cost_range())
     assert "rose by 10" in rise and "£13,250 to £24,150 of additional" in rise
 
 
@@ -726,7 +752,7 @@ def test_theme_figures_cost_range():
             {"reported_at": "2019-05-01 10:00", "found_at": "2019-05-01 12:00"},
         ]
     )
-    figs = missing.theme_figures(table, "2019-12").set_index("measure")
+    figs = theme_figures(table).set_index("measure")
     assert figs.loc["cost_avoided", "value"] == 2415  # the report's figure: the upper end
     assert figs.loc["cost_avoided_low", "value"] == 1325
     assert figs.loc["cost_avoided_high", "value"] == 2415
@@ -735,9 +761,9 @@ def test_theme_figures_cost_range():
 
 def test_rhi_rule_note_says_how_it_counts():
     dates = episodes([{"found_at": "2019-03-01 10:00", "rhi_date": "2019-03-02"}])
-    assert "lower bound" in missing.rhi_rule_note(dates)
+    assert "lower bound" in measures.rhi_rule_note(dates)
     times = episodes([{"found_at": "2019-03-01 10:00", "rhi_date": "2019-03-02 11:30"}])
-    assert "date and time" in missing.rhi_rule_note(times)
+    assert "date and time" in measures.rhi_rule_note(times)
 
 
 def test_appendix_text_and_code_agree_on_episodes_found_after_the_window():
@@ -748,7 +774,7 @@ def test_appendix_text_and_code_agree_on_episodes_found_after_the_window():
     from tests.conftest import PROJECT_ROOT
 
     table = episodes([{"reported_at": "2019-12-31 20:00", "found_at": "2020-01-01 08:00"}])
-    assert missing.episode_durations(table, CURRENT)["hours"].tolist() == [12.0]
+    assert measures.episode_durations(table, CURRENT)["hours"].tolist() == [12.0]
     notebook = json.loads((PROJECT_ROOT / "notebooks" / "05_missing_persons.ipynb").read_text())
     duration = next(
         "".join(c["source"])

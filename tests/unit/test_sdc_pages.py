@@ -9,8 +9,13 @@ import pandas as pd
 import pytest
 
 from perfpack.core import sdc_audit
+from perfpack.data.reference import theme_spec
 from perfpack.present import html as present
-from perfpack.themes import areas, deep_dive, deep_dive_page, missing, missing_page
+from perfpack.themes import areas, deep_dive
+from perfpack.themes.deep_dive import cohort_tables, cohorts
+from perfpack.themes.deep_dive import page as deep_dive_page
+from perfpack.themes.missing import display
+from perfpack.themes.missing import page as missing_page
 from tests.unit.test_missing import CURRENT, PREVIOUS, episodes
 
 HIDDEN = ("<5", "[c]")
@@ -27,7 +32,7 @@ COHORT_COUNTS = pd.DataFrame(
         "repeat_individuals_previous": [15, 0, 10, 1, 100, 126],
         "repeat_individuals_current": [14, 0, 10, 5, 90, 119],
     },
-    index=pd.Index([*deep_dive.COHORTS, deep_dive.ALL], name="cohort"),
+    index=pd.Index([*cohorts.COHORTS, cohorts.ALL], name="cohort"),
 )
 
 
@@ -53,20 +58,20 @@ def test_repeaters_pinned_by_episodes_and_individuals_is_a_failure():
 
 
 def test_cohort_table_declares_its_row_orderings():
-    shown = deep_dive.cohort_counts_shown(COHORT_COUNTS)
-    row = shown.loc[deep_dive.HOSPITAL_ADULTS]
+    shown = cohorts.cohort_counts_shown(COHORT_COUNTS)
+    row = shown.loc[cohorts.HOSPITAL_ADULTS]
     assert row["repeat_individuals_previous"] == "<5"
     # one of the episodes or individuals behind it hidden too, so it is not pinned
     assert row["episodes_previous"] in HIDDEN or row["individuals_previous"] in HIDDEN
     result = sdc_audit.audit(sdc_audit.publications(shown)[0]).set_index("cell")
-    cell = (deep_dive.HOSPITAL_ADULTS, "repeat_individuals_previous")
+    cell = (cohorts.HOSPITAL_ADULTS, "repeat_individuals_previous")
     assert result.loc[[cell], "failure"].tolist() == [""]
     assert result.loc[[cell], "high_at_least"].iloc[0] >= 2
     # the derived figures beside the hidden counts are hidden too
-    table = deep_dive.cohort_table(
+    table = cohort_tables.cohort_table(
         COHORT_COUNTS.assign(**_derived(COHORT_COUNTS)), PREVIOUS, CURRENT
     )
-    line = table.set_index("Cohort").loc[deep_dive.HOSPITAL_ADULTS]
+    line = table.set_index("Cohort").loc[cohorts.HOSPITAL_ADULTS]
     assert line["Repeat rate, Jan 2018 to Dec 2018"] == "–"
     assert line["Episodes per person, Jan 2018 to Dec 2018"] == "–"
 
@@ -113,9 +118,9 @@ def test_one_suppression_for_the_deep_dive_page():
     table = _page_episodes()
     page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT)
     summary = page.summary
-    cohort = deep_dive.cohort_table(summary, PREVIOUS, CURRENT, page).set_index("Cohort")
+    cohort = cohort_tables.cohort_table(summary, PREVIOUS, CURRENT, page).set_index("Cohort")
     cross = {
-        w.label: deep_dive.cohort_location_table(table, w, page).set_index("Cohort")
+        w.label: cohort_tables.cohort_location_table(table, w, page).set_index("Cohort")
         for w in (PREVIOUS, CURRENT)
     }
     homes = page.location_table("Care home", PREVIOUS, CURRENT, "care homes")
@@ -124,30 +129,31 @@ def test_one_suppression_for_the_deep_dive_page():
         heading = f"Episodes, Jan {label} to Dec {label}"
         xt = cross[window.label]
         # the Herbert Protocol group (3, then 2 episodes) is "<5" in every table showing it
-        assert cohort.loc[deep_dive.CARE_HOME_ADULTS, heading] == "<5"
-        assert xt.loc[deep_dive.CARE_HOME_ADULTS, "Care home"] == "<5"
+        assert cohort.loc[cohorts.CARE_HOME_ADULTS, heading] == "<5"
+        assert xt.loc[cohorts.CARE_HOME_ADULTS, "Care home"] == "<5"
         # the same number has the same mark everywhere: a cohort's episodes are its row total
-        for name in deep_dive.COHORTS:
+        for name in cohorts.COHORTS:
             assert cohort.loc[name, heading] == xt.loc[name, "Total"], (name, label)
-        assert cohort.loc[deep_dive.ALL, heading] == xt.loc["Total", "Total"]
+        assert cohort.loc[cohorts.ALL, heading] == xt.loc["Total", "Total"]
         assert homes.loc["All care homes", heading] == xt.loc["Total", "Care home"]
         # hand-worked: children 20 + adults "<5" = the Care home total, so with the total shown
         # the children's 20 must be hidden (in the cohort table and the cross table alike),
         # else adults = total - 20 is pinned
         if xt.loc["Total", "Care home"] not in HIDDEN:
-            assert xt.loc[deep_dive.CARE_HOME_CHILDREN, "Care home"] in HIDDEN
-            assert cohort.loc[deep_dive.CARE_HOME_CHILDREN, heading] in HIDDEN
+            assert xt.loc[cohorts.CARE_HOME_CHILDREN, "Care home"] in HIDDEN
+            assert cohort.loc[cohorts.CARE_HOME_CHILDREN, heading] in HIDDEN
     # every table carries the one page-wide record, and the page passes its audit
     for frame in (cohort, *cross.values(), homes):
         assert [p is page.publication for p in sdc_audit.publications(frame)] == [True]
     result = sdc_audit.require(page.publication)
-    herbert = ("crosstab", CURRENT.label, deep_dive.CARE_HOME_ADULTS, "Care home")
+    herbert = ("crosstab", CURRENT.label, cohorts.CARE_HOME_ADULTS, "Care home")
     row = result.set_index("cell").loc[[herbert]].iloc[0]
     assert (row["low_at_least"], row["high_at_least"]) != (3, 3)
     # the figures the page saves blank what the page hides
-    figures = deep_dive.deep_dive_figures(table, "2019-12", page=page)
+    spec = theme_spec(deep_dive.THEME)
+    figures = deep_dive.analyse({spec.table: table}, spec, "2019-12").figures().to_frame()
     herbert_eps = figures[
-        (figures["measure"] == "cohort_episodes") & (figures["group"] == deep_dive.CARE_HOME_ADULTS)
+        (figures["measure"] == "cohort_episodes") & (figures["group"] == cohorts.CARE_HOME_ADULTS)
     ]
     assert herbert_eps["value"].isna().all()
 
@@ -186,13 +192,13 @@ def _appendix():
 def test_one_suppression_for_the_missing_appendix():
     risk, places, profile = _appendix()
     linked = missing_page.protect_appendix(risk, places, profile)
-    place_t = missing.display_counts(
+    place_t = display.display_counts(
         places, PREVIOUS, CURRENT, "Went missing from", linked=linked, key="places"
     ).set_index("Went missing from")
-    risk_t = missing.display_counts(
+    risk_t = display.display_counts(
         risk, PREVIOUS, CURRENT, "Risk grade", linked=linked, key="risk"
     ).set_index("Risk grade")
-    prof_t = missing.display_profile(profile, PREVIOUS, CURRENT, linked=linked).set_index("Measure")
+    prof_t = display.display_profile(profile, PREVIOUS, CURRENT, linked=linked).set_index("Measure")
     column = "Jan 2019 to Dec 2019"
     assert place_t.loc["Hospital", column] == "<5"
     # the same number carries the same mark in both tables
@@ -237,17 +243,17 @@ def test_one_cohort_page_ties_the_places_people_to_the_cohort():
     # cohort "children missing from care homes": every episode from a care home, so "All care
     # homes" people (10 in 2019) are the cohort's individuals: one cell, one mark
     table = _page_episodes()
-    page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT, deep_dive.CARE_HOME_CHILDREN)
+    page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT, cohorts.CARE_HOME_CHILDREN)
     homes = page.location_table("Care home", PREVIOUS, CURRENT, "care homes")
-    cohort = deep_dive.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
+    cohort = cohort_tables.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
     people = homes.set_index("Place (pseudonymous id)").loc["All care homes"]
     assert people["People, Jan 2019 to Dec 2019"] == "10"
-    shown = cohort.loc[deep_dive.CARE_HOME_CHILDREN, "Individuals, Jan 2019 to Dec 2019"]
+    shown = cohort.loc[cohorts.CARE_HOME_CHILDREN, "Individuals, Jan 2019 to Dec 2019"]
     assert shown == "10"
     labels = page.labels
     assert (
         labels[("places", "Care home")][("All", "people")]
-        == labels["cohort"][(deep_dive.CARE_HOME_CHILDREN, "individuals_current")]
+        == labels["cohort"][(cohorts.CARE_HOME_CHILDREN, "individuals_current")]
     )
     sdc_audit.require(page.publication)
 
@@ -268,10 +274,10 @@ def test_no_one_in_two_cohorts_makes_the_cohorts_add_up():
     # cohort's individuals must be hidden with it
     table = _page_episodes()
     page = deep_dive_page.protect_page(table, PREVIOUS, CURRENT)
-    cohort = deep_dive.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
+    cohort = cohort_tables.cohort_table(page.summary, PREVIOUS, CURRENT, page).set_index("Cohort")
     column = cohort["Individuals, Jan 2019 to Dec 2019"]
-    assert column[deep_dive.ALL] == "49"
-    assert column[deep_dive.CARE_HOME_ADULTS] == "<5"
+    assert column[cohorts.ALL] == "49"
+    assert column[cohorts.CARE_HOME_ADULTS] == "<5"
     assert column.isin(HIDDEN).sum() >= 2
     sdc_audit.require(page.publication)
 

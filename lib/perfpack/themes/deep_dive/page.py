@@ -12,7 +12,7 @@ tables is one cell (one label), and every sum and ordering the page publishes is
 * within a cohort and window, repeat individuals are at most the individuals, and individuals
   plus repeat individuals at most the episodes (a repeater has two or more);
 * the cohorts' people overlap (a person can be in two):
-  :func:`perfpack.themes.deep_dive.cohort_people_orderings`; "All episodes" individuals are
+  :func:`.cohorts.cohort_people_orderings`; "All episodes" individuals are
   published
   in the text as well (known), with the number of people in more than one cohort, rounded,
   which bounds how far the cohorts' individuals exceed everyone's (:func:`overlap_bounds`);
@@ -35,7 +35,7 @@ from perfpack.core import disclosure, sdc_audit
 from perfpack.core.change import round_half_up
 from perfpack.core.windows import Window
 from perfpack.data.contracts import LOCATION_TYPES
-from perfpack.themes.deep_dive import (
+from perfpack.themes.deep_dive.cohorts import (
     ALL,
     COHORTS,
     OVERLAP_ROUNDING,
@@ -45,9 +45,11 @@ from perfpack.themes.deep_dive import (
     cohort_people_orderings,
     cohort_summary,
     holm_over_published,
+    select_cohort,
 )
-from perfpack.themes.deep_dive_places import top_locations
-from perfpack.themes.missing import SMALL_COUNT, episodes_in_window
+from perfpack.themes.deep_dive.places import top_locations
+from perfpack.themes.missing.measures import SMALL_COUNT, episodes_in_window
+from perfpack.themes.missing.words import period_label
 
 TOTAL = "Total"
 #: The place types whose top places the page lists.
@@ -73,7 +75,7 @@ def crosstab(episodes: pd.DataFrame, window: Window) -> pd.DataFrame:
 
 
 def overlap_bounds(overlap: int, people: int = 0) -> tuple[int, int]:
-    """What :func:`perfpack.themes.deep_dive.overlap_text` tells a reader about the number of people
+    """What :func:`.cohort_tables.overlap_text` tells a reader about the number of people
     in more than one cohort: the least and greatest counts it is consistent with ("no one":
     0; "fewer than 5": 1 to 4; "about 70": 65 to 74, rounded half up to 10). Each such person
     adds one to four extra cohort memberships (five cohorts), which bounds how far the
@@ -90,7 +92,7 @@ def overlap_bounds(overlap: int, people: int = 0) -> tuple[int, int]:
 @dataclass
 class DeepDivePage:
     """The deep-dive page's count tables, their cells' states and the joint publication;
-    ``summary`` is :func:`perfpack.themes.deep_dive.cohort_summary` with Holm's adjustment over the
+    ``summary`` is :func:`.cohorts.cohort_summary` with Holm's adjustment over the
     cohorts whose test this page publishes."""
 
     summary: pd.DataFrame
@@ -126,9 +128,7 @@ class DeepDivePage:
 
     def location_table(self, location_type: str, previous: Window, current: Window, noun: str):
         """The top places of ``location_type`` as published (see
-        :func:`perfpack.themes.deep_dive_places.location_table`)."""
-        from perfpack.themes.missing import period_label
-
+        :func:`perfpack.themes.deep_dive.places.location_table`)."""
         frame = self.places[location_type].set_index("location_id")
         columns = ["episodes_previous", "episodes_current", "people"]
         shown = disclosure.render(frame, self.mask(("places", location_type), frame, columns))
@@ -149,8 +149,6 @@ def protect_page(
 ) -> DeepDivePage:
     """Suppress every count cell of the deep-dive page in one :func:`disclosure.protect` call
     (see the module note); ``cohort`` is the one the places tables look at ("all" or a name)."""
-    from perfpack.themes.deep_dive import select_cohort
-
     summary = cohort_summary(episodes, previous, current)
     windows = {"previous": previous, "current": current}
     crosstabs = {w.label: crosstab(episodes, w) for w in (previous, current)}

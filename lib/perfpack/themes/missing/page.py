@@ -48,8 +48,8 @@ def protect_appendix(
     risk: pd.DataFrame, places: pd.DataFrame, profile: pd.DataFrame, threshold: int = 5
 ) -> LinkedTables:
     """Suppress the risk-grade and place-type tables
-    (:func:`perfpack.themes.missing.counts_by_column`)
-    and the count rows of :func:`perfpack.themes.missing.vulnerability_profile` together.
+    (:func:`perfpack.themes.missing.measures.counts_by_column`)
+    and the count rows of :func:`perfpack.themes.missing.measures.vulnerability_profile` together.
 
     Declared: each window's categories add up to its episodes (published in the summary
     table, so known); the shared rows of :data:`SHARED_ROWS` are one cell each; episodes from

@@ -22,7 +22,7 @@ Disclosure, by construction (checked by :func:`row_ranges` and the tests):
   pseudo-random order), so "Case A had more episodes than Case B" cannot be used to narrow bands.
 - no other figure on the page is one person's exact total: cases come from a group of at least
   :data:`CASE_POOL_MIN` people who qualify, a place is listed only when 5 or more people stand
-  behind its count (:func:`perfpack.themes.deep_dive_places.top_locations`), the concentration share
+  behind its count (:func:`perfpack.themes.deep_dive.places.top_locations`), the concentration share
   only for a top tenth of 10 people or more, and people in two cohorts only rounded to 10.
 
 The published row therefore leaves the two-year total, the before and after totals and every

@@ -16,13 +16,9 @@ import pandas as pd
 from perfpack.core import disclosure
 from perfpack.core.change import format_pct, percent
 from perfpack.core.windows import Window
-from perfpack.themes.missing import (
-    SMALL_COUNT,
-    episode_count,
-    episodes_per_person,
-    individual_count,
-    period_label,
-)
+from perfpack.themes.missing.measures import SMALL_COUNT, episode_count, individual_count
+from perfpack.themes.missing.repeats import episodes_per_person
+from perfpack.themes.missing.words import period_label
 
 #: The smallest group whose top tenth is published as a concentration share.
 CONCENTRATION_MIN_TOP = 10
@@ -90,7 +86,7 @@ def location_table(
     suppression down the episode columns (the places and "Other" add up to "All"). People at
     different places overlap, so the people column adds up to nothing. On the deep-dive page,
     where "All" is a cell of the cohort x place table, use
-    :meth:`perfpack.themes.deep_dive_page.DeepDivePage.location_table` (one suppression per
+    :meth:`perfpack.themes.deep_dive.page.DeepDivePage.location_table` (one suppression per
     page)."""
     frame = places.set_index("location_id")
     episodes = disclosure.suppress_small(
