@@ -729,6 +729,22 @@ def test_careful_reader_line_numbers():
     assert ragged["message"].tolist() == ["x.csv line 6: 1 field, but the header (line 1) has 2"]
 
 
+def test_csv_records_start_lines_and_unreadable_record():
+    # the walker shared with police_uk.input_checks: blank lines skipped, a quoted line break
+    # keeps the record on the line it starts on
+    text = '\na,b\n1,"two\nlines"\n\n3,4\n'
+    assert list(csv_text.csv_records(text)) == [
+        (2, ["a", "b"]),
+        (3, ["1", "two\nlines"]),
+        (6, ["3", "4"]),
+    ]
+    # a quote opened on line 3 and never closed: the reader stops at the end (line 4)
+    with pytest.raises(csv_text.UnreadableRecord) as caught:
+        list(csv_text.csv_records('a,b\n1,2\n3,"four\nfive\n'))
+    assert (caught.value.start, caught.value.line_num) == (3, 4)
+    assert "unexpected end of data" in str(caught.value.reason)
+
+
 def test_utf8_byte_order_mark_is_accepted(tmp_path):
     raw = write_raw(tmp_path / "raw", {"crimes.csv": b"\xef\xbb\xbf" + CRIMES.encode("utf-8")})
     summary = ingest(raw, tmp_path / "processed")
