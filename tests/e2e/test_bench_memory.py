@@ -14,9 +14,10 @@ import pyarrow as pa
 import pytest
 from tools import bench, bench_memory
 
+from perfpack.data.safe_input import IngestError
 from perfpack.ingest import memory
+from perfpack.ingest.csv_text import check_utf8, decode_utf8
 from perfpack.ingest.demo import synthetic as demo
-from perfpack.ingest.validate import IngestError, check_utf8, decode_utf8
 
 
 def test_force_ingest_memory_measures_a_fresh_process(tmp_path):

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from perfpack.ingest.demo import crimes as demo_crimes
+from perfpack.ingest.demo import exact
 from perfpack.ingest.demo import synthetic as demo
 
 
@@ -28,7 +30,7 @@ from perfpack.ingest.demo import synthetic as demo
     ],
 )
 def test_largest_remainder(weights, total, expected):
-    result = demo._largest_remainder(weights, total)
+    result = exact.largest_remainder(weights, total)
     assert result.tolist() == expected
     assert result.sum() == total
 
@@ -36,7 +38,7 @@ def test_largest_remainder(weights, total, expected):
 @pytest.mark.parametrize("weights, total", [([0, 0], 1), ([-1, 2], 1), ([1, 1], -1)])
 def test_largest_remainder_rejects(weights, total):
     with pytest.raises(ValueError):
-        demo._largest_remainder(weights, total)
+        exact.largest_remainder(weights, total)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +61,7 @@ def test_projection_pct(series, n, expected):
         b = 5.5 * 12 / 143
         a = 1 - 6.5 * b
         expected = (12 * a + 222 * b - 12) / 12 * 100
-    assert demo._projection_pct(series, n) == pytest.approx(expected)
+    assert exact.projection_pct(series, n) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,7 @@ def test_projection_pct(series, n, expected):
     ],
 )
 def test_police_uk_datetime(local, expected):
-    assert demo._police_uk_datetime(local) == expected
+    assert exact.police_uk_datetime(local) == expected
 
 
 @pytest.mark.parametrize(
@@ -94,7 +96,7 @@ def test_police_uk_datetime(local, expected):
     ],
 )
 def test_last_sunday(year, month, expected):
-    assert demo._last_sunday(year, month) == expected
+    assert exact.last_sunday(year, month) == expected
 
 
 @pytest.mark.parametrize(
@@ -108,28 +110,28 @@ def test_last_sunday(year, month, expected):
     ],
 )
 def test_age_on(born, on, expected):
-    assert demo._age_on(born, on) == expected
+    assert exact.age_on(born, on) == expected
 
 
 @pytest.mark.parametrize("u, expected", [(0.0, "a"), (0.2499, "a"), (0.25, "b"), (0.9999, "b")])
 def test_pick_u(u, expected):
-    assert demo._pick_u({"a": 1, "b": 3}, u) == expected
+    assert exact.pick_u({"a": 1, "b": 3}, u) == expected
 
 
 def test_exact_labels_counts_and_weights():
     rng = np.random.default_rng(0)
     weights = np.array([0.0] * 5 + [1.0] * 5)
-    labels = demo._exact_labels(rng, 10, {"x": 5, "y": 5}, {"x": weights})
+    labels = exact.exact_labels(rng, 10, {"x": 5, "y": 5}, {"x": weights})
     assert (labels == "x").sum() == 5
     assert (labels[5:] == "x").all()  # zero weight never chosen
     with pytest.raises(ValueError):
-        demo._exact_labels(rng, 10, {"x": 3, "y": 3}, {})
+        exact.exact_labels(rng, 10, {"x": 3, "y": 3}, {})
 
 
 def test_calibrate_series_meets_targets_for_several_seeds():
-    spec = demo._THEMES["theft_of_vehicle"]
+    spec = demo_crimes._THEMES["theft_of_vehicle"]
     for seed in range(5):
-        series = demo._calibrate_series(
+        series = demo_crimes._calibrate_series(
             np.random.default_rng(seed),
             spec["design"],
             spec["totals"],

@@ -1,4 +1,4 @@
-"""perfpack.ingest.extracts and perfpack.ingest.validate: a small hand-written good extract, and a
+"""perfpack.ingest.extracts, validate, csv_text, parsers: a small hand-written good extract, and a
 table of bad-input files built from it with one fault each. Every expected value below is worked out
 by hand from the extract text, the contract and the reference tables, never by running ingest.
 """
@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from perfpack.data.contracts import CANONICAL
+from perfpack.ingest import csv_text
 from perfpack.ingest import extracts as ingest_module
-from perfpack.ingest import validate
 from perfpack.ingest.extracts import IngestError, ingest, main
-from perfpack.ingest.validate import (
+from perfpack.ingest.parsers import (
     first_of_month,
     parse_bool,
     parse_date,
@@ -712,8 +712,8 @@ def test_error_keeps_every_problem_and_the_count(tmp_path):
     ],
 )
 def test_fast_and_careful_readers_agree(content):
-    fast = validate._read_one_record_per_line(content, "x.csv")
-    careful, ragged = validate._read_record_by_record(content, "x.csv")
+    fast = csv_text._read_one_record_per_line(content, "x.csv")
+    careful, ragged = csv_text._read_record_by_record(content, "x.csv")
     assert fast is not None and len(ragged) == 0
     assert fast.header == careful.header
     pd.testing.assert_frame_equal(fast.frame, careful.frame)
@@ -722,11 +722,27 @@ def test_fast_and_careful_readers_agree(content):
 
 def test_careful_reader_line_numbers():
     content = 'a,b\n1,"two\nlines"\n\n3,4\n5\n6,7\n'
-    assert validate._read_one_record_per_line(content, "x.csv") is None
-    careful, ragged = validate._read_record_by_record(content, "x.csv")
+    assert csv_text._read_one_record_per_line(content, "x.csv") is None
+    careful, ragged = csv_text._read_record_by_record(content, "x.csv")
     assert careful.lines.tolist() == [2, 5, 7]
     assert careful.frame["b"].tolist() == ["two\nlines", "4", "7"]
     assert ragged["message"].tolist() == ["x.csv line 6: 1 field, but the header (line 1) has 2"]
+
+
+def test_csv_records_start_lines_and_unreadable_record():
+    # the walker shared with police_uk.input_checks: blank lines skipped, a quoted line break
+    # keeps the record on the line it starts on
+    text = '\na,b\n1,"two\nlines"\n\n3,4\n'
+    assert list(csv_text.csv_records(text)) == [
+        (2, ["a", "b"]),
+        (3, ["1", "two\nlines"]),
+        (6, ["3", "4"]),
+    ]
+    # a quote opened on line 3 and never closed: the reader stops at the end (line 4)
+    with pytest.raises(csv_text.UnreadableRecord) as caught:
+        list(csv_text.csv_records('a,b\n1,2\n3,"four\nfive\n'))
+    assert (caught.value.start, caught.value.line_num) == (3, 4)
+    assert "unexpected end of data" in str(caught.value.reason)
 
 
 def test_utf8_byte_order_mark_is_accepted(tmp_path):

@@ -41,6 +41,7 @@ from perfpack.data.processed import (  # noqa: F401 (check_processed re-exported
 from perfpack.data.safe_input import (
     MAX_ERROR_CHARS,
     MAX_MANIFEST_BYTES,
+    IngestError,
     InputError,
     check_size,
     clip,
@@ -48,15 +49,10 @@ from perfpack.data.safe_input import (
     load_yaml,
     one_line,
 )
+from perfpack.ingest.csv_text import Extract, read_extract
 from perfpack.ingest.memory import lean_memory, release
-from perfpack.ingest.validate import (
+from perfpack.ingest.parsers import (
     DATETIME_DTYPE,
-    REFERENCE_ROW_FILTERS,
-    Extract,
-    IngestError,
-    check_extract,
-    combine,
-    error_from,
     first_of_month,
     is_blank,
     parse_bool,
@@ -64,10 +60,10 @@ from perfpack.ingest.validate import (
     parse_datetime_local,
     parse_flag,
     parse_int,
-    problem_table,
-    read_extract,
     time_known,
 )
+from perfpack.ingest.problems import combine, error_from, problem_table
+from perfpack.ingest.validate import REFERENCE_ROW_FILTERS, check_extract
 
 __all__ = [
     "check_processed",

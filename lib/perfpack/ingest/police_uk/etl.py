@@ -1250,7 +1250,7 @@ def _load_stop_search(
     min_share: float,
     hash_files: bool = False,
 ) -> tuple[pd.DataFrame, CoverageReport, list[str | None]]:
-    from perfpack.ingest.validate import parse_datetime_local
+    from perfpack.ingest.parsers import parse_datetime_local
 
     src = _Source(source)
     all_files = discover(source)

@@ -39,6 +39,7 @@ from perfpack.data.safe_input import (
     foreign_digit,
     max_input_bytes,
 )
+from perfpack.ingest.csv_text import UnreadableRecord, csv_records
 
 #: Compression methods the standard library reads.
 SUPPORTED_COMPRESSION = {
@@ -195,14 +196,9 @@ def diagnose(name: str, data: bytes, numeric_columns, arrow_error: Exception) ->
         return DownloadError(
             f"{name} line {line}: not UTF-8 text (byte 0x{body[bad.start]:02x}); save as UTF-8"
         )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
-    end = 0
     try:
-        for record in reader:
-            start, end = end + 1, reader.line_num
-            if not record:
-                continue
+        for start, record in csv_records(text):
             if header is None:
                 header = record
                 continue
@@ -218,13 +214,14 @@ def diagnose(name: str, data: bytes, numeric_columns, arrow_error: Exception) ->
                         f"{name} line {start}, column {column!r}: {clip(value)} is not a "
                         f"number{digit_note(value)}"
                     )
-    except csv.Error as bad:
+    except UnreadableRecord as unreadable:
+        bad = unreadable.reason
         problem = (
             "a quoted field opened in the record starting on this line is never closed"
             if "unexpected end of data" in str(bad)
             else f"cannot be read as CSV ({bad})"
         )
-        return DownloadError(f"{name} line {end + 1}: {problem}")
+        return DownloadError(f"{name} line {unreadable.start}: {problem}")
     return DownloadError(
         f"{name}: not a data.police.uk CSV as expected ({clip(str(arrow_error), 100)})"
     )
