@@ -262,7 +262,7 @@ def peer_comparison(theme: str, period: str, processed_dir=None, window_months: 
     """
     from perfpack.data import tables
     from perfpack.ingest.police_uk import etl as police_uk
-    from perfpack.themes import areas, crime
+    from perfpack.themes import areas
 
     folder = tables.processed_dir(processed_dir)
     manifest = tables.manifest(folder)
@@ -273,12 +273,13 @@ def peer_comparison(theme: str, period: str, processed_dir=None, window_months: 
     group = peer_groups().get(slug)
     if not group:
         return None
-    window = crime.theme_windows(theme, period, window_months=window_months).national
+    spec = reference.theme_spec(theme)
+    window = spec.windows(period, window_months).national
     counts = pd.read_parquet(counts_file)
     populations = pd.read_parquet(folder / police_uk.NATIONAL_POPULATIONS_FILE)
     rates = peer_rates(counts, populations, theme, window)
     where = areas.processed_areas(folder)
-    view = rank_among_peers(rates, slug, group, where.place, reference.theme(theme)["title"])
+    view = rank_among_peers(rates, slug, group, where.place, spec.title)
     if view.n < 2:  # e.g. a download of this force alone: nothing to compare with
         return None
     view.window_label = window.label
