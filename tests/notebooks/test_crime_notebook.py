@@ -165,3 +165,20 @@ def test_robbery_funnel_and_verdicts_allow_for_overdispersion(runs):
     assert "A fall this size would be unusual by chance alone (p = 0.025)." in text
     assert "likely to be chance" not in text and "p = 0.03)" not in text
     assert "Change at the 5% level" in text
+
+
+def test_the_notebook_has_one_route_to_each_figure():
+    # issue 13: parameters -> load tables -> analyse -> show from the result -> save
+    # result.figures(); nothing computed twice, no figure number typed in the notebook
+    import nbformat
+
+    notebook = nbformat.read(str(NOTEBOOK), as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    source = "\n".join(c.source for c in code)
+    assert source.count("crime.analyse(") == 1
+    assert re.findall(r"\S+\.save\(", source) == ["result.figures().save("]
+    assert not re.search(r"^\s*(def|class) ", source, flags=re.MULTILINE)
+    assert "FigureBook" not in source and ".add(" not in source and ".extend(" not in source
+    assert not re.search(r"Figure \d", "\n".join(c.source for c in notebook.cells))

@@ -25,7 +25,7 @@ from perfpack.core.change import round_half_up
 from perfpack.core.windows import Window
 from perfpack.data import reference, tables
 from perfpack.ingest.police_uk import etl as police_uk
-from perfpack.themes import areas, crime
+from perfpack.themes import areas, crime, crime_measures, crime_projections, crime_text
 from perfpack.themes import stopsearch as ss
 from tests.conftest import PROJECT_ROOT, executed_text
 
@@ -87,7 +87,7 @@ def test_months_text(n, text):
     ],
 )  # fmt: skip
 def test_theme_windows(theme, period, months, previous, current, rate):
-    windows = crime.theme_windows(theme, period, window_months=months)
+    windows = reference.theme_spec(theme).windows(period, months)
     assert (windows.previous.label, windows.current.label) == (previous, current)
     assert windows.national.label == rate
 
@@ -145,22 +145,28 @@ def test_projections_need_history(n_months, trends, has_model, note_has):
             "npt": pd.Series(["A"] * n_months, dtype="str"),
         }
     )
-    analysis = crime.analyse_theme(frame, "robbery_all", "2019-12", n_sims=200, window_months=1)
+    analysis = crime.analyse(
+        crime.CrimeTables.by_hand(frame),
+        reference.theme_spec("robbery_all"),
+        "2019-12",
+        1,
+        n_sims=200,
+    )
     assert analysis.projections["n_months"].tolist() == trends
     assert (analysis.ets is not None) == has_model
     assert (len(analysis.backtest) > 0) == has_model
-    note = crime.projection_note(analysis)
+    note = crime_projections.projection_note(analysis)
     for words in note_has:
         assert words in note
     if not note_has:
         assert note == ""
-    measures = set(crime.figure_book(analysis).to_frame()["measure"])
+    measures = set(analysis.figures().to_frame()["measure"])
     assert ("ets_total" in measures) == has_model
     assert {f"projection_{n}m_pct" for n in trends} <= measures
-    assert crime.projection_display_table(analysis)["Method"].tolist()[: len(trends)] == [
-        f"{n}-month trend" for n in trends
-    ]
-    assert crime.projection_sentence(analysis)  # never empty, never fails
+    assert crime_projections.projection_display_table(analysis)["Method"].tolist()[
+        : len(trends)
+    ] == [f"{n}-month trend" for n in trends]
+    assert crime_projections.projection_sentence(analysis)  # never empty, never fails
 
 
 def _hand_crimes():
@@ -191,9 +197,9 @@ def test_public_theme_with_two_month_windows_and_computed_national():
         pd.Series({"A": 1000.0, "B": 3000.0}), 4000.0, areas.LOCAL_AUTHORITY_NAMES,
         "Testshire", "Testshire Police", True,
     )  # fmt: skip
-    analysis = crime.analyse_theme(
-        _hand_crimes(), "robbery_all", "2019-02", n_sims=200, window_months=2,
-        national=national, where=where,
+    analysis = crime.analyse(
+        crime.CrimeTables(_hand_crimes(), where), reference.theme_spec("robbery_all"), "2019-02",
+        2, n_sims=200, national=national,
     )  # fmt: skip
     # 3 + 1 = 4 before, 1 + 4 + 2 = 7 now; 2 of them in no area
     assert (analysis.headline.previous, analysis.headline.current) == (4, 7)
@@ -203,18 +209,18 @@ def test_public_theme_with_two_month_windows_and_computed_national():
     # 7 per 4,000 residents over the current window = 1.75; the forces' 1.5 is lower
     assert analysis.national.rate_per_1000 == pytest.approx(1.75)
     assert analysis.national.window.label == "2019-01/2019-02"
-    sentence = crime.national_sentence(analysis.title, analysis.national, analysis.place)
+    sentence = crime_text.national_sentence(analysis.title, analysis.national, analysis.place)
     assert "Testshire is above the rate across the 2 forces" in sentence
     assert "1.75 crimes per 1,000 residents compared to 1.50" in sentence
     assert "(2 months, not annualised)" in sentence and "Coverage: 2 forces." in sentence
-    text = crime.npt_sentence(analysis.title, analysis.by_npt, where.force_name, where.names)
+    text = crime_text.npt_sentence(analysis.title, analysis.by_npt, where.force_name, where.names)
     assert text.startswith("Robbery (all) has decreased in one of Testshire Police's two local")
     assert "cannot be compared with the report's Personal Robbery" in analysis.data_note
     assert analysis.table_caption("areas").startswith(
         "Robbery (all) by local authority, previous and current 2 months"
     )
     assert "over a 2 month period" in analysis.chart_title("npt_change")
-    figures = crime.figure_book(analysis).to_frame().set_index(["measure", "group"])["value"]
+    figures = analysis.figures().to_frame().set_index(["measure", "group"])["value"]
     # 2 offences with no local authority: "fewer than 5" on the page, blank in the figures
     assert math.isnan(figures[("no_area_count_current", "")])
     assert figures[("national_forces_counted", "")] == 2
@@ -226,12 +232,12 @@ def test_no_national_comparator_for_a_single_force():
         pd.DataFrame(columns=["group", "crimes", "population", "rate_per_1000"]),
         ["x"], ["2019-01", "2019-02"], {}, police_uk.ONLY_THIS_FORCE,
     )  # fmt: skip
-    analysis = crime.analyse_theme(
-        _hand_crimes(), "robbery_all", "2019-02", pd.Series({"A": 1000, "B": 3000}),
-        n_sims=200, window_months=2, national=single,
+    analysis = crime.analyse(
+        crime.CrimeTables.by_hand(_hand_crimes(), pd.Series({"A": 1000, "B": 3000})),
+        reference.theme_spec("robbery_all"), "2019-02", 2, n_sims=200, national=single,
     )  # fmt: skip
     assert analysis.national.national_rate_per_1000 is None
-    sentence = crime.national_sentence(analysis.title, analysis.national)
+    sentence = crime_text.national_sentence(analysis.title, analysis.national)
     assert sentence.endswith("No national comparator: the download holds only this force.")
     assert "1.75 Robbery (all) offences per 1,000 residents" in sentence
 
@@ -577,7 +583,7 @@ def test_public_stop_search_appendix(shared_data, tmp_path):
 
 
 def test_models_need_24_months():
-    assert crime.MODEL_MIN_MONTHS == 2 * projections.SEASONAL_PERIODS == 24
+    assert crime_measures.MODEL_MIN_MONTHS == 2 * projections.SEASONAL_PERIODS == 24
 
 
 def test_public_themes_are_listed():

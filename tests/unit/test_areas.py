@@ -10,7 +10,7 @@ import pytest
 
 from perfpack.core import overdispersion
 from perfpack.present import funnelplot
-from perfpack.themes import areas
+from perfpack.themes import area_charts, areas
 
 PREVIOUS = pd.Series({"Newcastle": 73, "B": 40, "C": 30})
 CURRENT = pd.Series({"Newcastle": 92, "B": 20})
@@ -149,14 +149,14 @@ def test_display_table_formats(table):
 
 def test_charts_have_titles_and_alt_text(table):
     frame = table.reset_index()
-    fig, alt = areas.change_chart(frame, "Figure 5. Volume change by NPT")
+    fig, alt = area_charts.change_chart(frame, "Figure 5. Volume change by NPT")
     try:
         assert "2 decreased" in alt and "Newcastle +19" in alt
         labels = [t.get_text() for t in fig.axes[0].texts]
         assert "+19 (+26%)" in labels and "-20 (-50%)" in labels
     finally:
         plt.close(fig)
-    fig, alt = areas.funnel_chart(frame, 0.5, "Funnel plot of NPT rates", method="poisson")
+    fig, alt = area_charts.funnel_chart(frame, 0.5, "Funnel plot of NPT rates", method="poisson")
     try:
         assert alt.startswith("Funnel plot of NPT rates: funnel plot")
         assert "Newcastle (above" in alt
@@ -173,11 +173,11 @@ def test_funnel_chart_says_which_limits_it_draws():
         pd.Series([4, 9, 16, 25, 36, 49], index=SIX),
         pd.Series([25_000] * 6, index=SIX),
     )
-    funnel = areas.area_funnel(frame, 1.0)
+    funnel = area_charts.area_funnel(frame, 1.0)
     assert funnel.method == "additive"
     assert funnel.test.tau2 == pytest.approx(0.106)
     assert funnel.outside() == []
-    fig, alt = areas.funnel_chart(frame, 1.0, "Rates")
+    fig, alt = area_charts.funnel_chart(frame, 1.0, "Rates")
     try:
         legend = fig.axes[0].get_legend()
         assert " ".join(legend.get_title().get_text().split()) == (
@@ -195,7 +195,7 @@ def test_funnel_chart_says_which_limits_it_draws():
         assert "with 95% and 99.8% limits widened for overdispersion (additive random" in alt
     finally:
         plt.close(fig)
-    poisson = areas.area_funnel(frame, 1.0, method="poisson")
+    poisson = area_charts.area_funnel(frame, 1.0, method="poisson")
     # exact Poisson limits flag 4 and 9 (below 99.8%) and 49 (above 99.8%) of an expected 25
     assert {"A", "B", "F"} <= set(poisson.outside())
 

@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 from perfpack.core.windows import Window
-from perfpack.themes import crime
+from perfpack.data.reference import theme_spec
+from perfpack.themes import crime, crime_measures, crime_projections, crime_sections, crime_text
 
 POPULATIONS = pd.Series(
     {"Newcastle-under-Lyme": 1000, "Stoke-on-Trent North": 1000, "Stafford": 2000, "Tamworth": 1000}
@@ -73,6 +74,11 @@ def _crimes():
     return frame
 
 
+def _analyse(crimes, theme, populations=POPULATIONS, **kwargs):
+    tables = crime.CrimeTables.by_hand(crimes, populations)
+    return crime.analyse(tables, theme_spec(theme), "2019-12", n_sims=200, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def crimes():
     return _crimes()
@@ -80,17 +86,17 @@ def crimes():
 
 @pytest.fixture(scope="module")
 def robbery(crimes):
-    return crime.analyse_theme(crimes, "personal_robbery", "2019-12", POPULATIONS, n_sims=200)
+    return _analyse(crimes, "personal_robbery")
 
 
 def test_theme_selection(crimes):
-    assert len(crime.theme_crimes(crimes, "personal_robbery")) == 18
-    assert len(crime.theme_crimes(crimes, "theft_from_vehicle")) == 4
-    assert crime.theme_crimes(crimes, "theft_of_vehicle").empty
+    assert len(crime_measures.theme_crimes(crimes, "personal_robbery")) == 18
+    assert len(crime_measures.theme_crimes(crimes, "theft_from_vehicle")) == 4
+    assert crime_measures.theme_crimes(crimes, "theft_of_vehicle").empty
 
 
 def test_windows_from_reference():
-    windows = crime.theme_windows("personal_robbery", "2019-12")
+    windows = theme_spec("personal_robbery").windows("2019-12")
     assert windows.previous.label == "2018-01/2018-12"
     assert windows.current.label == "2019-01/2019-12"
     assert windows.national.label == "2018-10/2019-09"
@@ -115,7 +121,7 @@ def test_national_rate(robbery):
     assert rate.population == 5000
     assert rate.rate_per_1000 == pytest.approx(1.4)
     assert rate.national_rate_per_1000 == 1.4  # the reference table's England & Wales rate
-    assert "level with the recorded national average" in crime.national_sentence(
+    assert "level with the recorded national average" in crime_text.national_sentence(
         "Personal Robbery", rate
     )
 
@@ -126,8 +132,8 @@ def test_national_rate(robbery):
 )
 def test_national_sentence_position(rate, national, word):
     window = Window(pd.Period("2018-10", "M"), pd.Period("2019-09", "M"))
-    text = crime.national_sentence(
-        "Theft", crime.NationalRate(1, 1000, rate, national, window), "Staffordshire"
+    text = crime_text.national_sentence(
+        "Theft", crime_measures.NationalRate(1, 1000, rate, national, window), "Staffordshire"
     )
     assert f"Staffordshire is {word}" in text
 
@@ -143,7 +149,7 @@ def test_change_by_npt(robbery):
     assert table.loc["Tamworth", ["previous", "current"]].tolist() == [0, 1]
     assert math.isnan(table.loc["Tamworth", "pct_change"])
     assert table.loc["Stafford", "rate_per_1000"] == pytest.approx(0.5)
-    text = crime.npt_sentence("Personal Robbery", robbery.by_npt)
+    text = crime_text.npt_sentence("Personal Robbery", robbery.by_npt)
     assert text.startswith(
         "Personal Robbery has decreased in two of Staffordshire Police's four Neighbourhood"
     )
@@ -184,7 +190,7 @@ def test_projections_present(robbery):
 )
 def test_age_band(age, band):
     ages = pd.Series([age], dtype="Int64")
-    assert crime.age_band(ages).iloc[0] == band
+    assert crime_sections.age_band(ages).iloc[0] == band
 
 
 def test_profile(robbery):
@@ -203,7 +209,7 @@ def test_profile(robbery):
 
 
 def test_profile_table_suppresses_small_counts(robbery):
-    table = crime.profile_table(robbery.profile, "Victims").set_index("Age band")
+    table = crime_sections.profile_table(robbery.profile, "Victims").set_index("Age band")
     assert table.loc["Under 18", "Male"] == "<5"
     assert table.loc["Total", "Total"] == "8"
 
@@ -226,14 +232,14 @@ def test_knife_and_northern_share(robbery):
 
 
 def test_extra_sections_only_for_robbery(crimes):
-    vehicle = crime.analyse_theme(crimes, "theft_from_vehicle", "2019-12", POPULATIONS, n_sims=200)
+    vehicle = _analyse(crimes, "theft_from_vehicle")
     assert vehicle.knife is None and vehicle.northern_share is None and vehicle.profile is None
     assert (vehicle.headline.previous, vehicle.headline.current) == (0, 3)
     assert vehicle.headline.pct_change is None
 
 
 def test_figure_book(robbery):
-    figures = crime.figure_book(robbery).to_frame()
+    figures = robbery.figures().to_frame()
     force = figures[figures["group"] == ""].set_index("measure")
     assert force.loc["count_previous", "value"] == 10
     assert force.loc["count_previous", "window"] == "2018-01/2018-12"
@@ -276,18 +282,20 @@ def test_figure_book(robbery):
 def test_public_theme_without_populations():
     frame = _crimes()
     frame["theme"] = frame["theme"].replace({"personal_robbery": "robbery_all"})
-    analysis = crime.analyse_theme(frame, "robbery_all", "2019-12", populations=None, n_sims=200)
+    analysis = _analyse(frame, "robbery_all", populations=None)
     assert (analysis.headline.previous, analysis.headline.current) == (10, 8)
     assert analysis.knife is None and analysis.profile is None
     assert analysis.by_npt["rate_per_1000"].isna().all()
     assert math.isnan(analysis.national.rate_per_1000)
     assert analysis.national.national_rate_per_1000 is None  # no comparator held
-    figures = crime.figure_book(analysis).to_frame()
+    figures = analysis.figures().to_frame()
     assert {"count_previous", "count_current", "npts_decreased"} <= set(figures["measure"])
 
 
 def test_charts(robbery):
-    fig, alt = crime.profile_chart(robbery.profile, "Figure 3. Victim and Offender Profile")
+    fig, alt = crime_sections.profile_chart(
+        robbery.profile, "Figure 3. Victim and Offender Profile"
+    )
     try:
         assert alt.startswith("Figure 3. Victim and Offender Profile")
         assert "Victims: 8 in all" in alt
@@ -296,19 +304,19 @@ def test_charts(robbery):
 
 
 def test_display_tables(robbery):
-    projections = crime.projection_display_table(robbery)
+    projections = crime_projections.projection_display_table(robbery)
     assert projections["Method"].tolist()[:3] == [
         "3-month trend",
         "6-month trend",
         "12-month trend",
     ]
-    backtest = crime.backtest_display_table(robbery)
+    backtest = crime_projections.backtest_display_table(robbery)
     assert "Same as last year" in backtest["Method"].tolist()
-    assert crime.projection_sentence(robbery).startswith("Against 8 offences")
+    assert crime_projections.projection_sentence(robbery).startswith("Against 8 offences")
 
 
 def test_theme_with_no_offences(crimes):
-    analysis = crime.analyse_theme(crimes, "theft_of_vehicle", "2019-12", POPULATIONS, n_sims=200)
+    analysis = _analyse(crimes, "theft_of_vehicle")
     assert (analysis.headline.previous, analysis.headline.current) == (0, 0)
     assert analysis.headline.test.p_value == 1.0
     assert analysis.monthly.sum() == 0
@@ -316,25 +324,25 @@ def test_theme_with_no_offences(crimes):
     assert analysis.projections["projected_total"].tolist() == [0.0, 0.0, 0.0]
     assert analysis.projections["pct_change"].isna().all()
     assert analysis.ets.total == 0.0
-    figures = crime.figure_book(analysis).to_frame()
+    figures = analysis.figures().to_frame()
     assert figures.loc[figures["measure"] == "npts_decreased", "value"].iloc[0] == 0
 
 
 def test_each_force_rate_names_its_window(robbery):
     # 7 robberies in Oct 2018 - Sep 2019 and 8 in 2019, over 5,000 residents: 1.4 and 1.60
-    note = crime.rate_windows_note(robbery)
+    note = crime_text.rate_windows_note(robbery)
     assert "Staffordshire's 1.4 per 1,000 residents above is for 1st October 2018 to 30th " in note
     assert "current 12 months (1st January 2019 to 31st December 2019)" in note
     assert note.endswith("1.60 per 1,000 residents.")
 
 
 def test_headline_projection_on_the_page(robbery):
-    sentence = crime.headline_projection_sentence(robbery)
+    sentence = crime_projections.headline_projection_sentence(robbery)
     assert sentence.startswith("**Headline projection:")
-    shown = crime.projection_display_table(robbery).set_index("Method")
+    shown = crime_projections.projection_display_table(robbery).set_index("Method")
     assert shown.loc["12-month trend", "Used as"].endswith("the report's method")
     assert "Same as last year" in shown.index
-    figures = crime.figure_book(robbery).to_frame()
+    figures = robbery.figures().to_frame()
     assert (figures["measure"] == "projection_selected_pct").sum() == 1
 
 
@@ -350,7 +358,7 @@ def test_significance_wording(robbery):
     assert robbery.table_caption("significance") == (
         "Change by NPT, previous against current 12 months: exact Poisson tests"
     )
-    table = crime.npt_significance_table(robbery.by_npt).set_index("NPT")
+    table = crime_text.npt_significance_table(robbery.by_npt).set_index("NPT")
     # Stafford 5 -> 1: the 1 is shown "<5", and no verdict beside it (its p = 0.22, from
     # 2 * (C(6,0) + C(6,1)) / 64 = 0.21875, with the 5 shown would give the 1 away)
     assert table.loc["Stafford", "Current"] == "<5"
@@ -374,10 +382,42 @@ def test_significance_table_judges_overdispersed_changes_against_their_spread():
         pd.Series([100] * 6, index=list("ABCDEF")),
         pd.Series([50, 70, 100, 100, 140, 200], index=list("ABCDEF")),
     )
-    shown = crime.npt_significance_table(table).set_index("NPT")
+    shown = crime_text.npt_significance_table(table).set_index("NPT")
     assert shown.loc["A", "Verdict"] == (
         "A fall this size would be unusual by chance alone (p < 0.001)."
     )
     against = "Compared against the change across all NPTs: allowing for the spread between NPTs"
     assert shown.loc["A", against] == "No evidence of a difference (p = 0.051)"
     assert shown.loc["C", "Verdict"] == "The two periods have the same count (p = 1.0)."
+
+
+def test_the_result_carries_every_figure_of_the_page(robbery):
+    from dataclasses import replace
+
+    from perfpack.themes import peers
+    from perfpack.themes.base import ThemeResult
+
+    assert isinstance(robbery, ThemeResult)
+    figures = robbery.figures().to_frame()
+    spc = figures[figures["measure"].str.startswith("spc_")].set_index("measure")
+    # no rebase for robbery: one segment, its limits fixed on the first 12 months
+    # (2017-06..2018-05), which hold the 8 robberies of March 2018: mean 8 / 12
+    assert spc.loc["spc_mean", "value"] == pytest.approx(8 / 12)
+    assert spc.loc["spc_mean", "window"] == "2017-06/2019-12"
+    assert "peer_rank" not in set(figures["measure"])  # a force extract has no peers
+    # a public download's peer comparison goes into the same book (rank 2 of 3 by hand)
+    rates = pd.DataFrame(
+        [("a", "A", 10, 10_000, 1.0), ("b", "B", 20, 10_000, 2.0), ("c", "C", 30, 10_000, 3.0)],
+        columns=["force", "name", "crimes", "population", "rate_per_1000"],
+    )
+    view = peers.rank_among_peers(rates, "b", ["a", "b", "c"], "Bshire", "Robbery")
+    view.window_label = "2019-01/2019-12"
+    with_peers = replace(robbery, peer_view=view).figures().to_frame()
+    ranked = with_peers[with_peers["measure"].str.startswith("peer_")]
+    assert ranked.set_index(["measure", "group"])["value"].to_dict() == {
+        ("peer_rank", ""): 2,
+        ("peer_group_forces", ""): 3,
+        ("peer_rate_per_1000", "a"): 1.0,
+        ("peer_rate_per_1000", "b"): 2.0,
+        ("peer_rate_per_1000", "c"): 3.0,
+    }

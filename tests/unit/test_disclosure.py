@@ -364,7 +364,7 @@ def test_profile_protects_adults_from_care_homes():
 
 
 def test_crime_profile_table_is_audited_with_its_totals():
-    from perfpack.themes import crime
+    from perfpack.themes import crime_sections
 
     profile = pd.DataFrame(
         {
@@ -374,7 +374,7 @@ def test_crime_profile_table_is_audited_with_its_totals():
             "count": [3, 20, 30, 40],
         }
     )
-    table = crime.profile_table(profile, "Victims").set_index("Age band")
+    table = crime_sections.profile_table(profile, "Victims").set_index("Age band")
     publication = sdc_audit.publications(table)[0]
     assert publication.values[("Under 18", "Male")] == 3
     sdc_audit.audit_frame(table, "Victims")

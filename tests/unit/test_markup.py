@@ -155,7 +155,7 @@ def test_csp_forbids_scripts_and_allows_only_embedded_images():
 def test_names_read_from_data_are_plain_text_in_sentences():
     import pandas as pd
 
-    from perfpack.themes import crime, stopsearch_page
+    from perfpack.themes import crime_text, stopsearch_page
 
     evil = "[x](https://evil.example) *y* <b>z</b>"
     shares = pd.DataFrame({"object": [evil], "searches": [3], "share": [100.0]})
@@ -165,6 +165,8 @@ def test_names_read_from_data_are_plain_text_in_sentences():
     table = pd.DataFrame(
         {"area": [evil], "previous": [1], "current": [3], "change": [2], "pct_change": [200.0]}
     )
-    sentence = markup.markdown_html(crime.npt_sentence("Robbery", table.assign(decreased=False)))
+    sentence = markup.markdown_html(
+        crime_text.npt_sentence("Robbery", table.assign(decreased=False))
+    )
     assert [tag for tag, _ in Elements(sentence).tags] == ["p"]
     assert f"It rose in {evil} (+2" in "".join(Elements(sentence).text)

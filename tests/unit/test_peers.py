@@ -10,6 +10,7 @@ import pytest
 
 from perfpack.data import reference
 from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.ingest.police_uk import peer_groups
 from perfpack.themes import peers
 
 
@@ -77,7 +78,7 @@ def test_derive_peer_groups_by_hand():
         },
         index=["p", "q", "r", "s"],
     )
-    groups = peers.derive_peer_groups(features, size=3).set_index("force")["peers"]
+    groups = peer_groups.derive_peer_groups(features, size=3).set_index("force")["peers"]
     assert groups.to_dict() == {"p": "p;q;r", "q": "q;p;r", "r": "r;q;p", "s": "s;r;q"}
 
 
@@ -86,7 +87,7 @@ def test_force_features_by_hand():
     own = pd.DataFrame({"force": ["staffordshire"] * 2, "area_code": ["E08000001", "E07000197"]})
     las = reference.table("la_population_mid2019").set_index("area_code")["population_mid2019"]
     bolton, stafford = int(las["E08000001"]), int(las["E07000197"])
-    got = peers.force_features(own).loc["staffordshire"]
+    got = peer_groups.force_features(own).loc["staffordshire"]
     assert got["population"] == bolton + stafford
     assert got["metropolitan_share"] == pytest.approx(bolton / (bolton + stafford))
     # 2011 Census, Staffordshire: 1,032,327 White of 1,097,497 (SOURCES.md)
@@ -94,8 +95,8 @@ def test_force_features_by_hand():
 
 
 def test_slug_of_census_name():
-    assert peers.slug_of_census_name("Avon & Somerset") == "avon-and-somerset"
-    assert peers.slug_of_census_name("Dyfed-Powys") == "dyfed-powys"
+    assert peer_groups.slug_of_census_name("Avon & Somerset") == "avon-and-somerset"
+    assert peer_groups.slug_of_census_name("Dyfed-Powys") == "dyfed-powys"
 
 
 def test_committed_peer_groups():
@@ -103,7 +104,7 @@ def test_committed_peer_groups():
     territorial = [f for f in police_uk.POLICE_UK_FORCES if f not in ("btp", "northern-ireland")]
     assert sorted(groups) == sorted(territorial)  # the 43 forces of England and Wales
     for force, members in groups.items():
-        assert members[0] == force and len(members) == peers.GROUP_SIZE
+        assert members[0] == force and len(members) == peer_groups.GROUP_SIZE
         assert len(set(members)) == len(members) and set(members) <= set(territorial)
     assert "NOT the Home Office's official most similar groups" in peers.peer_source()
 

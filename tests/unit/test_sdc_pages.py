@@ -11,7 +11,7 @@ import pytest
 from perfpack.core import sdc_audit
 from perfpack.data.reference import theme_spec
 from perfpack.present import html as present
-from perfpack.themes import areas, deep_dive
+from perfpack.themes import area_charts, areas, deep_dive
 from perfpack.themes.deep_dive import cohort_tables, cohorts
 from perfpack.themes.deep_dive import page as deep_dive_page
 from perfpack.themes.missing import display
@@ -289,7 +289,7 @@ def test_area_chart_leaves_out_areas_with_hidden_counts():
     )
     hidden = areas.hidden_areas(table)
     assert "A" in hidden and len(hidden) == 2  # with the secondary cell's area
-    fig, alt = areas.change_chart(table, "Change by NPT")
+    fig, alt = area_charts.change_chart(table, "Change by NPT")
     try:
         labels = [t.get_text() for t in fig.axes[0].texts]
         assert not any("+167%" in label for label in labels)

@@ -1,8 +1,7 @@
 """Drawing a funnel plot of rates: any :class:`perfpack.core.overdispersion.RateFunnel`, whether the
-areas of one force against the force rate (:func:`perfpack.themes.areas.funnel_chart`) or every
-force
-against the national rate. The legend is titled with the kind of limits drawn and a note under
-the axes gives the overdispersion test and the adjustment (Spiegelhalter 2005)."""
+areas of one force against the force rate (:func:`perfpack.themes.area_charts.funnel_chart`) or
+every force against the national rate. The legend is titled with the kind of limits drawn and
+a note under the axes gives the overdispersion test and the adjustment (Spiegelhalter 2005)."""
 
 from __future__ import annotations
 

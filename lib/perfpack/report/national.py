@@ -363,7 +363,6 @@ def national_page(
     """The national page of one period, and its figures (``theme, measure, window, group,
     value``; group = force slug). Every name from the data is escaped; no scripts."""
     from perfpack.present import charts
-    from perfpack.themes import crime
 
     root = Path(processed_root)
     info = national_manifest(root) or {}
@@ -374,7 +373,7 @@ def national_page(
     themes = themes[(themes["data_source"] == "police_uk") & (themes["table"] == "crimes")]
     sections, figures = [], []
     for row in themes.sort_values("report_order").itertuples():
-        windows = crime.theme_windows(row.theme, period, window_months=window_months)
+        windows = reference.theme_spec(row.theme).windows(period, window_months)
         table = force_table(
             counts, populations, row.theme, windows.previous, windows.current, names
         )
