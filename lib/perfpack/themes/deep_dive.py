@@ -28,7 +28,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 from perfpack.core import disclosure, stats
 from perfpack.core.change import format_pct, pct_change, percent, round_half_up
@@ -103,6 +102,8 @@ def repeat_rate_test(
     the windows' individuals as independent samples although someone missing in both years is
     in both rows; read it as a guide. None when either window has no individuals.
     """
+    from scipy import stats as scipy_stats
+
     if previous_individuals <= 0 or current_individuals <= 0:
         return None
     table = [
