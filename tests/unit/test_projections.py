@@ -3,7 +3,6 @@ fallbacks, and the back-test on a line whose errors are known by hand."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,27 +130,9 @@ def test_ets_falls_back_when_fitting_fails(monkeypatch):
     assert forecast.total == pytest.approx(_seasonal(36).iloc[-12:].sum())
 
 
-def test_projection_table_and_chart():
+def test_projection_table():
     series = _seasonal(36)
     forecast = projections.ets_forecast(series, n_sims=200)
     table = projections.projection_table(series, ets=forecast)
     assert table["method"].iloc[-1].startswith("Model: ETS")
     assert table["lower_95"].iloc[-1] == pytest.approx(forecast.lower_95)
-    fig, alt = projections.projection_chart(series, "Figure 2. Test projections", ets=forecast)
-    try:
-        assert fig.axes[0].get_title() == "Figure 2. Test projections"
-        assert "3-month trend projects" in alt and "95% interval" in alt
-    finally:
-        plt.close(fig)
-
-
-def test_projection_chart_says_when_the_model_is_flagged():
-    series = _seasonal(36)
-    forecast = projections.ets_forecast(series, n_sims=200)
-    fig, alt = projections.projection_chart(series, "Test", ets=forecast, model_flagged=True)
-    try:
-        labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-        assert any(label.endswith(", degenerate fit)") for label in labels)
-        assert alt.endswith("Its fit is degenerate, so it is not the headline projection.")
-    finally:
-        plt.close(fig)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from perfpack.core import spc
-from perfpack.present import spc_icons
+from perfpack.present import spc_chart, spc_icons
 
 BASE = [12, 10] * 6
 
@@ -158,22 +158,6 @@ def test_summary_warns_with_few_points():
     assert "fewer than 12" in spc.summary(table)
 
 
-@pytest.mark.parametrize(("n_points", "warned"), [(6, True), (12, False)])
-def test_spc_chart_alt_text_and_warning(n_points, warned):
-    months = pd.period_range("2019-01", periods=n_points, freq="M")
-    monthly = pd.Series(([12, 10] * 6)[:n_points], index=months)
-    fig, alt = spc.spc_chart(monthly, "Figure 1. Monthly volume of Test", "Reduction", "Offences")
-    try:
-        texts = [t.get_text() for t in fig.axes[0].texts]
-        assert any("Warning" in t for t in texts) is warned
-        assert fig.axes[0].get_title() == "Figure 1. Monthly volume of Test"
-        assert fig.axes[0].get_legend() is not None
-        assert alt.startswith("Figure 1. Monthly volume of Test")
-        assert "January 2019" in alt and "Mean 11" in alt
-    finally:
-        plt.close(fig)
-
-
 def test_trend_takes_precedence_over_a_run():
     # 9 (below the mean) then 7 rising points above it: 8 rising in a row and 7 above the mean.
     # NHSRplotthedots names a point by the first of: limit, trend, two of three, run.
@@ -256,29 +240,6 @@ def test_a_run_from_the_segments_first_point_is_no_suggestion():
     assert spc.suggested_rebases(spc.xmr(pd.Series(values))).empty
 
 
-def test_spc_chart_shows_rebase_and_suggestion():
-    months = pd.period_range("2018-01", periods=24, freq="M")
-    monthly = pd.Series(STEP, index=months, dtype=float)
-    table = spc.xmr(monthly, "Reduction", rebase={"2019-01": "New team"})
-    fig, alt = spc.spc_chart(monthly, "Figure X", "Reduction", table=table)
-    try:
-        texts = [t.get_text() for t in fig.axes[0].texts]
-        assert "Rebased: New team" in texts  # the name before any ":"
-        assert "Rebased from January 2019: New team" in alt
-    finally:
-        plt.close(fig)
-    suggested = spc.xmr(monthly, "Reduction", baseline=12)
-    fig, alt = spc.spc_chart(monthly, "Figure X", "Reduction", table=suggested)
-    try:
-        texts = [t.get_text() for t in fig.axes[0].texts]
-        assert "Suggested rebase (not applied)" in texts
-        assert "Suggested rebase (not applied): 12 points in a row above the mean" in alt
-    finally:
-        plt.close(fig)
-
-
-# Icons: NHSRplotthedots ptd_get_icons (variation) and its assurance tests
-# (test-ptd_calculate_assurance_type.R: limits 1..3, 5..7, 1..5 with target 4).
 @pytest.mark.parametrize(
     ("tail", "direction", "icon"),
     [
@@ -393,7 +354,7 @@ def test_every_short_segment_is_provisional():
         "only 6 points from January 2018 to June 2018: fewer than 12, so the limits are provisional"
     ]
     assert "only 6 points from January 2018 to June 2018" in spc.summary(table)
-    fig, alt = spc.spc_chart(monthly, "Figure 1. Test", "Reduction", table=table)
+    fig, alt = spc_chart.spc_chart(monthly, "Figure 1. Test", "Reduction", table=table)
     try:
         assert any("provisional" in t.get_text() for t in fig.axes[0].texts)
         assert "only 6 points from January 2018" in alt

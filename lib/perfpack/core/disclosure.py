@@ -12,15 +12,10 @@ consistent
 with everything published (a linear programme) must not pin it to one value, and a ``"[c]"``
 must not be confined within 1 to 4. The audit, not the heuristic, is the proof.
 
-The search: while some hidden cell fails the audit, the cheapest shown cell (lowest priority,
-then smallest count; totals cost more than body cells) sharing a sum with it whose hiding makes
-it pass is hidden; when no single cell does, the cheapest cell sharing a sum with it is hidden
-and the search goes on (each step hides one more cell, so it ends). Finally each secondary cell
-not needed is shown again, most costly first (with any "[c]" that showing it pins, since a
-pinned cell tells the reader nothing new). Zeros are always shown and never chosen (a zero is
-published as ``0``). A small count that nothing can protect (the only non-zero part of a total
-published elsewhere) is left failing: the audit then stops the table
-(:class:`perfpack.core.sdc_audit.DisclosureError`).
+The search for the secondary cells is :func:`perfpack.core.suppression_search.search`. Zeros are
+always shown and never chosen (a zero is published as ``0``). A small count that nothing can
+protect (the only non-zero part of a total published elsewhere) is left failing: the audit then
+stops the table (:class:`perfpack.core.sdc_audit.DisclosureError`).
 
 Tables in the usual layout go through :func:`suppress_small` (and :func:`suppressed_crosstab`),
 which declare the sums for :func:`protect`: a totals row or column shown in the table; a total
@@ -39,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from perfpack.core import sdc_audit
+from perfpack.core import sdc_audit, suppression_search
 from perfpack.core.sdc_audit import (
     PRIMARY,
     SECONDARY,
@@ -172,76 +167,9 @@ def protect(
         state[i] = PRIMARY
     for cell in withheld:
         state[position[cell]] = WITHHELD
-    auditor = sdc_audit.Auditor(values, equations, threshold, ceiling, orderings)
-    partners = [set() for _ in range(n)]  # cells sharing a sum with each cell
-    for row in np.vstack([equations, orderings]):
-        members = set(np.flatnonzero(row).tolist())
-        for i in members:
-            partners[i] |= members - {i}
-
-    def failing(states) -> set[int]:
-        return {i for i in range(n) if auditor.failure(i, states)}
-
-    def order(indices) -> list[int]:
-        return sorted(indices, key=lambda j: (cost[j], values[j], j))
-
-    eligible = [j for j in range(n) if state[j] == SHOWN and values[j] > 0 and not fixed[j]]
-    # with every eligible cell hidden the reader knows least: a cell still pinned then is given
-    # away by cells published elsewhere (never worth hiding), and a small count still failing
-    # cannot be protected by this table (the audit will stop it); both asked only when needed
-    widest = list(state)
-    for j in eligible:
-        widest[j] = SECONDARY
-    verdicts: dict[int, bool] = {}
-
-    def hopeless(i: int) -> bool:
-        if i not in verdicts:
-            verdicts[i] = bool(auditor.failure(i, widest))
-        return verdicts[i]
-
-    def first_failing(states) -> int | None:
-        return next((i for i in range(n) if auditor.failure(i, states) and not hopeless(i)), None)
-
-    while secondary and (exposed := first_failing(state)) is not None:
-        hidden = {i for i in range(n) if state[i] != SHOWN}
-        candidates = order(
-            j for j in eligible if state[j] == SHOWN and partners[j] & hidden and not hopeless(j)
-        )
-        if not candidates:
-            break  # nothing left to hide: the audit will stop the table
-        # one cell no dearer than the cheapest in a sum with the failing cell, if one will do
-        direct = [j for j in candidates if j in partners[exposed]]
-        limit = cost[direct[0]] if direct else -np.inf
-        choice = None
-        for j in (j for j in candidates if cost[j] <= limit):
-            trial = list(state)
-            trial[j] = SECONDARY
-            if not auditor.failure(exposed, trial):
-                choice = j
-                break
-        if choice is None:  # no one cell will do: the cheapest in a sum with it, then on
-            choice = (direct or candidates)[0]
-        state[choice] = SECONDARY
-
-    if secondary:  # show again each cell not needed, most costly first
-        allowed = failing(state)
-        for j in reversed(order(i for i in range(n) if state[i] == SECONDARY)):
-            if state[j] != SECONDARY:
-                continue
-            trial = list(state)
-            trial[j] = SHOWN
-            # a "[c]" the others now pin tells the reader nothing new when shown: show it too
-            # (cells tied one to one, such as a team's and the force's, go back in pairs)
-            while pinned := [
-                i
-                for i in range(n)
-                if trial[i] == SECONDARY and auditor.failure(i, trial) == "pinned to one value"
-            ]:
-                for i in pinned:
-                    trial[i] = SHOWN
-            if failing(trial) <= allowed:
-                state = trial
-
+    state = suppression_search.search(
+        values, equations, orderings, state, threshold, ceiling, cost, fixed, secondary
+    )
     states = pd.Series(state, index=counts.index, dtype="str")
     publication = sdc_audit.Publication(
         values=pd.Series(values, index=counts.index),

@@ -50,7 +50,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 from perfpack.core import stats
 
@@ -64,8 +63,8 @@ TEST_LEVEL = 0.05
 #: Fewest units with which overdispersion is tested (fewer: Poisson limits, said so).
 MIN_UNITS = 3
 #: The funnel's two pairs of limits: 95% and 99.8% (two-sided).
-Z_95 = float(scipy_stats.norm.isf(0.025))
-Z_998 = float(scipy_stats.norm.isf(0.001))
+Z_95 = 1.9599639845400545  # scipy.stats.norm.isf(0.025), typed so importing needs no scipy
+Z_998 = 3.090232306167813  # scipy.stats.norm.isf(0.001)
 _LIMIT_LABELS = ((Z_95, "95%"), (Z_998, "99.8%"))
 
 
@@ -139,6 +138,8 @@ def dispersion(z, s, fraction: float = WINSOR_FRACTION, level: float = TEST_LEVE
     -------
     Dispersion
     """
+    from scipy import stats as scipy_stats
+
     z = np.asarray(z, dtype=float)
     s = np.asarray(s, dtype=float)
     keep = ~(np.isnan(z) | np.isnan(s)) & (s > 0)
@@ -319,6 +320,8 @@ def _rate_limits(exposure, target, per, method, test) -> pd.DataFrame:
 
 
 def _exact_two_sided(count: float, expected: float) -> float:
+    from scipy import stats as scipy_stats
+
     upper = float(scipy_stats.poisson.sf(count - 1, expected))  # P(X >= count)
     lower = float(scipy_stats.poisson.cdf(count, expected))  # P(X <= count)
     return min(1.0, 2.0 * min(upper, lower))
@@ -367,6 +370,8 @@ def rate_funnel(
     = 100`` each, ``tau2 = (58 - 5) / (600 - 100) = 0.106``; the 95% limits widen from about
     15.2-34.8 events (exact Poisson) to ``25 * (1 -/+ 1.96 * sqrt(0.01 + 0.106))**2`` = 2.8-69.5.
     """
+    from scipy import stats as scipy_stats
+
     _method(method)
     if isinstance(counts, pd.Series):
         names = counts.index
@@ -530,6 +535,8 @@ def change_judgement(
     -------
     ChangeJudgement
     """
+    from scipy import stats as scipy_stats
+
     _method(method)
     names = previous.index if isinstance(previous, pd.Series) else None
     x = np.atleast_1d(np.asarray(previous, dtype=float))

@@ -22,7 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 #: The significance level behind every verdict ("unusual by chance alone" below it).
 ALPHA = 0.05
@@ -211,6 +210,8 @@ def poisson_change_test(previous: int, current: int, alpha: float = ALPHA) -> Po
     0 then 5: ``P = 2 * 0.5**5 = 0.0625`` -- five against none is no evidence of a change at the
     5% level.
     """
+    from scipy import stats as scipy_stats
+
     previous, current = _whole_count(previous, "previous"), _whole_count(current, "current")
     total = previous + current
     if total == 0:
@@ -313,6 +314,8 @@ def funnel_limits(
     F(8) = 0.9786), interpolated to ``8 - (0.9786 - 0.975) / (0.9786 - 0.9489) = 7.878`` events,
     a rate of 1.97 per 1,000; the exact method gives 8 events, 2.0 per 1,000.
     """
+    from scipy import stats as scipy_stats
+
     if method not in ("spiegelhalter", "exact", "normal"):
         raise ValueError("method must be 'spiegelhalter', 'exact' or 'normal'")
     populations = np.atleast_1d(np.asarray(population, dtype=float))
@@ -343,6 +346,8 @@ def funnel_limits(
 
 def _poisson_limit(q: float, expected: np.ndarray, interpolate: bool) -> np.ndarray:
     """The q-quantile of Poisson(expected) as a count, optionally interpolated (Spiegelhalter)."""
+    from scipy import stats as scipy_stats
+
     quantile = np.maximum(scipy_stats.poisson.ppf(q, expected), 0.0)
     if not interpolate:
         return quantile
@@ -369,6 +374,8 @@ def funnel_position(
     smoothed limits of :func:`funnel_limits`, so a point can sit a hair outside a line and still
     be within by this exact test.
     """
+    from scipy import stats as scipy_stats
+
     if population is None or pd.isna(population) or population <= 0:
         return "no population"
     expected = overall_rate_per_1000 * population / 1000.0

@@ -25,6 +25,7 @@ from perfpack.core.windows import ThemeWindows, Window
 from perfpack.data.contracts import LOCATION_TYPES, RISK_GRADES
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.reference import ThemeSpec
+from perfpack.present import spc_chart as spc_charts
 from perfpack.themes import spc_themes
 from perfpack.themes.missing.measures import (
     DurationSummary,
@@ -206,7 +207,7 @@ class MissingPersons:
 
     def spc_chart(self, chart: str):
         """The XmR chart of ``chart`` (``episodes``, ``people``, ``children``): (figure, alt)."""
-        return spc.spc_chart(
+        return spc_charts.spc_chart(
             self.monthly[chart],
             self.chart_title(chart),
             self.spec.target_direction,
