@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 from perfpack.core import disclosure, stats
 from perfpack.core.change import pct_change
@@ -82,6 +81,8 @@ def repeat_rate_test(
         [previous_repeats, previous_individuals - previous_repeats],
         [current_repeats, current_individuals - current_repeats],
     ]
+    from scipy import stats as scipy_stats  # imported when a test is run (notebook load)
+
     return float(scipy_stats.fisher_exact(table, alternative="two-sided").pvalue)
 
 
