@@ -36,7 +36,7 @@ from perfpack.ingest.police_uk.national import (  # noqa: F401  (re-exported: th
     ingest_every_force,
     national_manifest,
 )
-from perfpack.present import markup, pages
+from perfpack.present import markup
 
 #: Where the national page of a period goes under the reports root.
 NATIONAL_DIR = "national"
@@ -363,7 +363,7 @@ def national_page(
     """The national page of one period (template ``national.html.j2``), and its figures
     (``theme, measure, window, group, value``; group = force slug). Every name from the data is
     escaped; no scripts. ``footer``: HTML the batch built."""
-    from perfpack.present import charts
+    from perfpack.present import charts, pages
     from perfpack.themes import crime
 
     root = Path(processed_root)
