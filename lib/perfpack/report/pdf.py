@@ -66,7 +66,8 @@ class Browser:
     def __init__(self, chromium: str, timeout: float = 120):
         self.chromium, self.timeout = chromium, timeout
         self._ids = 0
-        self._buffer = b""
+        self._buffer = bytearray()
+        self._scanned = 0  # bytes of the buffer known to hold no message end
         self._events: list[dict] = []
 
     def __enter__(self) -> Browser:
@@ -141,7 +142,7 @@ class Browser:
         )
         printed = self._call("Page.printToPDF", PRINT_OPTIONS, deadline, session)
         self._call("Target.closeTarget", {"targetId": target}, deadline)
-        self._events = [e for e in self._events if e.get("sessionId") != session]
+        self._events.clear()  # the closed tab's, and the browser's about it
         return base64.b64decode(printed["data"])
 
     def _call(self, method: str, params: dict, deadline: float, session: str | None = None):
@@ -177,7 +178,8 @@ class Browser:
 
     def _read(self, deadline: float) -> dict:
         """The next message from Chromium (a PdfError when it has died or is too slow)."""
-        while b"\0" not in self._buffer:
+        while (end := self._buffer.find(b"\0", self._scanned)) < 0:
+            self._scanned = len(self._buffer)
             wait = deadline - time.monotonic()
             if wait <= 0 or not select.select([self._receive], [], [], wait)[0]:
                 raise PdfError(f"chromium did not answer within {self.timeout:g} s")
@@ -185,7 +187,9 @@ class Browser:
             if not chunk:
                 raise PdfError(f"chromium stopped: {self._log_tail()}")
             self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
+        message = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        self._scanned = 0
         return json.loads(message)
 
     def _log_tail(self) -> str:
