@@ -406,7 +406,6 @@ def summary_rows(batch: dict | None) -> list[tuple]:
         return []
     if "skipped" in batch:
         return [("batch", "skipped", batch["skipped"][:28], None, "", None)]
-    pdf_note = " incl. report.pdf" if batch.get("includes_pdf") else ""
     rows = [
         (
             f"batch ({batch['notebook_count']} notebooks)",
@@ -430,7 +429,7 @@ def summary_rows(batch: dict | None) -> list[tuple]:
     if batch.get("pdf_seconds") is not None:
         rows.append(
             (
-                f"  report.pdf{pdf_note}",
+                "  of which report.pdf" if batch.get("includes_pdf") else "  report.pdf alone",
                 f"{batch['pdf_seconds']:.1f} s",
                 "printed again"
                 + spread_text(batch.get("pdf_seconds_min"), batch.get("pdf_seconds_max"), " s", 1),

@@ -266,7 +266,7 @@ LOAD = {
                 "0.60x",
                 "<=0.3x",
                 "NO",
-                "report.pdf incl. report.pdf",
+                "of which report.pdf",
                 "10.0 s",
                 "printed again (9.5-12.2 s)",
                 "notebook load (force)",
