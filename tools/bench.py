@@ -13,7 +13,7 @@ notebook in turn with the ``papermill`` and ``jupyter nbconvert`` command lines
 
 Notebook load: a fresh interpreter that imports what the theme notebooks import and loads the
 processed tables, against one that only imports pandas and reads the same parquet files
-(:mod:`tools.bench_load`).
+(:mod:`tools.bench_notebook_load`).
 
 Every ratio is the median of at least 3 runs (one in a quick run), shown with its min-max
 (:mod:`tools.bench_spread`).
@@ -34,7 +34,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from perfpack.data.paths import PROJECT_ROOT, REPORTS_DIR
-from tools import bench_batch, bench_load
 from tools.bench_commands import BenchError
 
 #: Targets from issue 7.
@@ -229,6 +228,78 @@ def _load_average() -> list[float] | None:
     return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
 
 
+# --- parsing `python -X importtime` ----------------------------------------------------------
+
+
+def import_time_by_package(stderr: str, top: int = 10) -> list[dict]:
+    """Sum ``python -X importtime`` self times by top-level package, largest first.
+
+    Parameters
+    ----------
+    stderr : str
+        What ``-X importtime`` wrote (lines ``import time: self [us] | cumulative | name``;
+        the header line and any other lines are ignored).
+    top : int
+        How many packages to return.
+
+    Returns
+    -------
+    list of dict
+        ``{"package": str, "seconds": float, "modules": int}``.
+    """
+    totals: dict[str, list[int]] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line[len("import time:") :].split("|")
+        if len(parts) != 3:
+            continue
+        try:
+            self_us = int(parts[0])
+        except ValueError:
+            continue
+        package = parts[2].strip().split(".")[0]
+        entry = totals.setdefault(package, [0, 0])
+        entry[0] += self_us
+        entry[1] += 1
+    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:top]
+    return [{"package": p, "seconds": us / 1e6, "modules": n} for p, (us, n) in ranked]
+
+
+def import_time_cumulative(stderr: str, prefix: str = "perfpack") -> list[dict]:
+    """The cumulative ``-X importtime`` of each module named ``prefix`` or ``prefix.*``, in
+    import order: how long importing it took, with everything it imported first (so a module
+    that pulls in a heavy library carries that library's time).
+
+    Parameters
+    ----------
+    stderr : str
+        What ``-X importtime`` wrote.
+    prefix : str
+        Package whose modules to report.
+
+    Returns
+    -------
+    list of dict
+        ``{"module": str, "seconds": float}``.
+    """
+    found = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line[len("import time:") :].split("|")
+        if len(parts) != 3:
+            continue
+        name = parts[2].strip()
+        if name != prefix and not name.startswith(prefix + "."):
+            continue
+        try:
+            found.append({"module": name, "seconds": int(parts[1]) / 1e6})
+        except ValueError:
+            continue
+    return found
+
+
 # --- the whole benchmark -------------------------------------------------------------------------
 
 
@@ -262,6 +333,8 @@ def run_all(
     :func:`tools.bench_national.national_benchmark`; never in a quick run;
     ``national_sample`` forces stand in for the one-by-one builds).
     """
+    from tools import bench_batch, bench_notebook_load
+
     started = time.perf_counter()
     repeats = repeats or (1 if quick else 3)
     results: dict = {
@@ -321,9 +394,11 @@ def run_all(
         results["load"] = []
         if "load" not in skip:
             processed = demo["processed_dir"]
-            results["load"].append(bench_load.load_benchmark(processed, "force", repeats))
+            results["load"].append(bench_notebook_load.load_benchmark(processed, "force", repeats))
             if national is not None:
-                results["load"].append(bench_load.load_benchmark(national, "national", repeats))
+                results["load"].append(
+                    bench_notebook_load.load_benchmark(national, "national", repeats)
+                )
     results["machine"]["load_average_end"] = _load_average()
     results["seconds"] = time.perf_counter() - started
     out = Path(out)
@@ -350,6 +425,8 @@ def summary_table(results: dict) -> str:
     -------
     str
     """
+    from tools import bench_batch, bench_memory, bench_national, bench_notebook_load
+
     machine = results.get("machine", {})
     load = machine.get("load_average") or [float("nan")]
     memory = machine.get("memory_total_bytes")
@@ -392,11 +469,9 @@ def summary_table(results: dict) -> str:
     for entry in bench_batch.summary_rows(results.get("batch")):
         row(*entry)
     for load_entry in results.get("load", []):
-        row_, line = bench_load.summary_rows(load_entry)
+        row_, line = bench_notebook_load.summary_rows(load_entry)
         row(*row_)
         lines.append(line)
-    from tools import bench_memory, bench_national
-
     if results.get("demo_ingest_memory"):
         lines.append(bench_memory.summary_line(results["demo_ingest_memory"]))
     lines.extend(bench_national.summary_lines(results.get("national")))

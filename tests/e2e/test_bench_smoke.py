@@ -7,7 +7,7 @@ import json
 import zipfile
 
 import pytest
-from tools import bench, bench_batch, bench_load
+from tools import bench, bench_batch, bench_notebook_load
 
 from perfpack.ingest.police_uk.etl import STREET_COLUMNS
 
@@ -136,7 +136,7 @@ def test_cell_seconds(cells, expected):
 )
 def test_notebook_imports(sources, expected):
     notebook = {"cells": [_code(s) for s in sources]}
-    assert bench_load.notebook_imports([notebook]) == expected
+    assert bench_notebook_load.notebook_imports([notebook]) == expected
 
 
 IMPORTTIME = """\
@@ -171,19 +171,19 @@ import time: broken
     ids=["empty", "header-only", "sample", "top-1"],
 )
 def test_import_time_by_package(text, top, expected):
-    assert bench_load.import_time_by_package(text, top) == expected
+    assert bench.import_time_by_package(text, top) == expected
 
 
 def test_import_time_cumulative_keeps_the_package_modules_in_order():
-    assert bench_load.import_time_cumulative(IMPORTTIME) == [
+    assert bench.import_time_cumulative(IMPORTTIME) == [
         {"module": "perfpack.present.charts", "seconds": 0.00185},
         {"module": "perfpack", "seconds": 0.000025},
     ]
-    assert bench_load.import_time_cumulative(IMPORTTIME, "scipy") == [
+    assert bench.import_time_cumulative(IMPORTTIME, "scipy") == [
         {"module": "scipy.stats._stats_py", "seconds": 0.001},
         {"module": "scipy.stats", "seconds": 0.0015},
     ]
-    assert bench_load.import_time_cumulative("", "numpy") == []
+    assert bench.import_time_cumulative("", "numpy") == []
 
 
 MACHINE = {"nproc": 2, "memory_total_bytes": 8 * 1024**3, "load_average": [1.5, 1.0, 1.0]}

@@ -1,9 +1,11 @@
-"""``make bench``'s notebook load: what an analyst waits for when opening a theme notebook. A
-fresh interpreter imports what the theme notebooks import and loads the processed tables,
-against a fresh interpreter that only imports pandas and reads the same parquet files (the
-floor); the two alternate, and the ratio is the median of the pairs' ratios with its min-max.
+"""``make bench``'s notebook load, every theme notebook's imports at once: what an analyst
+waits for when opening a theme notebook. A fresh interpreter imports what the theme notebooks
+import and loads the processed tables, against a fresh interpreter that only imports pandas and
+reads the same parquet files (the floor); the two alternate, and the ratio is the median of the
+pairs' ratios with its min-max.
 
-``python -m tools.bench_load PROCESSED [--repeats 3]`` prints the result as JSON.
+``python -m tools.bench_notebook_load PROCESSED [--repeats 3]`` prints the result as JSON.
+(:mod:`tools.bench_load` measures each notebook on its own.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 from perfpack.data.paths import NOTEBOOKS_DIR
+from tools.bench import import_time_by_package, import_time_cumulative
 from tools.bench_commands import BenchError
 from tools.bench_commands import environment as _environment
 from tools.bench_spread import paired_ratios, spread, spread_text
@@ -98,75 +101,6 @@ def notebook_imports(notebooks) -> list[str]:
                 else:
                     continue
                 found += [name for name in names if name not in found]
-    return found
-
-
-def import_time_by_package(stderr: str, top: int = 10) -> list[dict]:
-    """Sum ``python -X importtime`` self times by top-level package, largest first.
-
-    Parameters
-    ----------
-    stderr : str
-        What ``-X importtime`` wrote (lines ``import time: self [us] | cumulative | name``;
-        the header line and any other lines are ignored).
-    top : int
-        How many packages to return.
-
-    Returns
-    -------
-    list of dict
-        ``{"package": str, "seconds": float, "modules": int}``.
-    """
-    totals: dict[str, list[int]] = {}
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        try:
-            self_us = int(parts[0])
-        except ValueError:
-            continue
-        package = parts[2].strip().split(".")[0]
-        entry = totals.setdefault(package, [0, 0])
-        entry[0] += self_us
-        entry[1] += 1
-    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:top]
-    return [{"package": p, "seconds": us / 1e6, "modules": n} for p, (us, n) in ranked]
-
-
-def import_time_cumulative(stderr: str, prefix: str = "perfpack") -> list[dict]:
-    """The cumulative ``-X importtime`` of each module named ``prefix`` or ``prefix.*``, in
-    import order: how long importing it took, with everything it imported first (so a module
-    that pulls in a heavy library carries that library's time).
-
-    Parameters
-    ----------
-    stderr : str
-        What ``-X importtime`` wrote.
-    prefix : str
-        Package whose modules to report.
-
-    Returns
-    -------
-    list of dict
-        ``{"module": str, "seconds": float}``.
-    """
-    found = []
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        name = parts[2].strip()
-        if name != prefix and not name.startswith(prefix + "."):
-            continue
-        try:
-            found.append({"module": name, "seconds": int(parts[1]) / 1e6})
-        except ValueError:
-            continue
     return found
 
 
@@ -314,7 +248,7 @@ def summary_rows(entry: dict) -> list[tuple | str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.bench_load", description="Measure a theme notebook's load."
+        prog="python -m tools.bench_notebook_load", description="Measure a theme notebook's load."
     )
     parser.add_argument("processed", help="processed tables folder")
     parser.add_argument("--repeats", type=int, default=REPEATS, help="runs of each side (3)")
