@@ -9,7 +9,8 @@ pack in one batch (:func:`run_national`: every force x appendix x period is one 
 :mod:`perfpack.report.distributed_run`) and the national page for each period
 (``<reports>/national/<period>/index.html``): each force's count in the two windows, the change
 with its exact test (:func:`perfpack.core.stats.poisson_change_test`), the rate per 1,000 residents
-and a funnel plot of the forces' rates.
+and a funnel plot of the forces' rates. The page is the template
+``present/templates/pages/national.html.j2`` (:mod:`perfpack.present.pages`).
 """
 
 from __future__ import annotations
@@ -360,11 +361,10 @@ def national_page(
     pack_status: dict[str, bool],
     footer: str = "",
 ) -> tuple[str, pd.DataFrame]:
-    """The national page of one period (template ``national.html.j2``), and its figures
-    (``theme, measure, window, group, value``; group = force slug). Every name from the data is
-    escaped; no scripts. ``footer``: HTML the batch built."""
-    from perfpack.present import charts, pages
-    from perfpack.themes import crime
+    """The national page of one period, and its figures (``theme, measure, window, group,
+    value``; group = force slug). Every name from the data is escaped; no scripts."""
+    import perfpack.present.pages as pages
+    from perfpack.present import charts
 
     root = Path(processed_root)
     info = national_manifest(root) or {}
@@ -375,7 +375,7 @@ def national_page(
     themes = themes[(themes["data_source"] == "police_uk") & (themes["table"] == "crimes")]
     sections, figures = [], []
     for row in themes.sort_values("report_order").itertuples():
-        windows = crime.theme_windows(row.theme, period, window_months=window_months)
+        windows = reference.theme_spec(row.theme).windows(period, window_months)
         table = force_table(
             counts, populations, row.theme, windows.previous, windows.current, names
         )
