@@ -9,12 +9,12 @@ pack in one batch (:func:`run_national`: every force x appendix x period is one 
 :mod:`perfpack.report.distributed_run`) and the national page for each period
 (``<reports>/national/<period>/index.html``): each force's count in the two windows, the change
 with its exact test (:func:`perfpack.core.stats.poisson_change_test`), the rate per 1,000 residents
-and a funnel plot of the forces' rates.
+and a funnel plot of the forces' rates. The page is the template
+``present/templates/pages/national.html.j2`` (:mod:`perfpack.present.pages`).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import shutil
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from perfpack.core import disclosure, stats
 from perfpack.core import figures as figures_mod
@@ -192,18 +193,18 @@ def funnel_positions(table: pd.DataFrame, centre: float) -> list[str]:
 
 
 def funnel_note(tau2: float) -> str:
-    """What the funnel's limits allow for, in words (HTML paragraph)."""
+    """What the funnel's limits allow for, in words."""
     if tau2 > 0:
         return (
-            "<p>The forces' rates vary more than chance alone would make them (between-force "
+            "The forces' rates vary more than chance alone would make them (between-force "
             f"variance {tau2:.4f} on the square-root scale), so the limits are widened for that "
             "overdispersion "
             "(Spiegelhalter 2005, additive random effects): a force outside them differs from "
-            "the national rate by more than forces usually do.</p>"
+            "the national rate by more than forces usually do."
         )
     return (
-        "<p>The forces' rates vary no more than chance alone would make them, so the limits "
-        "are exact Poisson limits (Spiegelhalter 2005).</p>"
+        "The forces' rates vary no more than chance alone would make them, so the limits "
+        "are exact Poisson limits (Spiegelhalter 2005)."
     )
 
 
@@ -307,50 +308,50 @@ def _published_counts(table: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
     return counts, counts.isin(marks).any(axis=1).tolist()
 
 
-def _display(table: pd.DataFrame, months: int, period: str, status: dict) -> str:
-    """The forces' table as HTML: every value from the data escaped, each force's name linking
-    to its pack."""
+def _display(table: pd.DataFrame, months: int, period: str, status: dict) -> dict:
+    """The forces' table as shown: its column headings and, per force, its name, the link to
+    its pack, whether that pack was built, and the other cells as text (the template escapes
+    every one)."""
     span = f"{months} month" if months == 1 else f"{months} months"
-    links = [
-        f'<a href="../../{html.escape(f)}/{html.escape(period)}/index.html">{html.escape(n)}</a>'
-        + ("" if status.get(f, True) else " (pack not built or incomplete)")
-        for f, n in zip(table["force"], table["name"], strict=True)
-    ]
     positions = table["position"] if "position" in table else pd.Series([None] * len(table))
     counts, hidden = _published_counts(table)
 
     def unless_hidden(values):
         return ["–" if h else v for h, v in zip(hidden, values, strict=True)]
 
-    shown = pd.DataFrame(
+    cells = {
+        f"Previous {span}": counts["previous"].tolist(),
+        f"Current {span}": counts["current"].tolist(),
+        "% change": unless_hidden(
+            ["n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]]
+        ),
+        "p-value (exact Poisson test)": unless_hidden(
+            [stats.format_p_number(p) for p in table["p_value"]]
+        ),
+        f"Change at the {stats.ALPHA * 100:g}% level": unless_hidden(
+            [
+                stats.significance_label(p) if c else "months missing"
+                for p, c in zip(table["p_value"], table["complete"], strict=True)
+            ]
+        ),
+        "Rate per 1,000": unless_hidden(
+            [
+                "does not apply" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
+                for r in table["rate_per_1000"]
+            ]
+        ),
+        "Funnel": unless_hidden(["–" if pd.isna(p) else str(p) for p in positions]),
+    }
+    rows = [
         {
-            "Force": links,
-            f"Previous {span}": counts["previous"].to_numpy(),
-            f"Current {span}": counts["current"].to_numpy(),
-            "% change": unless_hidden(
-                ["n/a" if pd.isna(p) else f"{round_half_up(p):+.0f}%" for p in table["pct_change"]]
-            ),
-            "p-value (exact Poisson test)": unless_hidden(
-                [html.escape(stats.format_p_number(p)) for p in table["p_value"]]
-            ),
-            f"Change at the {stats.ALPHA * 100:g}% level": unless_hidden(
-                [
-                    stats.significance_label(p) if c else "months missing"
-                    for p, c in zip(table["p_value"], table["complete"], strict=True)
-                ]
-            ),
-            "Rate per 1,000": unless_hidden(
-                [
-                    "does not apply" if pd.isna(r) else f"{round_half_up(r, 2):.2f}"
-                    for r in table["rate_per_1000"]
-                ]
-            ),
-            "Funnel": unless_hidden(
-                ["–" if pd.isna(p) else html.escape(str(p)) for p in positions]
-            ),
+            "name": name,
+            "href": f"../../{force}/{period}/index.html",
+            "built": status.get(force, True),
+            "cells": [column[i] for column in cells.values()],
         }
-    )
-    return shown.to_html(index=False, border=0, classes="perfpack-table", escape=False)
+        for i, (force, name) in enumerate(zip(table["force"], table["name"], strict=True))
+    ]
+    return {"columns": ["Force", *cells], "rows": rows}
 
 
 def national_page(
@@ -362,6 +363,7 @@ def national_page(
 ) -> tuple[str, pd.DataFrame]:
     """The national page of one period, and its figures (``theme, measure, window, group,
     value``; group = force slug). Every name from the data is escaped; no scripts."""
+    import perfpack.present.pages as pages
     from perfpack.present import charts
 
     root = Path(processed_root)
@@ -383,24 +385,24 @@ def national_page(
             counted = comparator.forces
         except police_uk.IncompleteWindowError as problem:
             centre, note, counted = None, f"No national rate: {problem}.", []
-        parts = [f"<h2>{html.escape(row.title)}</h2>"]
-        parts.append(
-            f"<p>{html.escape(windows.previous.describe())} against "
-            f"{html.escape(windows.current.describe())}. Each change carries the exact test for "
-            "two Poisson counts (two-sided; below 5% is a change beyond chance). Rates are per "
-            "1,000 residents (mid-2019) over the current window, not annualised.</p>"
-        )
+        section = {
+            "title": row.title,
+            "previous": windows.previous.describe(),
+            "current": windows.current.describe(),
+            "chart": None,
+            "note": note,
+        }
         if centre is not None:
             fig, alt, plotted, tau2 = funnel_chart(
                 table, centre, f"{row.title}: rate per 1,000 residents by force", counted
             )
-            parts.append(charts.figure_html(fig, alt, f"{row.title} by force, funnel plot"))
-            parts.append(funnel_note(tau2))
+            section["chart"] = Markup(
+                charts.figure_html(fig, alt, f"{row.title} by force, funnel plot")
+            )
+            section["funnel_note"] = funnel_note(tau2)
             table = table.merge(plotted[["force", "position"]], on="force", how="left")
-        parts.append(f"<p>{html.escape(note)}</p>")
-        body = _display(table, windows.current.n_months, period, pack_status)
-        parts.append(body)
-        sections.append("\n".join(parts))
+        section["table"] = _display(table, windows.current.n_months, period, pack_status)
+        sections.append(section)
         _, hidden = _published_counts(table)
         for r, secret in zip(table.itertuples(), hidden, strict=True):
             for measure, window, value in (
@@ -416,14 +418,12 @@ def national_page(
         if centre is not None:
             figures.append((row.theme, "national_rate_per_1000", windows.current.label, "", centre))
     frame = pd.DataFrame(figures, columns=["theme", "measure", "window", "group", "value"])
-    page = (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{markup.CSP_META}'
-        f"<title>Every force, {html.escape(period)}</title></head><body><main>"
-        f"<h1>Every force in the download, period to {html.escape(period)}</h1>"
-        f"<p>{len(names) or counts['force'].nunique()} forces from data.police.uk "
-        "(Open Government Licence v3.0). Each force's name links to its own pack.</p>"
-        + "\n".join(sections)
-        + f"</main>{footer}</body></html>"
+    page = pages.render(
+        "national.html.j2",
+        period=period,
+        forces=len(names) or counts["force"].nunique(),
+        sections=sections,
+        footer=Markup(footer),
     )
     return page, frame
 

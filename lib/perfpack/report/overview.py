@@ -1,36 +1,23 @@
 """The overview page (``reports/<period>/index.html``): front matter, the contents table grouped
 as the report groups its themes with each theme's headline figures, links to every appendix and
-deep dive, and the meeting actions."""
+deep dive, and the meeting actions. The figures and words are worked out here; the page is the
+template ``present/templates/pages/index.html.j2`` (:mod:`perfpack.present.pages`)."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 import pandas as pd
+from markupsafe import Markup
 
 from perfpack.core import stats
 from perfpack.core.change import signed_pct
 from perfpack.data import reference
-from perfpack.present import spc_icons
-from perfpack.present.markup import CSP_META
+from perfpack.present import pages, spc_icons
 from perfpack.report import annotations, review
 
 #: ``pdf_status`` of a run whose report.pdf was made.
 PDF_MADE = "made"
-
-STYLE = """
-@page { size: A4; margin: 14mm; }
-body { font-family: sans-serif; max-width: 1100px; margin: 0 auto; padding: 0 16px;
-       color: #1a1a1a; }
-table { border-collapse: collapse; margin: 12px 0; width: 100%; }
-th, td { padding: 6px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
-caption { caption-side: top; font-weight: bold; text-align: left; padding: 4px 0; }
-.front { border-bottom: 2px solid #0072b2; margin-bottom: 16px; }
-.failed { color: #a0290a; font-weight: bold; }
-.perfpack-footer { font-size: 0.85em; color: #444; padding: 16px 0; border-top: 1px solid #ccc;
-                   margin-top: 24px; }
-"""
 
 
 def order_figures(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,10 +106,11 @@ def index_html(
     """The overview page. ``skipped``: ``(title, reason)`` for report themes this data cannot
     give; ``coverage``: what a public download covers (its ``summary`` sentences are shown);
     ``pdf_status``: :data:`PDF_MADE` when the pack has report.pdf (linked), else why it has
-    none (None: nothing said).
+    none (None: nothing said). ``banner`` and ``footer`` are HTML the batch built.
 
-    Every text from outside the code (force name, commentary, coverage) is HTML-escaped, and
-    the page carries the Content-Security-Policy of :mod:`perfpack.present.markup`."""
+    Every text from outside the code (force name, commentary, coverage) is HTML-escaped by the
+    template, and the page carries the Content-Security-Policy of
+    :mod:`perfpack.present.markup`."""
     rows = contents_rows(figs, results)
     window_months = int(record.get("parameters", {}).get("window_months", 12))
     data_source = record.get("data_source", "force")
@@ -132,37 +120,26 @@ def index_html(
     if record.get("force"):
         front["force"] = record["force"]
     period_end = pd.Period(period, freq="M").end_time
-    published = publication_line(period, front, record)
-    parts = [
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{CSP_META}',
-        f"<title>{html.escape(front['title'])} – {period}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        banner,
-        '<header class="front">',
-        f"<h1>{html.escape(front['title'])}</h1>",
-        f"<p><strong>{html.escape(front['force'])}</strong> – reporting period up until "
-        f"{period_end:%d %B %Y}</p>",
-        f"<p>{html.escape(published)}. {html.escape(front['produced_by'])}. "
-        f"{html.escape(front['authorised_by'])}.</p>",
-        f"<p>{html.escape(front['classification'])}. {html.escape(front['transparency'])}.</p>",
-        "</header>",
-        "<main>",
-        _coverage(coverage),
-        _contents_table(rows, window_months),
-        _skipped(skipped),
-        _exceptions(rows, window_months),
-        _commentary(rows, period, annotations_dir),
-        _other_pages(results),
-        _actions_table(results) if data_source == "force" else "",
-        '<p><a href="figures.csv">figures.csv</a>: every published figure, machine-readable '
-        '(theme, measure, window, group, value). <a href="provenance.json">provenance.json</a>: '
-        "code version, parameters and input hashes.</p>",
-        _pdf_line(pdf_status),
-        "</main>",
-        footer,
-        "</body></html>",
-    ]
-    return "\n".join(p for p in parts if p)
+    return pages.render(
+        "index.html.j2",
+        period=period,
+        period_end=f"{period_end:%d %B %Y}",
+        front=front,
+        published=publication_line(period, front, record),
+        banner=Markup(banner),
+        footer=Markup(footer),
+        coverage=_coverage(coverage),
+        contents=_contents(rows),
+        window_months=window_months,
+        skipped=list(skipped),
+        flagged=[_row_link(r) for r in rows if r["review"].exception],
+        exception_rule=review.exception_rule(window_months),
+        commentary=_commentary(rows, period, annotations_dir),
+        deep_dives=[r for r in results if r.kind == "deep_dive"],
+        actions=_actions(results) if data_source == "force" else None,
+        pdf_status=pdf_status,
+        pdf_made=PDF_MADE,
+    )
 
 
 def publication_line(period: str, front: dict, record: dict) -> str:
@@ -177,177 +154,110 @@ def publication_line(period: str, front: dict, record: dict) -> str:
     return f"Not a published edition: built on {built}"
 
 
-def _projection_cell(row: dict) -> str:
+def _projection_cell(row: dict) -> dict:
     """The 12-month projection with the method it comes from: the method with the best
-    back-test record when the theme has one, with the report's own 12-month trend beside it."""
+    back-test record when the theme has one (``selected``, ``method``), with the report's own
+    12-month trend beside it (``report``); without one, the report's trend alone
+    (``no_backtest``: a method was recorded but has no back-test)."""
     selected, method = row.get("projection_selected_pct"), row.get("projection_method")
     report = row["projection_12m_pct"]
     if method is None or not row.get("projection_by_record", True):
-        if report is None:
-            return "n/a"
-        note = "" if method is None else "; no back-test"
-        return f"{signed_pct(report)} <small>(report's 12-month trend{note})</small>"
-    text = f"{signed_pct(selected)} <small>({html.escape(method)}, best back-test"
-    if report is not None and method != "12-month trend":
-        text += f"; report's 12-month trend {signed_pct(report)}"
-    return text + ")</small>"
+        return {
+            "selected": None,
+            "report": None if report is None else signed_pct(report),
+            "no_backtest": method is not None,
+        }
+    shown = report is not None and method != "12-month trend"
+    return {
+        "selected": signed_pct(selected),
+        "method": method,
+        "report": signed_pct(report) if shown else None,
+    }
 
 
-def _pdf_line(pdf_status: str | None) -> str:
-    """Where the printable report is, or why this run has none (so no older one is mistaken
-    for it)."""
-    if pdf_status is None:
-        return ""
-    if pdf_status == PDF_MADE:
-        return '<p><a href="report.pdf">report.pdf</a>: the whole pack, printable (A4).</p>'
-    return (
-        f'<p class="failed" role="status">report.pdf: {html.escape(pdf_status)}. No earlier '
-        "report.pdf is kept beside these pages.</p>"
-    )
-
-
-def _coverage(coverage: dict | None) -> str:
+def _coverage(coverage: dict | None) -> list[str]:
     """What a public download covers, checked before any figure (counts only)."""
     if not coverage:
-        return ""
-    items = "".join(
-        f"<li>{html.escape(line)}</li>"
+        return []
+    return [
+        line
         for kind in ("street", "stop_search")
         for line in (coverage.get(kind) or {}).get("summary", [])
-    )
-    return f"<h2>What the data covers</h2><ul>{items}</ul>" if items else ""
+    ]
 
 
-def _skipped(skipped) -> str:
-    if not skipped:
-        return ""
-    items = "".join(
-        f"<li><strong>{html.escape(title)}</strong>: not in this pack – {html.escape(reason)}.</li>"
-        for title, reason in skipped
-    )
-    return f"<p>Themes of the published report this data cannot give:</p><ul>{items}</ul>"
+def _row_link(row: dict) -> dict:
+    """A theme's title, page and exception reasons (None: not an exception)."""
+    theme_review = row["review"]
+    return {
+        "title": row["title"],
+        "href": row["result"].html,
+        "exception": "; ".join(theme_review.reasons) if theme_review.exception else None,
+    }
 
 
-def _contents_table(rows: list[dict], window_months: int = 12) -> str:
-    """The contents table, grouped as the report groups its themes (section, then heading)."""
-    head = (
-        "<table><caption>Contents and performance overview</caption><thead><tr>"
-        "<th scope='col'>Theme</th><th scope='col'>Target</th>"
-        f"<th scope='col'>Previous {window_months} months</th>"
-        f"<th scope='col'>Current {window_months} months</th>"
-        "<th scope='col'>Change</th><th scope='col'>Significance</th>"
-        "<th scope='col'>12-month projection (method)</th><th scope='col'>SPC signal</th>"
-        "<th scope='col'>SPC icons (variation, assurance)</th>"
-        "<th scope='col'>Exception for review</th></tr></thead>"
-    )
+def _contents(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The contents table's rows, grouped as the report groups its themes (section, then
+    heading): each theme's name, page, target and formatted headline figures."""
     themes = reference.themes()
-    body = []
+    sections = []
     for section in dict.fromkeys(r["section"] for r in rows):
-        body.append(
-            f"<tbody><tr><th scope='rowgroup' colspan='10'>{html.escape(section)}</th></tr>"
-        )
+        shown = []
         for row in (r for r in rows if r["section"] == section):
-            result = row["result"]
             heading = themes.loc[row["theme"], "contents_group"]
             shared = sum(themes.loc[r["theme"], "contents_group"] == heading for r in rows) > 1
-            name = f"{heading}: {row['title']}" if shared else row["title"]
-            link = f'<a href="{result.html}">{html.escape(name)}</a>'
-            if not result.ok:
-                link += ' <span class="failed">(not produced: see page)</span>'
-            body.append(
-                "<tr>"
-                f"<td>{link}</td><td>{html.escape(row['target'])}</td>"
-                f"<td>{_fmt_count(row['previous'])}</td><td>{_fmt_count(row['current'])}</td>"
-                f"<td>{signed_pct(row['pct_change'])}</td><td>{_fmt_p(row['p_value'])}</td>"
-                f"<td>{_projection_cell(row)}</td>"
-                f"<td>{html.escape(row['review'].spc_signal)}</td>"
-                f"<td>{_icons_cell(row['review'])}</td>"
-                f"<td>{_exception_cell(row['review'])}</td></tr>"
+            shown.append(
+                {
+                    **_row_link(row),
+                    "name": f"{heading}: {row['title']}" if shared else row["title"],
+                    "ok": row["result"].ok,
+                    "target": row["target"],
+                    "previous": _fmt_count(row["previous"]),
+                    "current": _fmt_count(row["current"]),
+                    "change": signed_pct(row["pct_change"]),
+                    "significance": _fmt_p(row["p_value"]),
+                    "projection": _projection_cell(row),
+                    "spc_signal": row["review"].spc_signal,
+                    "icons": _icons(row["review"]),
+                }
             )
-        body.append("</tbody>")
-    return head + "".join(body) + "</table>"
+        sections.append((section, shown))
+    return sections
 
 
-def _icons_cell(theme_review) -> str:
+def _icons(theme_review) -> dict | None:
     """The "Making Data Count" variation and assurance icons (inline SVG with text), and any
-    suggested rebase in words (reported, never applied)."""
+    suggested rebase in words (reported, never applied); None without a variation."""
     if not theme_review.variation:
-        return "–"
-    icons = spc_icons.variation_svg(theme_review.variation) + " "
-    icons += spc_icons.assurance_svg(theme_review.assurance)
-    for text in theme_review.suggestions:
-        icons += f"<br/><small>{html.escape(text[0].upper() + text[1:])} (not applied)</small>"
-    return icons
+        return None
+    return {
+        "variation": Markup(spc_icons.variation_svg(theme_review.variation)),
+        "assurance": Markup(spc_icons.assurance_svg(theme_review.assurance)),
+        "suggestions": [text[0].upper() + text[1:] for text in theme_review.suggestions],
+    }
 
 
-def _exception_cell(theme_review) -> str:
-    if not theme_review.exception:
-        return "No"
-    return "<strong>Yes</strong>: " + html.escape("; ".join(theme_review.reasons))
-
-
-def _exceptions(rows: list[dict], window_months: int = 12) -> str:
-    flagged = [r for r in rows if r["review"].exception]
-    items = (
-        "".join(
-            f'<li><a href="{r["result"].html}">{html.escape(r["title"])}</a>: '
-            f"{html.escape('; '.join(r['review'].reasons))}</li>"
-            for r in flagged
-        )
-        or "<li>No theme meets the rule this period.</li>"
-    )
-    return (
-        "<h2>Performance exceptions for review</h2>"
-        f"<p><em>The rule:</em> {html.escape(review.exception_rule(window_months))}</p>"
-        f"<ul>{items}</ul>"
-    )
-
-
-def _commentary(rows: list[dict], period: str, annotations_dir) -> str:
+def _commentary(rows: list[dict], period: str, annotations_dir) -> list[tuple[str, str | None]]:
+    """Each theme's title and the first paragraph of its commentary (at most 320 characters;
+    None: no commentary yet)."""
     items = []
     for r in rows:
         text = annotations.commentary(period, r["theme"], annotations_dir)
-        if text is None:
-            summary = "<em>No commentary yet for this period.</em>"
-        else:
+        summary = None
+        if text is not None:
             first = next(
                 (p for p in text.split("\n\n") if p.strip() and not p.startswith("#")), text
             )
             first = " ".join(first.split())
-            summary = html.escape(
-                first if len(first) <= 320 else first[:317].rsplit(" ", 1)[0] + "…"
-            )
-        items.append(f"<li><strong>{html.escape(r['title'])}</strong>: {summary}</li>")
-    return "<h2>Force lead commentary</h2><ul>" + "".join(items) + "</ul>"
+            summary = first if len(first) <= 320 else first[:317].rsplit(" ", 1)[0] + "…"
+        items.append((r["title"], summary))
+    return items
 
 
-def _other_pages(results) -> str:
-    deep = [r for r in results if r.kind == "deep_dive"]
-    if not deep:
-        return ""
-    items = "".join(
-        f'<li><a href="{r.html}">{html.escape(r.title)}</a>'
-        + ("" if r.ok else ' <span class="failed">(not produced)</span>')
-        + "</li>"
-        for r in deep
-    )
-    return f"<h2>Deep dives</h2><ul>{items}</ul>"
-
-
-def _actions_table(results) -> str:
-    actions = reference.actions()
-    pages = {r.slug: r.html for r in results if r.kind == "deep_dive"}
-    rows = []
-    for a in actions.itertuples():
-        link = f'<a href="{pages[a.deep_dive]}">deep dive</a>' if a.deep_dive in pages else "–"
-        rows.append(
-            f"<tr><td>{html.escape(a.action)}</td><td>{html.escape(a.title)}</td>"
-            f"<td>{html.escape(a.description)}</td><td>{html.escape(a.owner)}</td>"
-            f"<td>{html.escape(a.status)}</td><td>{link}</td></tr>"
-        )
-    return (
-        "<table><caption>Actions from the Public Performance Meeting</caption><thead><tr>"
-        "<th scope='col'>Action</th><th scope='col'>Subject</th><th scope='col'>Action agreed</th>"
-        "<th scope='col'>Owner</th><th scope='col'>Status</th><th scope='col'>Page</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
+def _actions(results) -> list[dict]:
+    """The meeting's actions, each with its deep dive's page when this run has it."""
+    pages_by_slug = {r.slug: r.html for r in results if r.kind == "deep_dive"}
+    return [
+        {**a._asdict(), "page": pages_by_slug.get(a.deep_dive)}
+        for a in reference.actions().itertuples()
+    ]

@@ -1,16 +1,26 @@
 """``report.pdf``: the whole pack in the report's order (overview, then each theme, then deep
-dives), printed on A4 by headless Chromium and joined into one file."""
+dives), printed on A4 by one headless Chromium and joined into one file.
+
+One browser prints every page: it is started once with its DevTools pipe
+(``--remote-debugging-pipe``) and each page is loaded in a new tab and printed with the options
+``chromium --headless --print-to-pdf --no-pdf-header-footer`` uses, so each page prints as that
+command prints it, without a browser start-up per page.
+"""
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import io
+import json
 import os
+import select
 import shutil
-import subprocess
+import signal
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
-PRINT_WORKERS = 2
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Flags for a headless Chromium on a machine without a display or outside network (the
 #: background-networking flags stop it trying to reach Google's services at start-up).
@@ -25,6 +35,14 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-extensions",
 )
+#: ``Page.printToPDF`` options of ``--print-to-pdf`` with ``--no-pdf-header-footer`` (Chromium's
+#: headless command handler): the page's ``@page`` size (A4), backgrounds, a tagged PDF.
+PRINT_OPTIONS = {
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "printBackground": True,
+    "preferCSSPageSize": True,
+}
 
 
 class PdfError(RuntimeError):
@@ -39,24 +57,169 @@ def find_chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-def print_page(html_path: Path, pdf_path: Path, chromium: str, timeout: int = 120) -> None:
-    """Print one local HTML page to PDF (page size from the page's ``@page`` CSS: A4)."""
-    with tempfile.TemporaryDirectory(prefix="perfpack-chromium-") as profile:
-        done = subprocess.run(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={pdf_path}",
-                Path(html_path).resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+class Browser:
+    """One headless Chromium driven over its DevTools pipe: commands go in on its file
+    descriptor 3, replies and events come out on 4, each a JSON message ended by a NUL byte.
+
+    Use as a context manager; :meth:`print_pdf` prints one page."""
+
+    def __init__(self, chromium: str, timeout: float = 120):
+        self.chromium, self.timeout = chromium, timeout
+        self._ids = 0
+        self._buffer = bytearray()
+        self._scanned = 0  # bytes of the buffer known to hold no message end
+        self._events: list[dict] = []
+
+    def __enter__(self) -> Browser:
+        self._profile = tempfile.TemporaryDirectory(prefix="perfpack-chromium-")
+        self._log = Path(self._profile.name) / "chromium.log"
+        to_browser, self._send = os.pipe()
+        self._receive, from_browser = os.pipe()
+        log = os.open(self._log, os.O_WRONLY | os.O_CREAT, 0o600)
+        # copies above 4, so that no dup2 below overwrites another's source
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5) for fd in (to_browser, from_browser, log)]
+        argv = [
+            self.chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self._profile.name}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        try:
+            # posix_spawn (not fork): safe beside the threads of a distributed run
+            self._pid = os.posix_spawnp(
+                self.chromium,
+                argv,
+                os.environ,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, ends[2], 1),
+                    (os.POSIX_SPAWN_DUP2, ends[2], 2),
+                    (os.POSIX_SPAWN_DUP2, ends[0], 3),
+                    (os.POSIX_SPAWN_DUP2, ends[1], 4),
+                ],
+            )
+        except OSError as problem:
+            os.close(self._send)
+            os.close(self._receive)
+            self._profile.cleanup()
+            raise PdfError(f"chromium could not start: {problem}") from problem
+        finally:
+            for fd in {to_browser, from_browser, log, *ends}:
+                os.close(fd)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self._call("Browser.close", {}, deadline=time.monotonic() + 10)
+        except PdfError:
+            pass
+        finally:
+            os.close(self._send)
+            os.close(self._receive)
+            self._stop(grace=10 if exc[0] is None else 0)
+            self._profile.cleanup()
+
+    def print_pdf(self, url: str) -> bytes:
+        """Load ``url`` in a new tab, wait for its load event, and print it to PDF bytes."""
+        deadline = time.monotonic() + self.timeout
+        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
+        attached = self._call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline
         )
-    if done.returncode != 0 or not Path(pdf_path).exists():
-        raise PdfError(f"chromium could not print {html_path}: {done.stderr.strip()[-300:]}")
+        session = attached["sessionId"]
+        self._call("Page.enable", {}, deadline, session)
+        self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, deadline, session)
+        navigated = self._call("Page.navigate", {"url": url}, deadline, session)
+        if navigated.get("errorText"):
+            raise PdfError(navigated["errorText"])
+        self._event(
+            "Page.lifecycleEvent",
+            lambda p: p.get("name") == "load" and p.get("loaderId") == navigated.get("loaderId"),
+            deadline,
+            session,
+        )
+        printed = self._call("Page.printToPDF", PRINT_OPTIONS, deadline, session)
+        self._call("Target.closeTarget", {"targetId": target}, deadline)
+        self._events.clear()  # the closed tab's, and the browser's about it
+        return base64.b64decode(printed["data"])
+
+    def _call(self, method: str, params: dict, deadline: float, session: str | None = None):
+        self._ids += 1
+        message = {"id": self._ids, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._send, data) :]
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == self._ids:
+                if "error" in reply:
+                    raise PdfError(f"chromium: {method}: {reply['error'].get('message')}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self._events.append(reply)
+
+    def _event(self, method: str, matches, deadline: float, session: str) -> dict:
+        while True:
+            for event in self._events:
+                if (
+                    event["method"] == method
+                    and event.get("sessionId") == session
+                    and matches(event.get("params", {}))
+                ):
+                    self._events.remove(event)
+                    return event
+            message = self._read(deadline)
+            if "method" in message:
+                self._events.append(message)
+
+    def _read(self, deadline: float) -> dict:
+        """The next message from Chromium (a PdfError when it has died or is too slow)."""
+        while (end := self._buffer.find(b"\0", self._scanned)) < 0:
+            self._scanned = len(self._buffer)
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([self._receive], [], [], wait)[0]:
+                raise PdfError(f"chromium did not answer within {self.timeout:g} s")
+            chunk = os.read(self._receive, 1 << 20)
+            if not chunk:
+                raise PdfError(f"chromium stopped: {self._log_tail()}")
+            self._buffer += chunk
+        message = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        self._scanned = 0
+        return json.loads(message)
+
+    def _log_tail(self) -> str:
+        try:
+            return self._log.read_text(errors="replace").strip()[-300:]
+        except OSError:
+            return ""
+
+    def _stop(self, grace: float = 10) -> None:
+        """Wait for Chromium to exit (it was told to close), killing it after ``grace`` s."""
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if os.waitpid(self._pid, os.WNOHANG) != (0, 0):
+                return
+            time.sleep(0.05)
+        os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+
+
+def print_pages(html_paths: list[Path], chromium: str, timeout: float = 120) -> list[bytes]:
+    """Print local HTML pages to PDF (page size from each page's ``@page`` CSS: A4) in one
+    Chromium, in order; ``timeout``: seconds per page."""
+    printed = []
+    with Browser(chromium, timeout) as browser:
+        for path in html_paths:
+            try:
+                printed.append(browser.print_pdf(Path(path).resolve().as_uri()))
+            except PdfError as problem:
+                raise PdfError(f"chromium could not print {path}: {problem}") from problem
+    return printed
 
 
 def build_pdf(
@@ -71,22 +234,12 @@ def build_pdf(
         raise PdfError("no Chromium found (Debian: apt-get install chromium)")
     report_dir = Path(report_dir)
     writer = PdfWriter()
-    with tempfile.TemporaryDirectory(prefix="perfpack-pdf-") as tmp:
-        parts = [Path(tmp) / f"{i:03d}.pdf" for i in range(len(pages))]
-        # one Chromium per page (it prints one URL per run), PRINT_WORKERS at a time
-        with ThreadPoolExecutor(max_workers=PRINT_WORKERS) as pool:
-            printing = [
-                pool.submit(print_page, report_dir / page, part, chromium)
-                for page, part in zip(pages, parts, strict=True)
-            ]
-            for job in printing:
-                job.result()  # re-raise a page's PdfError here
-        for part in parts:
-            writer.append(str(part))
-        target = report_dir / output
-        partial = target.with_name(f".{target.name}.tmp")
-        with open(partial, "wb") as handle:
-            writer.write(handle)
-        os.chmod(partial, 0o644)  # published: readable by everyone, whatever the umask
-        os.replace(partial, target)
+    for printed in print_pages([report_dir / page for page in pages], chromium):
+        writer.append(io.BytesIO(printed))
+    target = report_dir / output
+    partial = target.with_name(f".{target.name}.tmp")
+    with open(partial, "wb") as handle:
+        writer.write(handle)
+    os.chmod(partial, 0o644)  # published: readable by everyone, whatever the umask
+    os.replace(partial, target)
     return target
