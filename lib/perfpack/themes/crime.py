@@ -291,7 +291,7 @@ def national_rate(
     population : float
         The force area's residents.
     reference_dir : path
-    national : perfpack.ingest.police_uk.etl.NationalRates, optional
+    national : perfpack.data.public_tables.NationalRates, optional
         The comparator computed over a download's forces for the same window
         (:func:`national_comparator`). Without it, the reference table's
         (``data/reference/national_comparators.csv``, measure ``rate_per_1000``; None if not
@@ -324,10 +324,10 @@ def national_rate(
 
 def national_comparator(theme: str, period: str, processed_dir=None, window_months: int = 12):
     """The national comparator of a processed data.police.uk download for ``theme``'s rate
-    window (:func:`perfpack.ingest.police_uk.etl.stored_national_rates`), or None for a force
+    window (:func:`perfpack.data.public_tables.stored_national_rates`), or None for a force
     extract
     (whose national figures are the reference table's)."""
-    from perfpack.ingest.police_uk import etl as police_uk
+    from perfpack.data import public_tables as police_uk
 
     window = theme_windows(theme, period, window_months=window_months).national
     return police_uk.stored_national_rates(processed_dir, window, groups=[theme])
@@ -820,7 +820,7 @@ def analyse_theme(
         Simulated paths for the model forecast's intervals.
     window_months : int, default 12
         Length of the previous and current windows (:func:`theme_windows`).
-    national : perfpack.ingest.police_uk.etl.NationalRates, optional
+    national : perfpack.data.public_tables.NationalRates, optional
         A comparator computed from a download (:func:`national_comparator`); default the
         reference table's.
     where : perfpack.themes.areas.ProcessedAreas, optional

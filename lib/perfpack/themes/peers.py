@@ -10,13 +10,12 @@ per force from the project's reference data (:func:`force_features`) -- resident
 local-authority types of ``la_population_mid2019.csv``: codes ``E08``/``E09``) and the share of
 residents not White (2011 Census, ``census2011_ethnicity_by_pfa.csv``) -- each standardised
 across the forces; a force's group is itself and its nearest forces by Euclidean distance.
-Regenerate it with ``python -m perfpack.themes.peers ZIP_OR_FOLDER``.
+Regenerate it with ``python -m tools.peer_groups ZIP_OR_FOLDER``.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,8 +259,8 @@ def peer_comparison(theme: str, period: str, processed_dir=None, window_months: 
     -------
     PeerView or None
     """
+    from perfpack.data import public_tables as police_uk
     from perfpack.data import tables
-    from perfpack.ingest.police_uk import etl as police_uk
     from perfpack.themes import areas, crime
 
     folder = tables.processed_dir(processed_dir)
@@ -333,33 +332,3 @@ def peer_table(view: PeerView) -> pd.DataFrame:
             "Rate per 1,000": [f"{round_half_up(r, 2):.2f}" for r in view.table["rate_per_1000"]],
         }
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m perfpack.themes.peers DOWNLOAD``: print the derived peer groups as CSV (the force
-    areas' local authorities come from the download's own areas)."""
-    from perfpack.ingest.police_uk import etl as police_uk
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m perfpack.themes.peers ZIP_OR_FOLDER", file=sys.stderr)
-        return 2
-    _, coverage = police_uk.read_street(args[0])
-    own = coverage.own_areas[coverage.own_areas["own"]]
-    pops = police_uk.populations_for(own["local_authority"]).set_index("local_authority")
-    own = own.assign(area_code=pops["area_code"].reindex(own["local_authority"]).to_numpy())
-    own = own[own["area_code"] != "None"][["force", "area_code"]]
-    extra = [
-        (force, code)
-        for force, codes in METROPOLITAN_FORCE_AREAS.items()
-        if force not in set(own["force"])
-        for code in codes
-    ]
-    own = pd.concat([own, pd.DataFrame(extra, columns=["force", "area_code"])])
-    groups = derive_peer_groups(force_features(own))
-    print(groups.to_csv(index=False), end="")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """Checking what a data.police.uk download holds before and while it is read.
 
-``perfpack.ingest.police_uk.etl`` reads downloads with pyarrow for speed; this module makes every
+``perfpack.ingest.police_uk.read`` reads downloads with pyarrow for speed; this module makes every
 fault a
 one-line :class:`DownloadError` naming the file (the zip member), line and column:
 
