@@ -99,8 +99,8 @@ def _isolated(function, *args, isolate: bool = True) -> dict:
 
 
 def member_sizes(zip_path) -> dict:
-    """The CSV members' uncompressed sizes: ``largest_file_bytes``, ``largest_file`` and
-    ``download_bytes`` (their sum)."""
+    """The CSV members' uncompressed sizes: ``files``, ``largest_file_bytes``,
+    ``largest_file`` and ``download_bytes`` (their sum)."""
     with zipfile.ZipFile(zip_path) as archive:
         sizes = {
             i.filename: i.file_size
@@ -109,6 +109,7 @@ def member_sizes(zip_path) -> dict:
         }
     largest = max(sizes, key=sizes.get) if sizes else None
     return {
+        "files": len(sizes),
         "largest_file": largest,
         "largest_file_bytes": int(sizes[largest]) if largest else 0,
         "download_bytes": int(sum(sizes.values())),
@@ -179,6 +180,7 @@ def ingest_benchmark(
     start = min(i["start_rss_bytes"] for i in ingests)
     growth = max(i["peak_rss_bytes"] - i["start_rss_bytes"] for i in ingests)
     sizes = member_sizes(zip_path)
+    largest, download = sizes["largest_file_bytes"], sizes["download_bytes"]
     return {
         "name": "ingest",
         "source": zip_path,
@@ -201,13 +203,11 @@ def ingest_benchmark(
         "peak_rss_gb": peak / 1024**3,
         "start_rss_bytes": start,
         "peak_growth_bytes": growth,
-        **sizes,
-        "growth_per_largest_file": growth / sizes["largest_file_bytes"]
-        if sizes["largest_file_bytes"]
-        else None,
-        "growth_per_download": growth / sizes["download_bytes"]
-        if sizes["download_bytes"]
-        else None,
+        "largest_file": sizes["largest_file"],
+        "largest_file_bytes": largest,
+        "download_bytes": download,
+        "growth_per_largest_file": growth / largest if largest else None,
+        "growth_per_download": growth / download if download else None,
         "arrow_peak_bytes": max(i["arrow_peak_bytes"] for i in ingests),
         "target_peak_bytes": TARGET_PEAK_BYTES,
         "meets_memory_target": bool(peak < TARGET_PEAK_BYTES),
@@ -226,6 +226,60 @@ def ingest_benchmark(
             "largest member's uncompressed size"
         ),
     }
+
+
+def subset_zip(zip_path, out, keep) -> dict:
+    """A zip of the members ``keep(name)`` chooses (each compressed as in the source); returns
+    ``files`` and ``download_bytes`` (uncompressed)."""
+    files = size = 0
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.is_dir() or not info.filename.endswith(".csv") or not keep(info.filename):
+                continue
+            with source.open(info) as member:
+                target.writestr(info, member.read(), compress_type=info.compress_type)
+            files, size = files + 1, size + info.file_size
+    return {"files": files, "download_bytes": size}
+
+
+def scaling(zip_path, workdir) -> list[dict]:
+    """How the ingest's time and peak memory grow with the download: the largest single file
+    alone, one month of every force, and the whole download, each ingested (every force) in a
+    fresh process. Memory bounded by the largest file shows as a flat ``peak_growth_bytes``."""
+    zip_path = str(Path(zip_path).resolve())
+    sizes = member_sizes(zip_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        months = sorted({Path(i.filename).name[:7] for i in archive.infolist() if not i.is_dir()})
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    steps = [
+        ("largest file", lambda name: name == sizes["largest_file"]),
+        (f"one month ({months[-1]})", lambda name: Path(name).name.startswith(months[-1])),
+        (f"whole download ({len(months)} months)", lambda name: True),
+    ]
+    rows = []
+    for k, (label, keep) in enumerate(steps):
+        whole = k == len(steps) - 1
+        part = Path(zip_path) if whole else work / f"part-{k}.zip"
+        made = (
+            {"files": sizes["files"], "download_bytes": sizes["download_bytes"]}
+            if whole
+            else subset_zip(zip_path, part, keep)
+        )
+        result = _isolated(canonicalise, str(part), str(work / f"processed-{k}"), None)
+        rows.append(
+            {
+                "subset": label,
+                **made,
+                "rows": result["rows"],
+                "seconds": result["seconds"],
+                "peak_growth_bytes": result["peak_rss_bytes"] - result["start_rss_bytes"],
+                "peak_rss_bytes": result["peak_rss_bytes"],
+            }
+        )
+        if not whole:
+            part.unlink()
+    return rows
 
 
 def one_force(zip_path: str, force: str, folder: str) -> dict:
@@ -250,6 +304,8 @@ def run(zip_path, workdir: Path, force: str | None, quick: bool = False) -> dict
     if force and force in set(discover(zip_path)["force"]):
         folder = Path(workdir).parent / "one-force"
         result["one_force"] = one_force(str(Path(zip_path).resolve()), force, str(folder))
+    if not quick:
+        result["scaling"] = scaling(zip_path, Path(workdir).parent / "ingest-scaling")
     return result
 
 
@@ -299,6 +355,17 @@ def summary_rows(result: dict | None) -> list[tuple]:
                 None,
             )
         )
+    for step in result.get("scaling", []):
+        rows.append(
+            (
+                f"  {step['subset']}"[:26],
+                f"{step['seconds']:.1f} s",
+                f"{step['rows']:,} rows, {step['download_bytes'] / 1024**2:.0f} MB",
+                None,
+                f"+{step['peak_growth_bytes'] / 1024**2:.0f} MB",
+                None,
+            )
+        )
     return rows
 
 
@@ -309,8 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("zip", help="data.police.uk zip archive")
     parser.add_argument("--runs", type=int, default=RUNS, help="ingests timed (3)")
     parser.add_argument("--force", help="one force's ingest (default every force)")
+    parser.add_argument("--scaling", action="store_true", help="also time subsets of the zip")
     args = parser.parse_args(argv)
     result = ingest_benchmark(args.zip, args.force, runs=args.runs)
+    if args.scaling:
+        with tempfile.TemporaryDirectory(prefix="perfpack-bench-") as scratch:
+            result["scaling"] = scaling(args.zip, scratch)
     print(json.dumps(result, indent=2, default=str))
     return 0
 

@@ -687,6 +687,17 @@ BAD_DOWNLOADS = [
         id="control-character",
     ),
     pytest.param(
+        _with(3, "Crime ID", "abc\x07"),
+        f"{_STREET_FILE} line 4, column 'Crime ID': 'abc\\x07' holds a control character (U+0007)",
+        id="control-character-in-an-id",
+    ),
+    pytest.param(
+        _with(2, "Crime ID", "abc\u202edef"),
+        f"{_STREET_FILE} line 3, column 'Crime ID': 'abc\\u202edef' holds a control character "
+        "(U+202E)",
+        id="bidi-control-in-an-id",
+    ),
+    pytest.param(
         _with(3, "Crime ID", "a" * 2000),
         f"{_STREET_FILE} line 4, column 'Crime ID': '{'a' * 40}'… (2,000 characters) is too long "
         "(at most 1,000 characters)",
@@ -716,6 +727,20 @@ def test_bad_download_is_refused_with_a_one_line_message(tmp_path, content, expe
     assert str(caught.value) == expected
     assert len("error: " + str(caught.value)) <= 300
     assert not (tmp_path / "processed").exists()
+
+
+def test_long_text_in_few_characters_and_tabs_are_accepted(tmp_path):
+    """600 two-byte characters are 1,200 bytes but 600 characters (under the 1,000 limit), and
+    a tab is not a refused control character: both are read, not refused."""
+    ids = ["\u00e9" * 600, "a\tb", "plain"]
+    rows = [_GOOD_ROW.split(",") for _ in ids]
+    for row, crime_id in zip(rows, ids, strict=True):
+        row[STREET_COLUMNS.index("Crime ID")] = f'"{crime_id}"'
+    (tmp_path / "d" / "2019-06").mkdir(parents=True)
+    (tmp_path / "d" / _STREET_FILE).write_text(_street_text([",".join(r) for r in rows]))
+    ingest_police_uk(tmp_path / "d", "testforce", tmp_path / "processed")
+    crimes = pd.read_parquet(tmp_path / "processed" / "crimes.parquet")
+    assert crimes["crime_id"].tolist() == ids
 
 
 def _zip_with(path: Path, members: dict[str, bytes], **info) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,6 +105,20 @@ def _normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+@cache
+def _population_index(reference_dir: Path) -> tuple[dict, dict]:
+    """``la_population_mid2019.csv`` by name (-> area code, population) and by normalised
+    name (-> name), read once per reference folder (like :func:`perfpack.data.reference.table`)."""
+    table = reference.table("la_population_mid2019", reference_dir)
+    by_name = {
+        name: (code, int(population))
+        for name, code, population in zip(
+            table["area_name"], table["area_code"], table["population_mid2019"], strict=True
+        )
+    }
+    return by_name, {_normalise_name(n): n for n in table["area_name"]}
+
+
 def populations_for(
     local_authorities: Iterable[str], reference_dir: Path = REFERENCE_DIR
 ) -> pd.DataFrame:
@@ -129,10 +144,7 @@ def populations_for(
         also holds other 2011 authorities; its population is the whole area's, so add each
         ``area_code`` once) or ``unmatched``.
     """
-    table = reference.table("la_population_mid2019", reference_dir)
-    table["population_mid2019"] = table["population_mid2019"].astype(int)
-    by_name = table.set_index("area_name")
-    by_normal = {_normalise_name(n): n for n in table["area_name"]}
+    by_name, by_normal = _population_index(Path(reference_dir))
     parts: dict[str, int] = {}
     for successor in LA_SUCCESSORS_2019.values():
         parts[successor] = parts.get(successor, 0) + 1
@@ -140,18 +152,18 @@ def populations_for(
     rows = []
     for name in names:
         area, how = None, "unmatched"
-        if name in by_name.index:
+        if name in by_name:
             area, how = name, "exact"
         elif _normalise_name(name) in by_normal:
             area, how = by_normal[_normalise_name(name)], "normalised"
-        elif name in LA_SUCCESSORS_2019 and LA_SUCCESSORS_2019[name] in by_name.index:
+        elif name in LA_SUCCESSORS_2019 and LA_SUCCESSORS_2019[name] in by_name:
             area = LA_SUCCESSORS_2019[name]
             how = "merged" if parts[area] > 1 else "renamed"
         if area is None:
             rows.append((name, None, None, pd.NA, how))
         else:
-            row = by_name.loc[area]
-            rows.append((name, row["area_code"], area, int(row["population_mid2019"]), how))
+            code, population = by_name[area]
+            rows.append((name, code, area, population, how))
     frame = pd.DataFrame(
         rows, columns=["local_authority", "area_code", "area_name", "population_mid2019", "match"]
     )

@@ -236,17 +236,6 @@ def absent_forces(all_files: pd.DataFrame, kind: str) -> list[str]:
     return [f for f in POLICE_UK_FORCES if f not in present]
 
 
-def coded_months(month: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """datetime64 months -> (``YYYY-MM`` labels, code of each row; -1 where NaT)."""
-    values = month.view(np.int64)
-    nat = np.isnat(month)
-    levels, codes = np.unique(values[~nat], return_inverse=True)
-    out = np.full(month.shape, -1, dtype=np.int64)
-    out[~nat] = codes
-    labels = [f"{pd.Timestamp(v):%Y-%m}" for v in levels]
-    return labels, out
-
-
 def tally_by_month(
     force_codes: np.ndarray,
     month_codes: np.ndarray,

@@ -5,6 +5,8 @@ their coverage, the force's areas and the national tables, written atomically wi
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,12 +19,11 @@ from perfpack.data.public_tables import (
     NATIONAL_COUNTS_FILE,
     NATIONAL_POPULATIONS_FILE,
     NATIONAL_SEARCH_COUNTS_FILE,
-    national_counts,
 )
 from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE, force_populations, own_area_table
 from perfpack.ingest.police_uk.coverage import national_search_counts
 from perfpack.ingest.police_uk.discover import STOP_SEARCH_KIND, STREET_KIND, Source, discover
-from perfpack.ingest.police_uk.read import to_pandas
+from perfpack.ingest.police_uk.spool import write_chunks
 from perfpack.ingest.police_uk.stop_search import load_stop_search
 from perfpack.ingest.police_uk.street import load_street
 
@@ -65,6 +66,16 @@ def months_of(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     if months.empty:
         return None, None
     return f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"
+
+
+def street_months(street, force: str | None = None) -> tuple[str | None, str | None]:
+    """The first and last month of the street records read (of ``force``, when given): every
+    record is in its file's month."""
+    files = street.coverage.files
+    if force is not None:
+        files = files[files["force"] == force]
+    months = files.loc[files["rows"] > 0, "month"]
+    return (min(months), max(months)) if len(months) else (None, None)
 
 
 def ingest_police_uk(
@@ -113,21 +124,44 @@ def ingest_police_uk(
     perfpack.ingest.extracts.IngestSummary
     """
     from perfpack.data.paths import PROCESSED_DIR, resolve
-    from perfpack.ingest import extracts as force_ingest
 
     processed = resolve(processed_dir, PROCESSED_DIR)
     src = Source(source)
     hash_files = not src.is_zip  # a zip is hashed whole
-    street = load_street(source, force, lookup, reference_dir, min_share, hash_files=hash_files)
-    crimes = to_pandas(street.table, "crimes")
-    outputs = {"crimes": crimes}
-    coverage = {"street": street.coverage.to_dict()}
-    inputs = _input_records(src, street.coverage.files, street.digests)
-    absent = dict(ABSENT_TABLES)
     all_files = discover(source)
     searches = all_files[all_files["kind"] == STOP_SEARCH_KIND]
     if force is not None:
         searches = searches[searches["force"] == force]
+    # records wait on the processed folder's disk (the system's temporary folder when it does
+    # not exist yet: a refused download must leave no folder behind)
+    scratch_dir = processed if processed.is_dir() else None
+    street = load_street(
+        source, force, lookup, reference_dir, min_share, hash_files=hash_files,
+        want_points=bool(len(searches)), spool_dir=scratch_dir,
+    )  # fmt: skip
+    scratch = Path(tempfile.mkdtemp(prefix=".crimes-", dir=scratch_dir))
+    try:
+        return _ingest(
+            src, force, processed, lookup, reference_dir, min_share, hash_files, all_files,
+            searches, street, scratch,
+        )  # fmt: skip
+    finally:
+        street.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _ingest(
+    src, force, processed, lookup, reference_dir, min_share, hash_files, all_files, searches,
+    street, scratch,
+):  # fmt: skip
+    from perfpack.ingest import extracts as force_ingest
+
+    source = src.path
+    crimes = write_chunks(street.chunks(encoded=True), scratch / "crimes.parquet", street.empty())
+    outputs = {"crimes": crimes}
+    coverage = {"street": street.coverage.to_dict()}
+    inputs = _input_records(src, street.coverage.files, street.digests)
+    absent = dict(ABSENT_TABLES)
     if len(searches):
         frame, ss_coverage, digests = load_stop_search(
             source, force, lookup, street, reference_dir, min_share, hash_files=hash_files
@@ -151,17 +185,16 @@ def ingest_police_uk(
     if lookup is None:
         area_kind, area_table = "local_authority", own_area_table(street.coverage, force)
     else:
-        npts = street.table.column("npt").drop_null().unique().to_pylist()
         area_kind = "npt"
-        area_table = own_area_table(street.coverage, force, npts=npts)
+        area_table = own_area_table(street.coverage, force, npts=street.npts)
     street_forces = set(all_files.loc[all_files["kind"] == STREET_KIND, "force"])
     if force is None or street_forces == {force}:
         everyone = street
     else:
-        everyone = load_street(source, None, None, reference_dir, min_share)
+        everyone = load_street(source, None, None, reference_dir, min_share, spool=False)
     extras = {
         AREAS_FILE: area_table,
-        NATIONAL_COUNTS_FILE: national_counts(everyone.table),
+        NATIONAL_COUNTS_FILE: everyone.national_counts(),
         NATIONAL_POPULATIONS_FILE: force_populations(everyone.coverage, reference_dir),
     }
     if len(every_search):
@@ -174,7 +207,7 @@ def ingest_police_uk(
     }
     del everyone
 
-    names = street.table.column("reported_by").drop_null().unique().to_pylist()
+    names = street.reported_by.get(force, []) if force is not None else []
     display = (
         names[0]
         if force is not None and len(names) == 1
@@ -182,7 +215,7 @@ def ingest_police_uk(
     )
     tables = {}
     for name, frame in outputs.items():
-        first, last = months_of(frame)
+        first, last = months_of(frame) if name != "crimes" else street_months(street)
         tables[name] = {"rows": int(len(frame)), "first_month": first, "last_month": last}
     manifest = {
         "force": display,

@@ -285,11 +285,42 @@ def text_fault(values: list) -> tuple[int, str] | None:
     return None
 
 
+#: Bytes that may start a refused control character: the C0 controls but tab, line feed and
+#: carriage return, DEL, and every non-ASCII byte (the C1 and bidirectional controls are
+#: multi-byte in UTF-8; text with such bytes is checked character by character).
+_SUSPECT_BYTES = np.zeros(256, dtype=bool)
+_SUSPECT_BYTES[[b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)]] = True
+_SUSPECT_BYTES[0x7F:] = True
+
+
+def _plainly_clean(array: pa.Array) -> bool:
+    """True when a string array's bytes hold no suspect byte and no value is longer than
+    ``MAX_CELL_CHARS`` bytes (so none is longer in characters): nothing to refuse. False means
+    "check each value" (:func:`check_text` then finds the fault, if any)."""
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return False
+    if len(array) == 0:
+        return True
+    _, offsets_buffer, data = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    if int(np.diff(offsets).max()) > MAX_CELL_CHARS:
+        return False
+    if data is None:
+        return True
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    return not bool(_SUSPECT_BYTES[raw].any())
+
+
 def check_text(column: pa.ChunkedArray, name: str, locator: RowLocator) -> None:
     """Refuse control characters or over-long text in a string or dictionary column."""
     array = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     if isinstance(array, pa.ChunkedArray):  # pragma: no cover - pyarrow version difference
         array = array.chunk(0)
+    if _plainly_clean(array):
+        return
     if pa.types.is_dictionary(array.type):
         found = text_fault(array.dictionary.to_pylist())
         if found is None:

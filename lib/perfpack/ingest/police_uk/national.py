@@ -5,12 +5,13 @@ holds ``national.json`` and the national counts (:func:`ingest_every_force`)."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.compute as pc
 
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.processed import write_atomically
@@ -20,13 +21,12 @@ from perfpack.data.public_tables import (
     NATIONAL_FILE,
     NATIONAL_POPULATIONS_FILE,
     NATIONAL_SEARCH_COUNTS_FILE,
-    national_counts,
 )
 from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE, force_populations, own_area_table
 from perfpack.ingest.police_uk.coverage import CoverageReport, national_search_counts
 from perfpack.ingest.police_uk.discover import STOP_SEARCH_KIND, Source, discover
-from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of
-from perfpack.ingest.police_uk.read import to_pandas
+from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of, street_months
+from perfpack.ingest.police_uk.spool import write_chunks
 from perfpack.ingest.police_uk.stop_search import load_stop_search
 from perfpack.ingest.police_uk.street import load_street
 
@@ -95,16 +95,29 @@ def ingest_every_force(
     dict
         Force slug -> its processed folder.
     """
-    from perfpack.data.provenance import sha256_file
-
     root = Path(processed_root)
     src = Source(source)
-    street = load_street(source, None, None, reference_dir)
-    counts = national_counts(street.table)
-    populations = force_populations(street.coverage, reference_dir)
-    zip_digest = sha256_file(src.path) if src.is_zip else None
     all_files = discover(source)
     searches = all_files[all_files["kind"] == STOP_SEARCH_KIND]
+    scratch_dir = root if root.is_dir() else None  # no folder left behind by a refused download
+    street = load_street(
+        source, None, None, reference_dir, want_points=bool(len(searches)), spool_dir=scratch_dir
+    )
+    scratch = Path(tempfile.mkdtemp(prefix=".crimes-", dir=scratch_dir))
+    try:
+        return _every_force(src, root, street, searches, reference_dir, scratch)
+    finally:
+        street.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path):
+    from perfpack.data.provenance import sha256_file
+
+    source = src.path
+    counts = street.national_counts()
+    populations = force_populations(street.coverage, reference_dir)
+    zip_digest = sha256_file(src.path) if src.is_zip else None
     ss_frame = ss_coverage = search_counts = None
     if len(searches):
         ss_frame, ss_coverage, _ = load_stop_search(
@@ -118,10 +131,10 @@ def ingest_every_force(
         "every force in the download; the comparator is computed for each window at run time",
     }
     folders: dict[str, Path] = {}
-    force_column = street.table.column("force")
     for slug in street.forces:
-        table = street.table.filter(pc.equal(force_column, slug))
-        crimes = to_pandas(table, "crimes")
+        crimes = write_chunks(
+            street.chunks(slug, encoded=True), scratch / f"{slug}.parquet", street.empty()
+        )
         outputs = {"crimes": crimes}
         coverage = {"street": coverage_for_force(street.coverage, slug).to_dict()}
         files = street.coverage.files[street.coverage.files["force"] == slug]
@@ -133,10 +146,10 @@ def ingest_every_force(
         else:
             absent["stop_searches"] = "the download has no stop-and-search files for this force"
         area_table = own_area_table(street.coverage, slug, reference_dir=reference_dir)
-        names = table.column("reported_by").drop_null().unique().to_pylist()
+        names = street.reported_by.get(slug, [])
         tables_info = {}
         for name, frame in outputs.items():
-            first, last = months_of(frame)
+            first, last = months_of(frame) if name != "crimes" else street_months(street, slug)
             tables_info[name] = {"rows": int(len(frame)), "first_month": first, "last_month": last}
         manifest = {
             "force": names[0] if len(names) == 1 else slug,

@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -52,16 +54,9 @@ STREET_TYPES = {
 }
 
 
-def read_csvs(
-    src: Source,
-    files: pd.DataFrame,
-    column_types: dict,
-    hash_files: bool = False,
-    workers: int | None = None,
-) -> tuple[list[pa.Table], list[str | None]]:
-    """Read ``files`` (rows of :func:`discover`) with pyarrow.csv, keeping only the columns in
-    ``column_types``; blank cells are missing. Returns the tables in order and, when
-    ``hash_files``, each file's sha256."""
+def _csv_reader(src: Source, column_types: dict, hash_files: bool):
+    """One file's reader: bytes -> checks -> pyarrow.csv table (only ``column_types``' columns,
+    blank cells missing) and, when ``hash_files``, the file's sha256."""
     convert = pacsv.ConvertOptions(
         column_types=column_types,
         include_columns=list(column_types),
@@ -88,15 +83,62 @@ def read_csvs(
             raise checks.diagnose(label, data, numeric, bad) from None
         return table, digest
 
+    return one
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
+
+
+def read_csvs(
+    src: Source,
+    files: pd.DataFrame,
+    column_types: dict,
+    hash_files: bool = False,
+    workers: int | None = None,
+) -> tuple[list[pa.Table], list[str | None]]:
+    """Read ``files`` (rows of :func:`discover`) with pyarrow.csv, keeping only the columns in
+    ``column_types``; blank cells are missing. Returns the tables in order and, when
+    ``hash_files``, each file's sha256."""
+    one = _csv_reader(src, column_types, hash_files)
     names = list(files["path"])
-    if workers is None:
-        workers = max(1, min(2, os.cpu_count() or 1))
+    workers = _workers(workers)
     if workers == 1 or len(names) < 2:
         results = [one(n) for n in names]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(one, names))
     return [t for t, _ in results], [d for _, d in results]
+
+
+def iter_csvs(
+    src: Source,
+    files: pd.DataFrame,
+    column_types: dict,
+    hash_files: bool = False,
+    workers: int | None = None,
+) -> Iterator[tuple[pa.Table, str | None]]:
+    """:func:`read_csvs` one file at a time, in order: ``(table, sha256 or None)`` for each
+    file, with at most ``workers`` + 1 files read ahead (memory stays at a few files)."""
+    one = _csv_reader(src, column_types, hash_files)
+    names = iter(list(files["path"]))
+    workers = _workers(workers)
+    if workers == 1:
+        for name in names:
+            yield one(name)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = deque(pool.submit(one, n) for n in islice(names, workers + 1))
+        try:
+            while pending:
+                result = pending.popleft().result()
+                following = next(names, None)
+                if following is not None:
+                    pending.append(pool.submit(one, following))
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def dictionary_parts(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:

@@ -45,29 +45,11 @@ from perfpack.ingest.police_uk.read import (
     lookup_maps,
     read_csvs,
 )
-from perfpack.ingest.police_uk.street import StreetData, load_street
+from perfpack.ingest.police_uk.street import StreetData, load_street, point_keys
 
 #: A published stop-search ``Date`` with no time, or a clock time of exactly midnight.
 _DATE_ONLY = r"\d{4}-\d{2}-\d{2}"
 _MIDNIGHT = r"\d{4}-\d{2}-\d{2}[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]\d{2}:\d{2})?"
-
-
-def _point_keys(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Anonymised map points -> one int64 each (microdegrees); -1 where either is missing."""
-    bad = np.isnan(lon) | np.isnan(lat)
-    x = np.round(np.where(bad, 0, lon) * 1e6).astype(np.int64) + 180_000_000
-    y = np.round(np.where(bad, 0, lat) * 1e6).astype(np.int64) + 90_000_000
-    return np.where(bad, -1, (x << 32) | y)
-
-
-def _point_places(street: StreetData) -> pd.Series:
-    """Map point key -> the local authority code most street records at that point have."""
-    keys = _point_keys(street.lon, street.lat)
-    ok = (keys >= 0) & (street.la_codes >= 0)
-    pairs = pd.DataFrame({"key": keys[ok], "la": street.la_codes[ok]})
-    counted = pairs.groupby(["key", "la"]).size().rename("n").reset_index()
-    counted = counted.sort_values(["key", "n"], ascending=[True, False], kind="stable")
-    return counted.drop_duplicates("key").set_index("key")["la"]
 
 
 def _bool_text(values: pd.Series) -> pd.Series:
@@ -143,14 +125,14 @@ def load_stop_search(
     lon = frame["Longitude"].to_numpy(dtype=float, na_value=np.nan)
     lat = frame["Latitude"].to_numpy(dtype=float, na_value=np.nan)
     checks.check_coordinates(lon, lat, locator)
-    keys = _point_keys(lon, lat)
+    keys = point_keys(lon, lat)
     no_location = keys < 0
     notes = [
         "Stop searches are placed in the local authority of street records published at the "
         "same anonymised map point in this download; the files give no area of their own."
     ]
-    if street is not None and street.table.num_rows:
-        places = _point_places(street)
+    if street is not None and street.rows:
+        places = street.point_places
         la_codes = places.reindex(keys).fillna(-1).to_numpy(dtype=np.int32)
         las = street.las
         own_areas = street.coverage.own_areas
@@ -293,7 +275,9 @@ def read_stop_search(
         (all_files["kind"] == STREET_KIND) & all_files["force"].isin(files["force"])
     ]
     street = (
-        load_street(source, force, None, reference_dir, min_share) if len(street_files) else None
+        load_street(source, force, None, reference_dir, min_share, want_points=True, spool=False)
+        if len(street_files)
+        else None
     )
     frame, coverage, _ = load_stop_search(source, force, lookup, street, reference_dir, min_share)
     return frame, coverage
