@@ -271,6 +271,7 @@ def force_populations(
     rows = []
     own = coverage.own_areas[coverage.own_areas["own"]]
     whole_areas = whole_force_populations(reference_dir)
+    every = populations_for(own["local_authority"], reference_dir)  # once, split by force below
     for force in coverage.forces:
         if force in NON_TERRITORIAL_FORCES:
             rows.append((force, pd.NA, 0, ""))
@@ -279,7 +280,7 @@ def force_populations(
             rows.append((force, int(whole_areas[force]), 1, ""))
             continue
         names = own.loc[own["force"] == force, "local_authority"]
-        pops = populations_for(names, reference_dir)
+        pops = every[every["local_authority"].isin(names)].reset_index(drop=True)
         matched = pops[pops["match"] != "unmatched"].drop_duplicates("area_code")
         unmatched = "; ".join(pops.loc[pops["match"] == "unmatched", "local_authority"])
         total = int(matched["population_mid2019"].sum()) if len(matched) else pd.NA
@@ -331,6 +332,8 @@ def own_area_table(
     columns = ["force", "area", "population", "area_code", "area_name", "area_population"]
     columns.append("match")
     forces = [force] if force is not None else list(coverage.forces)
+    own = coverage.own_areas[coverage.own_areas["own"] & coverage.own_areas["force"].isin(forces)]
+    every = populations_for(own["local_authority"], reference_dir)  # once, split by force below
     frames = []
     for slug in forces:
         if npts is not None:
@@ -342,7 +345,8 @@ def own_area_table(
             frame["area_population"] = pd.NA
             frame["match"] = "npt lookup"
         else:
-            pops = populations_for(coverage.own_local_authorities(slug), reference_dir)
+            names = coverage.own_local_authorities(slug)
+            pops = every[every["local_authority"].isin(names)].reset_index(drop=True)
             frame = pops.rename(
                 columns={"local_authority": "area", "population_mid2019": "area_population"}
             )

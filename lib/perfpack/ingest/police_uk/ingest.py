@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,7 +34,23 @@ ABSENT_TABLES = {
 }
 
 
-def _input_records(src: Source, files: pd.DataFrame, digests: list) -> list[dict]:
+def zip_digest(src: Source) -> Future | None:
+    """The sha256 of a zip download, worked out on a thread while its files are read (hashlib
+    releases the GIL), or None for a folder (its files are hashed as they are read)."""
+    from perfpack.data.provenance import sha256_file
+
+    if not src.is_zip:
+        return None
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(sha256_file, src.path)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _input_records(
+    src: Source, files: pd.DataFrame, digests: list, whole: Future | None = None
+) -> list[dict]:
     from perfpack.data.provenance import sha256_file
 
     records = []
@@ -42,7 +59,7 @@ def _input_records(src: Source, files: pd.DataFrame, digests: list) -> list[dict
             {
                 "file": src.path.name,
                 "path": str(src.path),
-                "sha256": sha256_file(src.path),
+                "sha256": whole.result() if whole is not None else sha256_file(src.path),
                 "members": files["path"].tolist(),
                 "rows": int(files["rows"].sum()),
             }
@@ -135,6 +152,7 @@ def ingest_police_uk(
     # records wait on the processed folder's disk (the system's temporary folder when it does
     # not exist yet: a refused download must leave no folder behind)
     scratch_dir = processed if processed.is_dir() else None
+    digest = zip_digest(src)
     street = load_street(
         source, force, lookup, reference_dir, min_share, hash_files=hash_files,
         want_points=bool(len(searches)), spool_dir=scratch_dir,
@@ -143,7 +161,7 @@ def ingest_police_uk(
     try:
         return _ingest(
             src, force, processed, lookup, reference_dir, min_share, hash_files, all_files,
-            searches, street, scratch,
+            searches, street, scratch, digest,
         )  # fmt: skip
     finally:
         street.close()
@@ -152,7 +170,7 @@ def ingest_police_uk(
 
 def _ingest(
     src, force, processed, lookup, reference_dir, min_share, hash_files, all_files, searches,
-    street, scratch,
+    street, scratch, digest,
 ):  # fmt: skip
     from perfpack.ingest import extracts as force_ingest
 
@@ -160,7 +178,7 @@ def _ingest(
     crimes = write_chunks(street.chunks(encoded=True), scratch / "crimes.parquet", street.empty())
     outputs = {"crimes": crimes}
     coverage = {"street": street.coverage.to_dict()}
-    inputs = _input_records(src, street.coverage.files, street.digests)
+    inputs = _input_records(src, street.coverage.files, street.digests, digest)
     absent = dict(ABSENT_TABLES)
     if len(searches):
         frame, ss_coverage, digests = load_stop_search(

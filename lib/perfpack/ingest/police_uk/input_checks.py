@@ -55,6 +55,7 @@ _BOMB_FLOOR = 8 * 1024 * 1024
 _CONTROL_RE2 = (
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 )
+_NOT_SPACE = re.compile(rb"\S")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -150,7 +151,7 @@ def _not_utf8(bad: UnicodeDecodeError, body: bytes, line: int, column: str | Non
 def check_bytes(data: bytes, name: str, columns) -> None:
     """Refuse a file that is empty, not UTF-8 text, holds only a header, or whose header
     repeats a column or lacks one of ``columns``."""
-    if not data.strip():
+    if not data or data.isspace():
         raise DownloadError(f"{name}: the file is empty; download it again")
     for bom, encoding in ((b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if data.startswith(bom) or data.startswith(b"\x00\x00\xfe\xff"):
@@ -178,7 +179,7 @@ def check_bytes(data: bytes, name: str, columns) -> None:
             raise DownloadError(
                 f"{name} line 1, column {clip(column)}: missing from the header{hint}"
             )
-    if not data[end:].strip():
+    if _NOT_SPACE.search(data, end) is None:
         raise DownloadError(
             f"{name}: no data rows (the file holds only a header); data.police.uk publishes "
             "no empty month files, so the download is damaged or incomplete"
@@ -311,6 +312,8 @@ def _plainly_clean(array: pa.Array) -> bool:
     if data is None:
         return True
     raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    if raw.size == 0 or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F):
+        return True  # printable ASCII only (the usual case), found without a byte table
     return not bool(_SUSPECT_BYTES[raw].any())
 
 
@@ -322,6 +325,8 @@ def check_text(column: pa.ChunkedArray, name: str, locator: RowLocator) -> None:
     if _plainly_clean(array):
         return
     if pa.types.is_dictionary(array.type):
+        if _plainly_clean(array.dictionary):
+            return
         found = text_fault(array.dictionary.to_pylist())
         if found is None:
             return

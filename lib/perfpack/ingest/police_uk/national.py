@@ -25,7 +25,7 @@ from perfpack.data.public_tables import (
 from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE, force_populations, own_area_table
 from perfpack.ingest.police_uk.coverage import CoverageReport, national_search_counts
 from perfpack.ingest.police_uk.discover import STOP_SEARCH_KIND, Source, discover
-from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of, street_months
+from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of, street_months, zip_digest
 from perfpack.ingest.police_uk.spool import write_chunks
 from perfpack.ingest.police_uk.stop_search import load_stop_search
 from perfpack.ingest.police_uk.street import load_street
@@ -52,13 +52,13 @@ def coverage_for_force(coverage: CoverageReport, slug: str) -> CoverageReport:
     )
 
 
-def _inputs(source_path: Path, is_zip: bool, files: pd.DataFrame, zip_digest: str | None):
+def _inputs(source_path: Path, is_zip: bool, files: pd.DataFrame, zip_sha256: str | None):
     if is_zip:
         return [
             {
                 "file": source_path.name,
                 "path": str(source_path),
-                "sha256": zip_digest,
+                "sha256": zip_sha256,
                 "members": files["path"].tolist(),
                 "rows": int(files["rows"].sum()),
             }
@@ -100,24 +100,23 @@ def ingest_every_force(
     all_files = discover(source)
     searches = all_files[all_files["kind"] == STOP_SEARCH_KIND]
     scratch_dir = root if root.is_dir() else None  # no folder left behind by a refused download
+    digest = zip_digest(src)
     street = load_street(
         source, None, None, reference_dir, want_points=bool(len(searches)), spool_dir=scratch_dir
     )
     scratch = Path(tempfile.mkdtemp(prefix=".crimes-", dir=scratch_dir))
     try:
-        return _every_force(src, root, street, searches, reference_dir, scratch)
+        return _every_force(src, root, street, searches, reference_dir, scratch, digest)
     finally:
         street.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path):
-    from perfpack.data.provenance import sha256_file
-
+def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path, digest):
     source = src.path
     counts = street.national_counts()
     populations = force_populations(street.coverage, reference_dir)
-    zip_digest = sha256_file(src.path) if src.is_zip else None
+    zip_sha256 = digest.result() if digest is not None else None
     ss_frame = ss_coverage = search_counts = None
     if len(searches):
         ss_frame, ss_coverage, _ = load_stop_search(
@@ -159,7 +158,7 @@ def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path
             "note": "data.police.uk public downloads (Open Government Licence v3.0)",
             "source": str(src.path),
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "inputs": _inputs(src.path, src.is_zip, files, zip_digest),
+            "inputs": _inputs(src.path, src.is_zip, files, zip_sha256),
             "tables": tables_info,
             "absent_tables": absent,
             "coverage": coverage,

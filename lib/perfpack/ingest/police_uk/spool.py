@@ -108,12 +108,12 @@ class ParquetOut:
         table = pa.concat_tables(self._pending)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # unique values (record ids) gain nothing from a dictionary page: written plain
+            # unique record ids gain little from a dictionary page or compression: written plain
             plain = {"crime_id", "search_id"}
             self._writer = pq.ParquetWriter(
                 self.path,
                 self._written,
-                compression="snappy",
+                compression={n: "none" if n in plain else "snappy" for n in self.schema.names},
                 use_dictionary=[n for n in self.schema.names if n not in plain],
                 store_schema=False,
             )
