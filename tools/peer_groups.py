@@ -9,19 +9,18 @@ import sys
 import pandas as pd
 
 from perfpack.ingest.police_uk.areas import populations_for
-from perfpack.ingest.police_uk.street import read_street
+from perfpack.ingest.police_uk.street import load_street
 from perfpack.themes.peers import METROPOLITAN_FORCE_AREAS, derive_peer_groups, force_features
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.peer_groups DOWNLOAD``: print the derived peer groups as CSV (the force
     areas' local authorities come from the download's own areas)."""
-
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
         print("usage: python -m tools.peer_groups ZIP_OR_FOLDER", file=sys.stderr)
         return 2
-    _, coverage = read_street(args[0])
+    coverage = load_street(args[0], spool=False).coverage  # counts only, not the records
     own = coverage.own_areas[coverage.own_areas["own"]]
     pops = populations_for(own["local_authority"]).set_index("local_authority")
     own = own.assign(area_code=pops["area_code"].reindex(own["local_authority"]).to_numpy())
