@@ -27,6 +27,7 @@ from pathlib import Path
 from perfpack.data.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR
 from tools.bench_commands import checked as _checked
 from tools.bench_commands import environment as _environment
+from tools.bench_commands import peak_rss_bytes
 from tools.bench_commands import timed_command as _timed_command
 from tools.bench_spread import paired_ratios, spread, spread_text
 
@@ -35,14 +36,6 @@ TARGET_RATIO = 0.3
 #: Naive runs (each between two batch runs); issue 15 asks for at least 3.
 RUNS = 3
 KERNEL_NAME = "python3"
-
-
-def _peak_rss_bytes() -> int:
-    import resource
-
-    # Linux reports kilobytes, macOS bytes.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak if os.uname().sysname == "Darwin" else peak * 1024)
 
 
 def _isolated(function, *args) -> dict:
@@ -135,7 +128,7 @@ def _prepare_demo(folder: str) -> dict:
         "processed_dir": str(processed),
         "write_demo_seconds": written - started,
         "ingest_seconds": done - written,
-        "peak_rss_bytes": _peak_rss_bytes(),
+        "peak_rss_bytes": peak_rss_bytes(),
         "parquet_bytes": sum(p.stat().st_size for p in processed.glob("*.parquet")),
     }
 

@@ -111,3 +111,11 @@ def environment() -> dict:
     env = dict(os.environ)
     env.setdefault("MPLBACKEND", "Agg")  # as `make` sets it
     return env
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory in bytes (Linux reports kilobytes, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if os.uname().sysname == "Darwin" else peak * 1024)

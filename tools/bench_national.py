@@ -78,7 +78,7 @@ def national_benchmark(
         ``peak_tree_bytes``), ``ratio`` (national seconds / one-by-one seconds for every force)
         and ``estimated`` (True when a sample stood in for the forces).
     """
-    from perfpack.ingest.police_uk import etl as police_uk
+    from perfpack.ingest.police_uk import discover as police_uk
 
     zip_path = str(Path(zip_path).resolve())
     work = Path(workdir)

@@ -119,7 +119,7 @@ def _cmd_ingest(args) -> int:
 
 
 def _ingest_police_uk(args) -> int:
-    from perfpack.ingest.police_uk import etl as police_uk
+    from perfpack.ingest.police_uk import ingest as police_uk
 
     if not args.data:
         return fail("--source police-uk needs --data <zip or folder>")
@@ -143,7 +143,7 @@ def _ingest_every_force(args) -> int:
     """``--force all``: every force of the download, read once, one processed folder each."""
     from perfpack.data.paths import PROCESSED_DIR, resolve
     from perfpack.ingest import extracts as ingest
-    from perfpack.report import national
+    from perfpack.ingest.police_uk import national
 
     root = resolve(args.processed, PROCESSED_DIR)
     try:

@@ -14,11 +14,14 @@ import pandas as pd
 import pytest
 
 from perfpack.core.windows import Window
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.data.public_tables import national_rates
+from perfpack.ingest.police_uk.areas import own_local_authorities, whole_force_populations
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STREET_COLUMNS
 from perfpack.themes import areas
 
 NISRA_MID_2019 = 1_893_667  # NISRA 2019 mid-year estimate, Northern Ireland, all persons
-STREET_HEADER = ",".join(police_uk.STREET_COLUMNS)
+STREET_HEADER = ",".join(STREET_COLUMNS)
 
 
 def _row(month, lsoa_name, force_name, crime_type="Robbery", lon="-0.13", lat="51.5"):
@@ -38,7 +41,7 @@ def _download(tmp_path, slug, force_name, rows_by_month):
 
 
 def test_northern_ireland_population_is_nisra_mid_2019():
-    assert police_uk.whole_force_populations()["northern-ireland"] == NISRA_MID_2019
+    assert whole_force_populations()["northern-ireland"] == NISRA_MID_2019
 
 
 def test_btp_areas_are_where_it_records_offences_by_share_alone():
@@ -51,7 +54,7 @@ def test_btp_areas_are_where_it_records_offences_by_share_alone():
             "rows": [150, 49, 1],
         }
     )
-    own = police_uk.own_local_authorities(counts)
+    own = own_local_authorities(counts)
     assert set(own.loc[own["own"], "local_authority"]) == {"Westminster", "Camden"}
 
 
@@ -66,7 +69,7 @@ def test_national_rates_leave_out_btp_and_northern_ireland():
         }
     )
     pops = pd.Series({"a": 2000, "btp": pd.NA, "northern-ireland": NISRA_MID_2019})
-    rates = police_uk.national_rates(counts, pops)
+    rates = national_rates(counts, pops)
     assert rates.forces == ["a"] and rates.rate("robbery_all") == pytest.approx(2.0)
     assert rates.excluded["northern-ireland"] == "outside England and Wales"
     assert rates.excluded["btp"].startswith("not a territorial force")
@@ -76,7 +79,7 @@ def test_btp_has_no_rates_and_says_so(tmp_path):
     rows = ["Westminster 001A"] * 30 + ["Camden 002B"] * 20 + [""] * 2
     source = _download(tmp_path, "btp", "British Transport Police", {"2019-01": rows})
     processed = tmp_path / "processed"
-    police_uk.ingest_police_uk(source, "btp", processed)
+    ingest_police_uk(source, "btp", processed)
     where = areas.processed_areas(processed)
     assert not where.has_residents and math.isnan(where.force_population)
     assert sorted(where.populations.index) == ["Camden", "Westminster"]
@@ -89,7 +92,7 @@ def test_northern_ireland_is_force_level_with_its_population(tmp_path):
     name = "Police Service of Northern Ireland"
     source = _download(tmp_path, "northern-ireland", name, {"2019-01": rows})
     processed = tmp_path / "processed"
-    police_uk.ingest_police_uk(source, "northern-ireland", processed)
+    ingest_police_uk(source, "northern-ireland", processed)
     where = areas.processed_areas(processed)
     assert where.force_population == NISRA_MID_2019 and where.has_residents
     assert len(where.populations) == 0
@@ -195,10 +198,11 @@ def zip_robbery(shared_data) -> dict:
 def national_run(shared_data, tmp_path_factory):
     """The download ingested once and every force built in one batch (2-month windows to
     2019-02, no PDF): the cheapest run that still executes every force's every appendix."""
+    from perfpack.ingest.police_uk import national as national_ingest
     from perfpack.report import national
 
     root = tmp_path_factory.mktemp("national")
-    national.ingest_every_force(shared_data / "police-uk" / ZIP, root / "processed")
+    national_ingest.ingest_every_force(shared_data / "police-uk" / ZIP, root / "processed")
     result = national.run_national(
         ["2019-02"], root / "processed", root / "reports", root / "annotations",
         window_months=2, pdf=False,

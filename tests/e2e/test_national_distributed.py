@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STREET_COLUMNS
 from perfpack.report import distributed_run, runner
 
-HEADER = ",".join(police_uk.STREET_COLUMNS)
+HEADER = ",".join(STREET_COLUMNS)
 #: month -> robbery rows in Stafford (the force's only area)
 ROWS = {"2018-12": 3, "2019-01": 5, "2019-02": 2}
 
@@ -29,7 +30,7 @@ def processed(tmp_path_factory):
         folder.mkdir(parents=True)
         lines = [HEADER] + [_row(month)] * n
         (folder / f"{month}-testforce-street.csv").write_text("\n".join(lines) + "\n")
-    police_uk.ingest_police_uk(root / "download", "testforce", root / "processed")
+    ingest_police_uk(root / "download", "testforce", root / "processed")
     return root
 
 

@@ -26,7 +26,8 @@ from bs4 import BeautifulSoup
 from perfpack import cli
 from perfpack.data import contracts
 from perfpack.ingest import extracts as ingest
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STREET_COLUMNS
 from perfpack.present import markup
 from perfpack.report import leak_check, pdf, runner
 from tests.conftest import PROJECT_ROOT
@@ -170,7 +171,7 @@ def _write_download(folder: Path) -> None:
         (folder / month).mkdir(parents=True)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(police_uk.STREET_COLUMNS)
+        writer.writerow(STREET_COLUMNS)
         rows = [("Cannock Chase 001A", -2.0, 52.7)] * cannock + [(f"{EVIL_AREA} 001A", -2.1, 52.8)]
         rows += [(f"{EVIL_AREA} 001A", -2.1, 52.8)] * (evil - 1)
         for name, lon, lat in rows:
@@ -186,7 +187,7 @@ def test_markup_from_public_force_and_area_names(tmp_path):
     download = tmp_path / "download"
     _write_download(download)
     processed = tmp_path / "processed"
-    police_uk.ingest_police_uk(download, "testforce", processed)
+    ingest_police_uk(download, "testforce", processed)
     result = runner.run_batch(
         "2019-02",
         processed_dir=processed,

@@ -24,7 +24,15 @@ from perfpack.core import projections
 from perfpack.core.change import round_half_up
 from perfpack.core.windows import Window
 from perfpack.data import reference, tables
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.data.public_tables import (
+    ONLY_THIS_FORCE,
+    NationalRates,
+    national_counts,
+    national_rates,
+    stored_national_rates,
+)
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
 from perfpack.themes import areas, crime, crime_measures, crime_projections, crime_text
 from perfpack.themes import stopsearch as ss
 from tests.conftest import PROJECT_ROOT, executed_text
@@ -186,7 +194,7 @@ def _hand_crimes():
 
 
 def test_public_theme_with_two_month_windows_and_computed_national():
-    national = police_uk.NationalRates(
+    national = NationalRates(
         pd.DataFrame(
             {"group": ["robbery_all"], "crimes": [30], "population": [20_000],
              "rate_per_1000": [1.5]}
@@ -228,9 +236,9 @@ def test_public_theme_with_two_month_windows_and_computed_national():
 
 
 def test_no_national_comparator_for_a_single_force():
-    single = police_uk.NationalRates(
+    single = NationalRates(
         pd.DataFrame(columns=["group", "crimes", "population", "rate_per_1000"]),
-        ["x"], ["2019-01", "2019-02"], {}, police_uk.ONLY_THIS_FORCE,
+        ["x"], ["2019-01", "2019-02"], {}, ONLY_THIS_FORCE,
     )  # fmt: skip
     analysis = crime.analyse(
         crime.CrimeTables.by_hand(_hand_crimes(), pd.Series({"A": 1000, "B": 3000})),
@@ -251,19 +259,17 @@ def test_national_rates_from_counts_equal_records():
         columns=["force", "month", "crime_type", "theme"],
     )
     records["month"] = pd.to_datetime(records["month"])
-    counted = police_uk.national_counts(records)
+    counted = national_counts(records)
     assert counted["crimes"].tolist() == [3, 5, 2, 1]
     pops = pd.DataFrame({"force": ["a", "b"], "population": pd.array([1000, 1000], "Int64")})
-    from_counts = police_uk.national_rates(counted, pops, W("2019-01", "2019-02"))
+    from_counts = national_rates(counted, pops, W("2019-01", "2019-02"))
     # robbery 3 + 1 over 2,000 residents = 2.0 per 1,000; all crime (no ASB) 6 -> 3.0
     assert from_counts.rate("robbery_all") == pytest.approx(2.0)
     assert from_counts.rate("all_crime") == pytest.approx(3.0)
-    assert from_counts.rate("robbery_all") == police_uk.national_rates(records, pops).rate(
-        "robbery_all"
-    )
+    assert from_counts.rate("robbery_all") == national_rates(records, pops).rate("robbery_all")
 
 
-STREET_HEADER = ",".join(police_uk.STREET_COLUMNS)
+STREET_HEADER = ",".join(STREET_COLUMNS)
 
 
 def _street_row(month, lon, lat, lsoa_name, crime_type="Robbery"):
@@ -284,7 +290,7 @@ def test_areas_of_a_public_download_with_a_merged_authority(tmp_path):
     rows += [_street_row("2019-01", "", "", "")] * 3  # no location
     (root / "2019-01-testforce-street.csv").write_text("\n".join(rows) + "\n")
     processed = tmp_path / "processed"
-    police_uk.ingest_police_uk(tmp_path / "download", "testforce", processed)
+    ingest_police_uk(tmp_path / "download", "testforce", processed)
     where = areas.processed_areas(processed)
     assert where.public and where.names.kind == "local_authority"
     assert where.populations["Cannock Chase"] == 100_762
@@ -292,8 +298,8 @@ def test_areas_of_a_public_download_with_a_merged_authority(tmp_path):
     assert where.force_population == 100_762 + 378_508
     assert where.place == "Test Police"  # no Census police force area of that name
     assert "Purbeck" in where.note
-    national = police_uk.stored_national_rates(processed, W("2019-01", "2019-01"))
-    assert national.rate("robbery_all") is None and national.note == police_uk.ONLY_THIS_FORCE
+    national = stored_national_rates(processed, W("2019-01", "2019-01"))
+    assert national.rate("robbery_all") is None and national.note == ONLY_THIS_FORCE
     manifest = tables.manifest(processed)
     assert manifest["areas"]["kind"] == "local_authority" and manifest["national"]["forces"] == [
         "testforce"
@@ -306,7 +312,7 @@ def test_force_extract_areas_are_the_npts(demo_processed):
     assert where.force_population == STAFFS_POPULATION
     assert len(where.populations) == 10 and where.place == "Staffordshire"
     assert where.force_name == "Staffordshire Police"
-    assert police_uk.stored_national_rates(demo_processed, W("2019-01", "2019-12")) is None
+    assert stored_national_rates(demo_processed, W("2019-01", "2019-12")) is None
 
 
 @pytest.mark.parametrize("months", [12, 6])
@@ -395,9 +401,7 @@ def _run(notebook: Path, out: Path, **parameters) -> tuple[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def staffs_processed(shared_data, tmp_path_factory) -> Path:
     processed = tmp_path_factory.mktemp("public") / "staffordshire"
-    police_uk.ingest_police_uk(
-        shared_data / "police-uk" / "staffordshire", "staffordshire", processed
-    )
+    ingest_police_uk(shared_data / "police-uk" / "staffordshire", "staffordshire", processed)
     return processed
 
 
@@ -458,7 +462,7 @@ def test_staffordshire_public_crime_appendix(staffs_processed, staffs_rows, tmp_
 @pytest.mark.slow
 def test_any_force_from_the_all_forces_zip(zip_path, zip_hand, tmp_path):
     processed = tmp_path / "cumbria"
-    police_uk.ingest_police_uk(zip_path, "cumbria", processed)
+    ingest_police_uk(zip_path, "cumbria", processed)
     manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["force"] == "Cumbria Constabulary"
     assert len(manifest["national"]["forces"]) == 41  # SOURCES.md: 203 files of 41 forces
@@ -538,7 +542,7 @@ def test_public_stop_search_appendix(shared_data, tmp_path):
     (download / "2018-12" / street.name).write_bytes(street.read_bytes())
     points = {la: _single_la_points(street, la, 1)[0] for la in ("Stafford", "Tamworth")}
     points[None] = ("-1.000001", "50.000001")
-    header = ",".join(police_uk.STOP_SEARCH_COLUMNS)
+    header = ",".join(STOP_SEARCH_COLUMNS)
     by_month: dict[str, list[str]] = {}
     for month, day, la, outcome, ethnicity, hour in SEARCH_PLAN:
         lon, lat = points[la]
@@ -553,7 +557,7 @@ def test_public_stop_search_appendix(shared_data, tmp_path):
             "\n".join([header, *lines]) + "\n"
         )
     processed = tmp_path / "processed"
-    police_uk.ingest_police_uk(download, "staffordshire", processed)
+    ingest_police_uk(download, "staffordshire", processed)
     # period 2019-02, one month behind, 2-month windows: Oct-Nov 2018 against Dec 2018-Jan 2019
     text, figures = _run(
         STOP_SEARCH_NOTEBOOK, tmp_path / "stop_search.ipynb", period="2019-02",

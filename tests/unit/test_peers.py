@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from perfpack.data import reference
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.data.public_tables import POLICE_UK_FORCES
 from perfpack.ingest.police_uk import peer_groups
 from perfpack.themes import peers
 
@@ -101,7 +101,7 @@ def test_slug_of_census_name():
 
 def test_committed_peer_groups():
     groups = peers.peer_groups()
-    territorial = [f for f in police_uk.POLICE_UK_FORCES if f not in ("btp", "northern-ireland")]
+    territorial = [f for f in POLICE_UK_FORCES if f not in ("btp", "northern-ireland")]
     assert sorted(groups) == sorted(territorial)  # the 43 forces of England and Wales
     for force, members in groups.items():
         assert members[0] == force and len(members) == peer_groups.GROUP_SIZE

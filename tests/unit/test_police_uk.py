@@ -1,4 +1,4 @@
-"""perfpack.ingest.police_uk.etl: data.police.uk downloads -> canonical tables, coverage,
+"""perfpack.ingest.police_uk: data.police.uk downloads -> canonical tables, coverage,
 populations.
 
 Expected values come from the real files in ../shared/data (counted here with the csv module,
@@ -22,7 +22,19 @@ import pytest
 from perfpack.core.windows import Window, comparison_windows
 from perfpack.data import reference, tables
 from perfpack.data.contracts import CANONICAL
-from perfpack.ingest.police_uk import etl as pu
+from perfpack.data.public_tables import IncompleteWindowError, national_rates
+from perfpack.ingest.police_uk.areas import (
+    force_populations,
+    local_authority_from_lsoa_name,
+    own_local_authorities,
+    populations_for,
+)
+from perfpack.ingest.police_uk.coverage import check_windows
+from perfpack.ingest.police_uk.discover import discover
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
+from perfpack.ingest.police_uk.stop_search import read_stop_search
+from perfpack.ingest.police_uk.street import read_street
 
 ZIP_NAME = "street-all-available-forces-2018-10_2019-02.zip"
 MONTHS = ["2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]
@@ -63,7 +75,7 @@ def staffs_hand(staffs_dir) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def staffs(staffs_dir):
-    return pu.read_street(staffs_dir, "staffordshire")
+    return read_street(staffs_dir, "staffordshire")
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +172,7 @@ def test_staffordshire_canonical_schema(staffs):
 
 def test_staffordshire_population_is_the_reports(staffs):
     _, coverage = staffs
-    pops = pu.force_populations(coverage).set_index("force")
+    pops = force_populations(coverage).set_index("force")
     # the published report's force population (mid-2019)
     assert int(pops.loc["staffordshire", "population"]) == 1_135_935
     assert pops.loc["staffordshire", "areas"] == 9
@@ -172,10 +184,10 @@ def test_staffordshire_coverage_and_windows(staffs):
     assert coverage.months == MONTHS
     assert coverage.months_present("staffordshire") == MONTHS
     assert coverage.missing_files.empty
-    assert pu.check_windows(coverage, W("2018-10", "2019-02")) == [W("2018-10", "2019-02")]
+    assert check_windows(coverage, W("2018-10", "2019-02")) == [W("2018-10", "2019-02")]
     previous, current = comparison_windows("2019-12", 0)
-    with pytest.raises(pu.IncompleteWindowError) as refused:
-        pu.check_windows(coverage, {"previous": previous, "current": current})
+    with pytest.raises(IncompleteWindowError) as refused:
+        check_windows(coverage, {"previous": previous, "current": current})
     message = str(refused.value)
     assert "previous (2018-01/2018-12)" in message and "current (2019-01/2019-12)" in message
     previous_gap = ", ".join(f"2018-{m:02d}" for m in range(1, 10))  # 2018-01 .. 2018-09
@@ -197,7 +209,7 @@ def test_lookup_places_rows_in_npts(staffs_dir, staffs_hand):
             "npt": ["Cannock Special", "Stoke", "Tamworth NPT"],
         }
     )
-    crimes, coverage = pu.read_street(staffs_dir, "staffordshire", lookup=lookup)
+    crimes, coverage = read_street(staffs_dir, "staffordshire", lookup=lookup)
     stoke = sum(1 for r in staffs_hand if _la(r["LSOA name"]) == "Stoke-on-Trent")
     tamworth = sum(1 for r in staffs_hand if _la(r["LSOA name"]) == "Tamworth")
     special = sum(1 for r in staffs_hand if r["LSOA code"] == "E01029368")
@@ -212,7 +224,7 @@ def test_lookup_places_rows_in_npts(staffs_dir, staffs_hand):
 
 
 def test_zip_discover_and_coverage(zip_path):
-    files = pu.discover(zip_path)
+    files = discover(zip_path)
     assert len(files) == 203
     assert set(files["kind"]) == {"street"}
     assert sorted(files["month"].unique()) == MONTHS
@@ -234,7 +246,7 @@ def test_zip_reads_one_force(zip_path, force):
             if n.endswith(f"-{force}-street.csv")
         ]
     hand = _hand_rows(texts)
-    crimes, coverage = pu.read_street(zip_path, force)
+    crimes, coverage = read_street(zip_path, force)
     assert len(crimes) == len(hand)
     assert set(crimes["force"]) == {force}
     got = crimes.groupby([crimes["month"].dt.strftime("%Y-%m"), "crime_type"]).size().to_dict()
@@ -252,20 +264,20 @@ def test_zip_reads_one_force(zip_path, force):
 
 
 def test_zip_missing_months_per_sources(zip_path):
-    crimes, coverage = pu.read_street(zip_path, "lancashire")
+    crimes, coverage = read_street(zip_path, "lancashire")
     assert coverage.missing_files.to_dict("records") == [
         {"force": "lancashire", "month": "2018-10"}
     ]
     assert coverage.months_present("lancashire") == MONTHS[1:]
-    with pytest.raises(pu.IncompleteWindowError, match="lancashire lacks 2018-10"):
-        pu.check_windows(coverage, W("2018-10", "2019-02"))
-    pu.check_windows(coverage, W("2018-11", "2019-02"))
+    with pytest.raises(IncompleteWindowError, match="lancashire lacks 2018-10"):
+        check_windows(coverage, W("2018-10", "2019-02"))
+    check_windows(coverage, W("2018-11", "2019-02"))
     assert crimes["month"].min() == pd.Timestamp("2018-11-01")
 
 
 def test_unknown_force_is_a_clear_error(zip_path):
     with pytest.raises(ValueError, match="no street files for force 'metropolitan'.*cumbria"):
-        pu.read_street(zip_path, "metropolitan")
+        read_street(zip_path, "metropolitan")
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +298,7 @@ def test_unknown_force_is_a_clear_error(zip_path):
     ],
 )
 def test_local_authority_from_lsoa_name(name, expected):
-    got = pu.local_authority_from_lsoa_name(pd.Series([name], dtype="str"))
+    got = local_authority_from_lsoa_name(pd.Series([name], dtype="str"))
     assert (got.iloc[0] if pd.notna(got.iloc[0]) else None) == expected
 
 
@@ -314,7 +326,7 @@ def _population(area_name: str, shared_data: Path) -> int:
     ],
 )
 def test_populations_for(name, area, match, shared_data):
-    got = pu.populations_for([name, name, None]).iloc[0]
+    got = populations_for([name, name, None]).iloc[0]
     assert got["local_authority"] == name and got["match"] == match
     if area is None:
         assert pd.isna(got["population_mid2019"]) and pd.isna(got["area_name"])
@@ -356,7 +368,7 @@ def test_own_local_authorities(rows, own):
     counts = pd.DataFrame(
         [(f, la, n) for (f, la), n in rows.items()], columns=["force", "local_authority", "rows"]
     )
-    got = pu.own_local_authorities(counts)
+    got = own_local_authorities(counts)
     assert set(got.loc[got["own"], "local_authority"]) == own
     assert len(got) == len(rows)
 
@@ -387,7 +399,7 @@ def test_national_rates_hand_table():
     pops = pd.DataFrame(
         {"force": ["a", "b", "c", "d"], "population": pd.array([1000, 3000, 10, None], "Int64")}
     )
-    result = pu.national_rates(crimes, pops)
+    result = national_rates(crimes, pops)
     rates = result.rates.set_index("group")
     # robbery 3 + 1 = 4 over 4,000 residents = 1.0 per 1,000; vehicle 4 -> 1.0;
     # all crime (no ASB) 3 + 7 + 1 + 4 = 15 -> 3.75
@@ -399,9 +411,9 @@ def test_national_rates_hand_table():
     assert set(result.excluded) == {"btp", "c", "d"}
     assert "no records for 2019-01" in result.excluded["c"]
     assert "2 forces" in result.note and "4,000" in result.note
-    with pytest.raises(pu.IncompleteWindowError):
-        pu.national_rates(crimes, pops, window=W("2018-12", "2019-02"))
-    only_feb = pu.national_rates(crimes, pops, window=W("2019-02", "2019-02"))
+    with pytest.raises(IncompleteWindowError):
+        national_rates(crimes, pops, window=W("2018-12", "2019-02"))
+    only_feb = national_rates(crimes, pops, window=W("2019-02", "2019-02"))
     assert only_feb.forces == ["a", "b", "c"]  # c has February
     assert only_feb.rate("robbery_all") == pytest.approx(100 / 4010 * 1000)
 
@@ -424,7 +436,7 @@ def test_discover_file_names(tmp_path, name, expected):
     with zipfile.ZipFile(archive_path, "w") as archive:
         archive.writestr(name, "a\n")
         archive.writestr("2019-02/2019-02-kent-street.csv", "a\n")
-    files = pu.discover(archive_path)
+    files = discover(archive_path)
     found = files[files["path"] == name]
     if expected is None:
         assert found.empty
@@ -434,17 +446,17 @@ def test_discover_file_names(tmp_path, name, expected):
 
 def test_discover_refuses_what_is_not_a_download(tmp_path):
     with pytest.raises(FileNotFoundError):
-        pu.discover(tmp_path / "nope")
+        discover(tmp_path / "nope")
     (tmp_path / "readme.csv").write_text("a\n")
     with pytest.raises(ValueError, match="no data.police.uk files"):
-        pu.discover(tmp_path)
+        discover(tmp_path)
 
 
 # --------------------------------------------------------------------------------------------
 # stop and search, on small files written here
 
-STREET_HEADER = ",".join(pu.STREET_COLUMNS)
-SEARCH_HEADER = ",".join(pu.STOP_SEARCH_COLUMNS)
+STREET_HEADER = ",".join(STREET_COLUMNS)
+SEARCH_HEADER = ",".join(STOP_SEARCH_COLUMNS)
 
 
 def _street_row(month, lon, lat, lsoa_code, lsoa_name, crime_type="Burglary", crime_id="x"):
@@ -486,7 +498,7 @@ def search_download(tmp_path) -> Path:
 
 
 def test_stop_search_canonical(search_download):
-    searches, coverage = pu.read_stop_search(search_download, "testforce")
+    searches, coverage = read_stop_search(search_download, "testforce")
     assert list(searches.columns) == list(CANONICAL["stop_searches"]) + ["force"]
     assert len(searches) == 5
     expected_times = [
@@ -514,7 +526,7 @@ def test_ingest_police_uk_folder(search_download, tmp_path):
     processed = tmp_path / "processed"
     processed.mkdir()
     (processed / "missing_episodes.parquet").write_bytes(b"stale demo table")
-    summary = pu.ingest_police_uk(search_download, "testforce", processed)
+    summary = ingest_police_uk(search_download, "testforce", processed)
     assert summary.rows == {"crimes": 250, "stop_searches": 5}
     assert not (processed / "missing_episodes.parquet").exists()
     manifest = tables.manifest(processed)
@@ -535,7 +547,7 @@ def test_ingest_police_uk_folder(search_download, tmp_path):
 
 
 def test_ingest_police_uk_real_folder(staffs_dir, tmp_path):
-    summary = pu.ingest_police_uk(staffs_dir, "staffordshire", tmp_path / "p")
+    summary = ingest_police_uk(staffs_dir, "staffordshire", tmp_path / "p")
     assert summary.rows == {"crimes": 47_968}
     manifest = summary.manifest
     assert manifest["force"] == "Staffordshire Police"
@@ -555,11 +567,11 @@ def test_a_file_without_the_columns_is_a_clear_error(tmp_path):
         match="^2019-01/2019-01-kent-street.csv line 1, column 'Reported by': missing from the "
         "header$",
     ):
-        pu.read_street(tmp_path)
+        read_street(tmp_path)
 
 
 def test_zip_staffordshire_matches_the_folder(zip_path, staffs):
-    from_zip, coverage = pu.read_street(zip_path, "staffordshire")
+    from_zip, coverage = read_street(zip_path, "staffordshire")
     from_folder, folder_coverage = staffs
     pd.testing.assert_frame_equal(from_zip, from_folder)
     pd.testing.assert_frame_equal(coverage.by_month, folder_coverage.by_month)
@@ -567,21 +579,21 @@ def test_zip_staffordshire_matches_the_folder(zip_path, staffs):
 
 @pytest.mark.slow
 def test_zip_national_comparator(zip_path):
-    crimes, coverage = pu.read_street(zip_path)  # every force: about 5-10 s
+    crimes, coverage = read_street(zip_path)  # every force: about 5-10 s
     assert len(crimes) == 1_771_502  # SOURCES.md
     assert len(coverage.forces) == 41
     assert coverage.missing_files.to_dict("records") == [
         {"force": "lancashire", "month": "2018-10"},
         {"force": "northumbria", "month": "2018-10"},
     ]
-    pops = pu.force_populations(coverage).set_index("force")
+    pops = force_populations(coverage).set_index("force")
     territorial = [f for f in coverage.forces if f not in ("btp", "northern-ireland")]
     assert pops.loc[territorial, "population"].notna().all()
     assert (pops.loc[territorial, "unmatched"] == "").all()
     assert pd.isna(pops.loc["btp", "population"])
     assert pops.loc["northern-ireland", "population"] == 1_893_667  # NISRA mid-2019
     assert int(pops.loc["staffordshire", "population"]) == 1_135_935
-    result = pu.national_rates(crimes, pops.reset_index())
+    result = national_rates(crimes, pops.reset_index())
     assert set(result.excluded) == {"btp", "lancashire", "northern-ireland", "northumbria"}
     assert len(result.forces) == 37 and result.months == MONTHS
     assert "greater-manchester, metropolitan, west-midlands, west-yorkshire" in result.note
@@ -601,7 +613,7 @@ def _street_text(rows=(_GOOD_ROW, _GOOD_ROW, _GOOD_ROW)) -> str:
 def _with(row_number: int, column: str, value: str) -> str:
     """The three-row street file with one cell of data row ``row_number`` (1-3) replaced."""
     rows = [_GOOD_ROW.split(",") for _ in range(3)]
-    rows[row_number - 1][pu.STREET_COLUMNS.index(column)] = value
+    rows[row_number - 1][STREET_COLUMNS.index(column)] = value
     return _street_text([",".join(r) for r in rows])
 
 
@@ -675,6 +687,17 @@ BAD_DOWNLOADS = [
         id="control-character",
     ),
     pytest.param(
+        _with(3, "Crime ID", "abc\x07"),
+        f"{_STREET_FILE} line 4, column 'Crime ID': 'abc\\x07' holds a control character (U+0007)",
+        id="control-character-in-an-id",
+    ),
+    pytest.param(
+        _with(2, "Crime ID", "abc\u202edef"),
+        f"{_STREET_FILE} line 3, column 'Crime ID': 'abc\\u202edef' holds a control character "
+        "(U+202E)",
+        id="bidi-control-in-an-id",
+    ),
+    pytest.param(
         _with(3, "Crime ID", "a" * 2000),
         f"{_STREET_FILE} line 4, column 'Crime ID': '{'a' * 40}'… (2,000 characters) is too long "
         "(at most 1,000 characters)",
@@ -700,10 +723,24 @@ def test_bad_download_is_refused_with_a_one_line_message(tmp_path, content, expe
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     (tmp_path / "d" / _STREET_FILE).write_bytes(data)
     with pytest.raises(ValueError) as caught:
-        pu.ingest_police_uk(tmp_path / "d", "testforce", tmp_path / "processed")
+        ingest_police_uk(tmp_path / "d", "testforce", tmp_path / "processed")
     assert str(caught.value) == expected
     assert len("error: " + str(caught.value)) <= 300
     assert not (tmp_path / "processed").exists()
+
+
+def test_long_text_in_few_characters_and_tabs_are_accepted(tmp_path):
+    """600 two-byte characters are 1,200 bytes but 600 characters (under the 1,000 limit), and
+    a tab is not a refused control character: both are read, not refused."""
+    ids = ["\u00e9" * 600, "a\tb", "plain"]
+    rows = [_GOOD_ROW.split(",") for _ in ids]
+    for row, crime_id in zip(rows, ids, strict=True):
+        row[STREET_COLUMNS.index("Crime ID")] = f'"{crime_id}"'
+    (tmp_path / "d" / "2019-06").mkdir(parents=True)
+    (tmp_path / "d" / _STREET_FILE).write_text(_street_text([",".join(r) for r in rows]))
+    ingest_police_uk(tmp_path / "d", "testforce", tmp_path / "processed")
+    crimes = pd.read_parquet(tmp_path / "processed" / "crimes.parquet")
+    assert crimes["crime_id"].tolist() == ids
 
 
 def _zip_with(path: Path, members: dict[str, bytes], **info) -> Path:
@@ -734,7 +771,7 @@ def _zip_with(path: Path, members: dict[str, bytes], **info) -> Path:
 def test_bad_zip_structure_is_refused(tmp_path, members, expected):
     path = _zip_with(tmp_path / "d.zip", members)
     with pytest.raises(ValueError) as caught:
-        pu.ingest_police_uk(path, "testforce", tmp_path / "processed")
+        ingest_police_uk(path, "testforce", tmp_path / "processed")
     assert str(caught.value) == expected
 
 
@@ -744,4 +781,4 @@ def test_a_damaged_zip_is_refused(tmp_path):
     data[60:80] = b"\x00" * 20  # inside the deflated data: the CRC check fails
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match=r"^d.zip: member '2019-06/.*' is damaged \("):
-        pu.ingest_police_uk(path, "testforce", tmp_path / "processed")
+        ingest_police_uk(path, "testforce", tmp_path / "processed")

@@ -18,8 +18,10 @@ import pandas as pd
 import pytest
 
 from perfpack.core.figures import FigureBook
-from perfpack.ingest.police_uk import etl as police_uk
+from perfpack.data.public_tables import NATIONAL_SEARCH_COUNTS_FILE
 from perfpack.ingest.police_uk import national as national_ingest
+from perfpack.ingest.police_uk.ingest import ingest_police_uk
+from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
 from perfpack.themes import peers, stopsearch_page
 from perfpack.themes import stopsearch_ethnicity as sse
 from perfpack.themes import stopsearch_public as ssp
@@ -65,8 +67,8 @@ def _population(name: str) -> int:
 def _write_download(root: Path, searching=tuple(SEARCHES)) -> Path:
     """Street files (20 rows a month) for every force of :data:`FORCES`; stop-and-search files
     for the forces in ``searching``."""
-    street_header = ",".join(police_uk.STREET_COLUMNS)
-    search_header = ",".join(police_uk.STOP_SEARCH_COLUMNS)
+    street_header = ",".join(STREET_COLUMNS)
+    search_header = ",".join(STOP_SEARCH_COLUMNS)
     for month in MONTHS:
         folder = root / month
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,7 +103,7 @@ def download(tmp_path_factory) -> Path:
 
 
 def _ingest(download: Path, force: str, folder: Path) -> Path:
-    police_uk.ingest_police_uk(download, force, folder)
+    ingest_police_uk(download, force, folder)
     return folder
 
 
@@ -120,21 +122,21 @@ def _stored(file: Path) -> set[tuple[str, str, int]]:
 
 def test_one_force_ingest_stores_every_forces_search_counts(download, tmp_path):
     folder = _ingest(download, "staffordshire", tmp_path / "staffs")
-    assert _stored(folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE) == _expected_counts()
+    assert _stored(folder / NATIONAL_SEARCH_COUNTS_FILE) == _expected_counts()
 
 
 def test_national_ingest_stores_search_counts(download, tmp_path):
     folders = national_ingest.ingest_every_force(download, tmp_path / "all")
     expected = _expected_counts()
-    assert _stored(tmp_path / "all" / police_uk.NATIONAL_SEARCH_COUNTS_FILE) == expected
-    assert _stored(folders["derbyshire"] / police_uk.NATIONAL_SEARCH_COUNTS_FILE) == expected
+    assert _stored(tmp_path / "all" / NATIONAL_SEARCH_COUNTS_FILE) == expected
+    assert _stored(folders["derbyshire"] / NATIONAL_SEARCH_COUNTS_FILE) == expected
 
 
 def test_no_stop_search_files_no_stale_counts(download, tmp_path):
     folder = _ingest(download, "staffordshire", tmp_path / "staffs")
     street_only = _write_download(tmp_path / "street-only", searching=())
-    police_uk.ingest_police_uk(street_only, "staffordshire", folder)
-    assert not (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).exists()
+    ingest_police_uk(street_only, "staffordshire", folder)
+    assert not (folder / NATIONAL_SEARCH_COUNTS_FILE).exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,5 +297,5 @@ def test_stop_search_appendix_builds(download, tmp_path, force):
 def test_no_peer_comparison_without_stored_counts(download, tmp_path):
     # a folder ingested before the search counts were stored: nothing claimed
     folder = _ingest(download, "staffordshire", tmp_path / "staffs")
-    (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).unlink()
+    (folder / NATIONAL_SEARCH_COUNTS_FILE).unlink()
     assert ssp.peer_comparison("stop_search_public", "2019-02", folder, window_months=1) is None

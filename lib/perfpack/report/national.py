@@ -29,14 +29,9 @@ from perfpack.core import disclosure, stats
 from perfpack.core import figures as figures_mod
 from perfpack.core.change import round_half_up
 from perfpack.core.windows import Window
+from perfpack.data import public_tables as police_uk
 from perfpack.data import reference
-from perfpack.ingest.police_uk import etl as police_uk
-from perfpack.ingest.police_uk.national import (  # noqa: F401  (re-exported: the national pack's API)
-    NATIONAL_FILE,
-    coverage_for_force,
-    ingest_every_force,
-    national_manifest,
-)
+from perfpack.data.public_tables import NATIONAL_FILE, national_manifest
 from perfpack.present import markup
 
 #: Where the national page of a period goes under the reports root.
@@ -60,10 +55,10 @@ def force_table(
     Parameters
     ----------
     counts : pandas.DataFrame
-        :func:`perfpack.ingest.police_uk.etl.national_counts` (``force``, ``month``, ``theme``,
+        :func:`perfpack.data.public_tables.national_counts` (``force``, ``month``, ``theme``,
         ``crimes``).
     populations : pandas.DataFrame
-        :func:`perfpack.ingest.police_uk.etl.force_populations` (``force``, ``population``).
+        :func:`perfpack.ingest.police_uk.areas.force_populations` (``force``, ``population``).
     theme : str
     previous, current : Window
     names : dict, optional

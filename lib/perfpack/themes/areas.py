@@ -6,7 +6,7 @@ Which areas a processed folder's ``npt`` column holds, and their populations, de
 the data came from (:func:`processed_areas`): a force extract's NPTs with the populations of
 ``data/reference/npts.csv``, or, for a data.police.uk download, the force's own local
 authorities (or the NPTs of a lookup) with the populations the ingest stored beside the tables
-(``areas.parquet``, :func:`perfpack.ingest.police_uk.etl.own_area_table`)."""
+(``areas.parquet``, :func:`perfpack.ingest.police_uk.areas.own_area_table`)."""
 
 from __future__ import annotations
 
@@ -133,12 +133,12 @@ class ProcessedAreas:
 def scope_note(slug: str | None, force_name: str, n_areas: int) -> str:
     """What applies to a force whose public data cannot give everything (empty otherwise).
 
-    A force with no residents (:data:`perfpack.ingest.police_uk.etl.NON_TERRITORIAL_FORCES`): rates
+    A force with no residents (:data:`perfpack.data.public_tables.NON_TERRITORIAL_FORCES`): rates
     per
     1,000 residents do not apply. A force with no record placed in any area (Northern
     Ireland's files carry no LSOA): the pack is force-level only.
     """
-    from perfpack.ingest.police_uk import etl as police_uk
+    from perfpack.data import public_tables as police_uk
 
     if slug in police_uk.NON_TERRITORIAL_FORCES:
         return (
@@ -167,8 +167,8 @@ def _is_public(manifest: dict) -> bool:
 
 
 def _stored_areas(processed_dir) -> pd.DataFrame:
+    from perfpack.data import public_tables as police_uk
     from perfpack.data import tables
-    from perfpack.ingest.police_uk import etl as police_uk
 
     file = tables.processed_dir(processed_dir) / police_uk.AREAS_FILE
     if not file.exists():
@@ -210,8 +210,8 @@ def area_populations(processed_dir=None, reference_dir=None) -> pd.Series:
 
 
 def _force_population_public(processed_dir, manifest: dict) -> float:
+    from perfpack.data import public_tables as police_uk
     from perfpack.data import tables
-    from perfpack.ingest.police_uk import etl as police_uk
 
     slug = manifest.get("force_slug")
     file = tables.processed_dir(processed_dir) / police_uk.NATIONAL_POPULATIONS_FILE
@@ -269,7 +269,7 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         For a force extract: the NPTs of ``npts.csv`` and their total (1,135,935 for
         Staffordshire). For a data.police.uk download: :func:`area_populations` and the force's
         population over the distinct mid-2019 areas of its own local authorities (what
-        :func:`perfpack.ingest.police_uk.etl.force_populations` stored). ``place`` is the Census
+        :func:`perfpack.ingest.police_uk.areas.force_populations` stored). ``place`` is the Census
         police
         force area the force's name begins with ("Staffordshire Police" -> "Staffordshire"),
         or the force's name when there is none.

@@ -348,9 +348,9 @@ def analyse(
         Simulated paths for the model forecast's intervals.
     first_month : optional
         First month of the monthly series (default: the data's first month).
-    national : perfpack.ingest.police_uk.etl.NationalRates, optional
+    national : perfpack.data.public_tables.NationalRates, optional
         A comparator computed from a download; default the one stored beside ``tables``
-        (:func:`perfpack.ingest.police_uk.etl.stored_national_rates`), or for a force extract
+        (:func:`perfpack.data.public_tables.stored_national_rates`), or for a force extract
         the reference table's.
     reference_dir : path
         Where the reference tables are (SPC settings, national figures, NPTs).
@@ -377,7 +377,7 @@ def analyse(
     place, force_name, names = where.place, where.force_name, where.names
     peer_view = None
     if tables.processed_dir is not None:
-        from perfpack.ingest.police_uk import etl as police_uk
+        from perfpack.data import public_tables as police_uk
 
         if national is None:
             national = police_uk.stored_national_rates(

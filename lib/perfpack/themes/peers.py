@@ -170,8 +170,8 @@ def peer_comparison(theme: str, period: str, processed_dir=None, window_months: 
     -------
     PeerView or None
     """
+    from perfpack.data import public_tables as police_uk
     from perfpack.data import tables
-    from perfpack.ingest.police_uk import etl as police_uk
     from perfpack.themes import areas
 
     folder = tables.processed_dir(processed_dir)

@@ -11,8 +11,8 @@ stands among its peers.
   :func:`perfpack.themes.peers.peer_sentence`, :func:`perfpack.themes.peers.peer_chart`), from the
   per-force
   monthly search counts the ingest stored from the same download
-  (:data:`perfpack.ingest.police_uk.etl.NATIONAL_SEARCH_COUNTS_FILE`) and the residents of each
-  force's own area (:data:`perfpack.ingest.police_uk.etl.NATIONAL_POPULATIONS_FILE`). Where the
+  (:data:`perfpack.data.public_tables.NATIONAL_SEARCH_COUNTS_FILE`) and the residents of each
+  force's own area (:data:`perfpack.data.public_tables.NATIONAL_POPULATIONS_FILE`). Where the
   download has no
   stop-and-search files for the peers, :func:`peer_sentence` says so instead of ranking.
 """
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from perfpack.data import public_tables as police_uk
 from perfpack.data import reference
-from perfpack.ingest.police_uk import etl as police_uk
 from perfpack.present.markup import escape_markdown
 from perfpack.themes import peers
 from perfpack.themes.stopsearch_ethnicity import force_populations

@@ -1,6 +1,6 @@
 """Checking what a data.police.uk download holds before and while it is read.
 
-``perfpack.ingest.police_uk.etl`` reads downloads with pyarrow for speed; this module makes every
+``perfpack.ingest.police_uk.read`` reads downloads with pyarrow for speed; this module makes every
 fault a
 one-line :class:`DownloadError` naming the file (the zip member), line and column:
 
@@ -56,6 +56,7 @@ _BOMB_FLOOR = 8 * 1024 * 1024
 _CONTROL_RE2 = (
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 )
+_NOT_SPACE = re.compile(rb"\S")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -151,7 +152,7 @@ def _not_utf8(bad: UnicodeDecodeError, body: bytes, line: int, column: str | Non
 def check_bytes(data: bytes, name: str, columns) -> None:
     """Refuse a file that is empty, not UTF-8 text, holds only a header, or whose header
     repeats a column or lacks one of ``columns``."""
-    if not data.strip():
+    if not data or data.isspace():
         raise DownloadError(f"{name}: the file is empty; download it again")
     for bom, encoding in ((b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if data.startswith(bom) or data.startswith(b"\x00\x00\xfe\xff"):
@@ -179,7 +180,7 @@ def check_bytes(data: bytes, name: str, columns) -> None:
             raise DownloadError(
                 f"{name} line 1, column {clip(column)}: missing from the header{hint}"
             )
-    if not data[end:].strip():
+    if _NOT_SPACE.search(data, end) is None:
         raise DownloadError(
             f"{name}: no data rows (the file holds only a header); data.police.uk publishes "
             "no empty month files, so the download is damaged or incomplete"
@@ -282,12 +283,47 @@ def text_fault(values: list) -> tuple[int, str] | None:
     return None
 
 
+#: Bytes that may start a refused control character: the C0 controls but tab, line feed and
+#: carriage return, DEL, and every non-ASCII byte (the C1 and bidirectional controls are
+#: multi-byte in UTF-8; text with such bytes is checked character by character).
+_SUSPECT_BYTES = np.zeros(256, dtype=bool)
+_SUSPECT_BYTES[[b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)]] = True
+_SUSPECT_BYTES[0x7F:] = True
+
+
+def _plainly_clean(array: pa.Array) -> bool:
+    """True when a string array's bytes hold no suspect byte and no value is longer than
+    ``MAX_CELL_CHARS`` bytes (so none is longer in characters): nothing to refuse. False means
+    "check each value" (:func:`check_text` then finds the fault, if any)."""
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return False
+    if len(array) == 0:
+        return True
+    _, offsets_buffer, data = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    if int(np.diff(offsets).max()) > MAX_CELL_CHARS:
+        return False
+    if data is None:
+        return True
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    if raw.size == 0 or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F):
+        return True  # printable ASCII only (the usual case), found without a byte table
+    return not bool(_SUSPECT_BYTES[raw].any())
+
+
 def check_text(column: pa.ChunkedArray, name: str, locator: RowLocator) -> None:
     """Refuse control characters or over-long text in a string or dictionary column."""
     array = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     if isinstance(array, pa.ChunkedArray):  # pragma: no cover - pyarrow version difference
         array = array.chunk(0)
+    if _plainly_clean(array):
+        return
     if pa.types.is_dictionary(array.type):
+        if _plainly_clean(array.dictionary):
+            return
         found = text_fault(array.dictionary.to_pylist())
         if found is None:
             return

@@ -5,27 +5,38 @@ holds ``national.json`` and the national counts (:func:`ingest_every_force`)."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.compute as pc
 
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.processed import write_atomically
-from perfpack.ingest.police_uk import etl as police_uk
-
-#: The file that marks a processed root of every force (and lists them).
-NATIONAL_FILE = "national.json"
-
+from perfpack.data.public_tables import (
+    AREAS_FILE,
+    NATIONAL_COUNTS_FILE,
+    NATIONAL_FILE,
+    NATIONAL_POPULATIONS_FILE,
+    NATIONAL_SEARCH_COUNTS_FILE,
+)
+from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE, force_populations, own_area_table
+from perfpack.ingest.police_uk.coverage import CoverageReport, national_search_counts
+from perfpack.ingest.police_uk.discover import STOP_SEARCH_KIND, Source, discover
+from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of, street_months, zip_digest
+from perfpack.ingest.police_uk.spool import write_chunks
+from perfpack.ingest.police_uk.stop_search import load_stop_search
+from perfpack.ingest.police_uk.street import load_street
 
 # --------------------------------------------------------------------------------------------
 # ingest: read once, one processed folder per force
 
 
-def coverage_for_force(coverage: police_uk.CoverageReport, slug: str) -> police_uk.CoverageReport:
-    """A download's :class:`~perfpack.ingest.police_uk.etl.CoverageReport` narrowed to one force."""
+def coverage_for_force(coverage: CoverageReport, slug: str) -> CoverageReport:
+    """A download's :class:`~perfpack.ingest.police_uk.coverage.CoverageReport` narrowed to one
+    force."""
 
     def only(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["force"] == slug].reset_index(drop=True)
@@ -41,13 +52,13 @@ def coverage_for_force(coverage: police_uk.CoverageReport, slug: str) -> police_
     )
 
 
-def _inputs(source_path: Path, is_zip: bool, files: pd.DataFrame, zip_digest: str | None):
+def _inputs(source_path: Path, is_zip: bool, files: pd.DataFrame, zip_sha256: str | None):
     if is_zip:
         return [
             {
                 "file": source_path.name,
                 "path": str(source_path),
-                "sha256": zip_digest,
+                "sha256": zip_sha256,
                 "members": files["path"].tolist(),
                 "rows": int(files["rows"].sum()),
             }
@@ -72,7 +83,7 @@ def ingest_every_force(
     """A data.police.uk download -> one processed folder per force, read once.
 
     Each ``<processed_root>/<slug>/`` holds what
-    :func:`perfpack.ingest.police_uk.etl.ingest_police_uk`
+    :func:`perfpack.ingest.police_uk.ingest.ingest_police_uk`
     writes for that force alone (crimes, areas, the national counts and populations, a manifest
     with the force's coverage); the root holds ``national_counts.parquet``,
     ``national_populations.parquet`` and ``national.json`` (the forces and their folders).
@@ -84,22 +95,34 @@ def ingest_every_force(
     dict
         Force slug -> its processed folder.
     """
-    from perfpack.data.provenance import sha256_file
-
     root = Path(processed_root)
-    src = police_uk._Source(source)
-    street = police_uk._load_street(source, None, None, reference_dir)
-    counts = police_uk.national_counts(street.table)
-    populations = police_uk.force_populations(street.coverage, reference_dir)
-    zip_digest = sha256_file(src.path) if src.is_zip else None
-    all_files = police_uk.discover(source)
-    searches = all_files[all_files["kind"] == police_uk.STOP_SEARCH_KIND]
+    src = Source(source)
+    all_files = discover(source)
+    searches = all_files[all_files["kind"] == STOP_SEARCH_KIND]
+    scratch_dir = root if root.is_dir() else None  # no folder left behind by a refused download
+    digest = zip_digest(src)
+    street = load_street(
+        source, None, None, reference_dir, want_points=bool(len(searches)), spool_dir=scratch_dir
+    )
+    scratch = Path(tempfile.mkdtemp(prefix=".crimes-", dir=scratch_dir))
+    try:
+        return _every_force(src, root, street, searches, reference_dir, scratch, digest)
+    finally:
+        street.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path, digest):
+    source = src.path
+    counts = street.national_counts()
+    populations = force_populations(street.coverage, reference_dir)
+    zip_sha256 = digest.result() if digest is not None else None
     ss_frame = ss_coverage = search_counts = None
     if len(searches):
-        ss_frame, ss_coverage, _ = police_uk._load_stop_search(
-            source, None, None, street, reference_dir, police_uk.OWN_AREA_MIN_SHARE
+        ss_frame, ss_coverage, _ = load_stop_search(
+            source, None, None, street, reference_dir, OWN_AREA_MIN_SHARE
         )
-        search_counts = police_uk.national_search_counts(ss_coverage)
+        search_counts = national_search_counts(ss_coverage)
     national_info = {
         "forces": list(street.forces),
         "months": list(street.coverage.months),
@@ -107,25 +130,25 @@ def ingest_every_force(
         "every force in the download; the comparator is computed for each window at run time",
     }
     folders: dict[str, Path] = {}
-    force_column = street.table.column("force")
     for slug in street.forces:
-        table = street.table.filter(pc.equal(force_column, slug))
-        crimes = police_uk._to_pandas(table, "crimes")
+        crimes = write_chunks(
+            street.chunks(slug, encoded=True), scratch / f"{slug}.parquet", street.empty()
+        )
         outputs = {"crimes": crimes}
         coverage = {"street": coverage_for_force(street.coverage, slug).to_dict()}
         files = street.coverage.files[street.coverage.files["force"] == slug]
-        absent = dict(police_uk.ABSENT_TABLES)
+        absent = dict(ABSENT_TABLES)
         if ss_frame is not None and (ss_frame["force"] == slug).any():
             outputs["stop_searches"] = ss_frame[ss_frame["force"] == slug].reset_index(drop=True)
             coverage["stop_search"] = coverage_for_force(ss_coverage, slug).to_dict()
             files = pd.concat([files, ss_coverage.files[ss_coverage.files["force"] == slug]])
         else:
             absent["stop_searches"] = "the download has no stop-and-search files for this force"
-        area_table = police_uk.own_area_table(street.coverage, slug, reference_dir=reference_dir)
-        names = table.column("reported_by").drop_null().unique().to_pylist()
+        area_table = own_area_table(street.coverage, slug, reference_dir=reference_dir)
+        names = street.reported_by.get(slug, [])
         tables_info = {}
         for name, frame in outputs.items():
-            first, last = police_uk._months_of(frame)
+            first, last = months_of(frame) if name != "crimes" else street_months(street, slug)
             tables_info[name] = {"rows": int(len(frame)), "first_month": first, "last_month": last}
         manifest = {
             "force": names[0] if len(names) == 1 else slug,
@@ -135,7 +158,7 @@ def ingest_every_force(
             "note": "data.police.uk public downloads (Open Government Licence v3.0)",
             "source": str(src.path),
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "inputs": _inputs(src.path, src.is_zip, files, zip_digest),
+            "inputs": _inputs(src.path, src.is_zip, files, zip_sha256),
             "tables": tables_info,
             "absent_tables": absent,
             "coverage": coverage,
@@ -148,23 +171,23 @@ def ingest_every_force(
         }
         written = {
             **outputs,
-            police_uk.AREAS_FILE.removesuffix(".parquet"): area_table,
-            police_uk.NATIONAL_COUNTS_FILE.removesuffix(".parquet"): counts,
-            police_uk.NATIONAL_POPULATIONS_FILE.removesuffix(".parquet"): populations,
+            AREAS_FILE.removesuffix(".parquet"): area_table,
+            NATIONAL_COUNTS_FILE.removesuffix(".parquet"): counts,
+            NATIONAL_POPULATIONS_FILE.removesuffix(".parquet"): populations,
         }
         if search_counts is not None:
-            written[police_uk.NATIONAL_SEARCH_COUNTS_FILE.removesuffix(".parquet")] = search_counts
+            written[NATIONAL_SEARCH_COUNTS_FILE.removesuffix(".parquet")] = search_counts
         folder = root / slug
         write_atomically(folder, written, manifest)
         for name in absent:
             (folder / f"{name}.parquet").unlink(missing_ok=True)
         if search_counts is None:
-            (folder / police_uk.NATIONAL_SEARCH_COUNTS_FILE).unlink(missing_ok=True)
+            (folder / NATIONAL_SEARCH_COUNTS_FILE).unlink(missing_ok=True)
         folders[slug] = folder
-    counts.to_parquet(root / police_uk.NATIONAL_COUNTS_FILE, index=False)
-    populations.to_parquet(root / police_uk.NATIONAL_POPULATIONS_FILE, index=False)
+    counts.to_parquet(root / NATIONAL_COUNTS_FILE, index=False)
+    populations.to_parquet(root / NATIONAL_POPULATIONS_FILE, index=False)
     if search_counts is not None:
-        search_counts.to_parquet(root / police_uk.NATIONAL_SEARCH_COUNTS_FILE, index=False)
+        search_counts.to_parquet(root / NATIONAL_SEARCH_COUNTS_FILE, index=False)
     record = {
         **national_info,
         "source": str(src.path),
@@ -174,12 +197,3 @@ def ingest_every_force(
     }  # fmt: skip
     (root / NATIONAL_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return folders
-
-
-def national_manifest(processed_root) -> dict | None:
-    """The ``national.json`` of a processed root of every force, or None when ``processed_root``
-    is not one."""
-    file = Path(processed_root) / NATIONAL_FILE
-    if not file.exists():
-        return None
-    return json.loads(file.read_text(encoding="utf-8"))

@@ -111,7 +111,8 @@ def derive_peer_groups(features: pd.DataFrame, size: int = GROUP_SIZE) -> pd.Dat
 def main(argv: list[str] | None = None) -> int:
     """``python -m perfpack.ingest.police_uk.peer_groups DOWNLOAD``: print the derived peer groups
     as CSV (the force areas' local authorities come from the download's own areas)."""
-    from perfpack.ingest.police_uk import etl as police_uk
+    from perfpack.ingest.police_uk.areas import populations_for
+    from perfpack.ingest.police_uk.street import load_street
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
@@ -119,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             "usage: python -m perfpack.ingest.police_uk.peer_groups ZIP_OR_FOLDER", file=sys.stderr
         )
         return 2
-    _, coverage = police_uk.read_street(args[0])
+    coverage = load_street(args[0], spool=False).coverage  # counts only, not the records
     own = coverage.own_areas[coverage.own_areas["own"]]
-    pops = police_uk.populations_for(own["local_authority"]).set_index("local_authority")
+    pops = populations_for(own["local_authority"]).set_index("local_authority")
     own = own.assign(area_code=pops["area_code"].reindex(own["local_authority"]).to_numpy())
     own = own[own["area_code"] != "None"][["force", "area_code"]]
     extra = [
