@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-from tools.bench import notebook_imports
+from tools.bench_notebook_load import notebook_imports
 
 from tests.conftest import PROJECT_ROOT
 

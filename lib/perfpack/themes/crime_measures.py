@@ -140,7 +140,7 @@ class NationalRate:
 
     ``national_rate_per_1000`` is the reference table's England & Wales figure for a
     force-extract theme, or (``computed``) the rate over every force in a data.police.uk
-    download for the same window (:func:`perfpack.ingest.police_uk.etl.stored_national_rates`),
+    download for the same window (:func:`perfpack.data.public_tables.stored_national_rates`),
     with ``forces_counted`` and ``note`` stating its coverage (or why there is none).
     """
 
@@ -188,9 +188,9 @@ def national_rate(
     population : float
         The force area's residents.
     reference_dir : path
-    national : perfpack.ingest.police_uk.etl.NationalRates, optional
+    national : perfpack.data.public_tables.NationalRates, optional
         The comparator computed over a download's forces for the same window
-        (:func:`perfpack.ingest.police_uk.etl.stored_national_rates`). Without it, the
+        (:func:`perfpack.data.public_tables.stored_national_rates`). Without it, the
         reference table's (``data/reference/national_comparators.csv``, measure
         ``rate_per_1000``; None if not held).
 
