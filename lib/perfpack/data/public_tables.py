@@ -121,7 +121,12 @@ def national_counts(crimes) -> pd.DataFrame:
             .size()
             .reset_index(name="crimes")
         )
-    grouped = grouped[grouped["force"].notna()]
+    return national_count_table(grouped[grouped["force"].notna()])
+
+
+def national_count_table(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Counts by ``force``, ``month``, ``crime_type``, ``theme`` (``crimes``) in the stored
+    national table's types and order (:data:`NATIONAL_COUNTS_FILE`)."""
     out = pd.DataFrame(
         {
             "force": grouped["force"].astype("str"),

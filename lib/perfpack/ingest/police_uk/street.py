@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from perfpack.data import reference
 from perfpack.data.paths import REFERENCE_DIR
-from perfpack.data.public_tables import NS
+from perfpack.data.public_tables import NS, national_count_table
 from perfpack.ingest.police_uk import input_checks as checks
 from perfpack.ingest.police_uk.areas import (
     OWN_AREA_MIN_SHARE,
@@ -216,17 +216,7 @@ class StreetData:
                     None if crime_type is None else self._theme_map.get(crime_type)
                 )
                 columns["crimes"].append(count)
-        grouped = pd.DataFrame(columns)
-        out = pd.DataFrame(
-            {
-                "force": grouped["force"].astype("str"),
-                "month": pd.to_datetime(grouped["month"]).astype(NS),
-                "crime_type": grouped["crime_type"].astype("str"),
-                "theme": grouped["theme"].astype("str"),
-                "crimes": grouped["crimes"].astype("int64"),
-            }
-        )
-        return out.sort_values(["force", "month", "crime_type"]).reset_index(drop=True)
+        return national_count_table(pd.DataFrame(columns))
 
     def close(self) -> None:
         if self._spool is not None:
