@@ -8,9 +8,9 @@ Batch: ``perfpack run`` on the demo force, report.pdf included, against the naiv
 notebook in turn with the ``papermill`` and ``jupyter nbconvert`` command lines
 (:mod:`tools.bench_batch`).
 
-Notebook load: a fresh interpreter that imports what the theme notebooks import and loads the
-processed tables, against one that only imports pandas and reads the same parquet files
-(:mod:`tools.bench_notebook_load`).
+Notebook load: each notebook's own import cells and its processed tables in a fresh
+interpreter, wall and CPU time, against one that only imports pandas and reads the same parquet
+files (:mod:`tools.bench_notebook_load`; median of 5 rounds).
 
 Every ratio is the median of at least 3 runs (one in a quick run), shown with its min-max
 (:mod:`tools.bench_spread`).
@@ -77,78 +77,6 @@ def _load_average() -> list[float] | None:
     return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
 
 
-# --- parsing `python -X importtime` ----------------------------------------------------------
-
-
-def import_time_by_package(stderr: str, top: int = 10) -> list[dict]:
-    """Sum ``python -X importtime`` self times by top-level package, largest first.
-
-    Parameters
-    ----------
-    stderr : str
-        What ``-X importtime`` wrote (lines ``import time: self [us] | cumulative | name``;
-        the header line and any other lines are ignored).
-    top : int
-        How many packages to return.
-
-    Returns
-    -------
-    list of dict
-        ``{"package": str, "seconds": float, "modules": int}``.
-    """
-    totals: dict[str, list[int]] = {}
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        try:
-            self_us = int(parts[0])
-        except ValueError:
-            continue
-        package = parts[2].strip().split(".")[0]
-        entry = totals.setdefault(package, [0, 0])
-        entry[0] += self_us
-        entry[1] += 1
-    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:top]
-    return [{"package": p, "seconds": us / 1e6, "modules": n} for p, (us, n) in ranked]
-
-
-def import_time_cumulative(stderr: str, prefix: str = "perfpack") -> list[dict]:
-    """The cumulative ``-X importtime`` of each module named ``prefix`` or ``prefix.*``, in
-    import order: how long importing it took, with everything it imported first (so a module
-    that pulls in a heavy library carries that library's time).
-
-    Parameters
-    ----------
-    stderr : str
-        What ``-X importtime`` wrote.
-    prefix : str
-        Package whose modules to report.
-
-    Returns
-    -------
-    list of dict
-        ``{"module": str, "seconds": float}``.
-    """
-    found = []
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        name = parts[2].strip()
-        if name != prefix and not name.startswith(prefix + "."):
-            continue
-        try:
-            found.append({"module": name, "seconds": int(parts[1]) / 1e6})
-        except ValueError:
-            continue
-    return found
-
-
 # --- the whole benchmark -------------------------------------------------------------------------
 
 
@@ -175,7 +103,7 @@ def run_all(
     from tools import bench_batch, bench_notebook_load
 
     started = time.perf_counter()
-    repeats = repeats or (1 if quick else 3)
+    repeats = repeats or (1 if quick else bench_notebook_load.REPEATS)
     results: dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "quick": quick,
@@ -280,9 +208,11 @@ def summary_table(results: dict) -> str:
     for entry in bench_batch.summary_rows(results.get("batch")):
         row(*entry)
     for load_entry in results.get("load", []):
-        row_, line = bench_notebook_load.summary_rows(load_entry)
-        row(*row_)
-        lines.append(line)
+        for entry in bench_notebook_load.summary_rows(load_entry):
+            if isinstance(entry, tuple):
+                row(*entry)
+            else:
+                lines.append(entry)
     if results.get("demo_ingest_memory"):
         lines.append(bench_memory.summary_line(results["demo_ingest_memory"]))
     lines.extend(bench_national.summary_lines(results.get("national")))
@@ -304,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "--national-sample", type=int, help="forces built one by one for the national pack (all)"
     )
     parser.add_argument("--only", help="comma-separated appendices for the batch")
-    parser.add_argument("--repeats", type=int, help="notebook-load repeats (3; quick 1)")
+    parser.add_argument("--repeats", type=int, help="notebook-load rounds (5; quick 1)")
     parser.add_argument("--workers", type=int, help="the batch's workers (default: cores)")
     parser.add_argument("--force", default="staffordshire", help="one-force ingest slug")
     args = parser.parse_args(argv)

@@ -10,6 +10,7 @@ import pytest
 from tools import bench, bench_batch, bench_notebook_load
 
 from perfpack.ingest.police_uk.read import STREET_COLUMNS
+from tests.conftest import PROJECT_ROOT
 
 ROW = (
     "{id},{month},{name} Police,{name} Police,-2.0,52.7,On or near Somewhere,E01029368,"
@@ -84,42 +85,26 @@ def test_cell_seconds(cells, expected):
 
 
 @pytest.mark.parametrize(
-    "sources, expected",
+    "cells, expected",
     [
-        ([], []),
-        (["from perfpack.data import tables"], ["perfpack.data.tables"]),
+        ([], ""),
+        ([{"cell_type": "markdown", "source": "# t", "metadata": {}}], ""),
+        ([_code("import os"), _code("x = 1")], "import os\nx = 1"),
+        ([_code(["import os\n", "import json"])], "import os\nimport json"),
         (
-            ["from perfpack import a, b\nimport pandas as pd"],
-            ["perfpack.a", "perfpack.b", "pandas"],
+            [_code("import os"), {"cell_type": "markdown", "source": "t", "metadata": {}}],
+            "import os",
         ),
-        (["from perfpack.themes import stopsearch as ss"], ["perfpack.themes.stopsearch"]),
-        (["from perfpack.present.charts import show"], ["perfpack.present.charts"]),
-        (["from perfpack.core import spc, stats"], ["perfpack.core.spc", "perfpack.core.stats"]),
-        (["import os.path, json"], ["os.path", "json"]),
-        (["from . import x"], []),  # relative: not a module we can import by name
-        (["%matplotlib inline\nimport os"], []),  # magics: not Python, skipped
-        (["from perfpack import a", "from perfpack import a, b"], ["perfpack.a", "perfpack.b"]),
-        (["if True:\n    import os"], []),  # only top-level imports
-        (["x = 1"], []),
+        (
+            [_code("import os"), _code("p = 1", tags=["parameters"]), _code("import scipy")],
+            "import os",
+        ),
+        ([_code("p = 1", tags=["parameters"]), _code("import os")], ""),
     ],
-    ids=[
-        "none",
-        "one",
-        "two-and-plain",
-        "alias",
-        "from-submodule",
-        "from-layer",
-        "dotted",
-        "relative",
-        "magic",
-        "repeats",
-        "nested",
-        "no-imports",
-    ],
+    ids=["none", "markdown", "two", "list-source", "markdown-skipped", "parameters-stop", "first"],
 )
-def test_notebook_imports(sources, expected):
-    notebook = {"cells": [_code(s) for s in sources]}
-    assert bench_notebook_load.notebook_imports([notebook]) == expected
+def test_import_cells_are_the_code_cells_before_parameters(cells, expected):
+    assert bench_notebook_load.import_cells({"cells": cells}) == expected
 
 
 IMPORTTIME = """\
@@ -154,34 +139,42 @@ import time: broken
     ids=["empty", "header-only", "sample", "top-1"],
 )
 def test_import_time_by_package(text, top, expected):
-    assert bench.import_time_by_package(text, top) == expected
+    assert bench_notebook_load.import_time_by_package(text, top) == expected
 
 
 def test_import_time_cumulative_keeps_the_package_modules_in_order():
-    assert bench.import_time_cumulative(IMPORTTIME) == [
+    assert bench_notebook_load.import_time_cumulative(IMPORTTIME) == [
         {"module": "perfpack.present.charts", "seconds": 0.00185},
         {"module": "perfpack", "seconds": 0.000025},
     ]
-    assert bench.import_time_cumulative(IMPORTTIME, "scipy") == [
+    assert bench_notebook_load.import_time_cumulative(IMPORTTIME, "scipy") == [
         {"module": "scipy.stats._stats_py", "seconds": 0.001},
         {"module": "scipy.stats", "seconds": 0.0015},
     ]
-    assert bench.import_time_cumulative("", "numpy") == []
+    assert bench_notebook_load.import_time_cumulative("", "numpy") == []
 
 
 MACHINE = {"nproc": 2, "memory_total_bytes": 8 * 1024**3, "load_average": [1.5, 1.0, 1.0]}
 LOAD = {
     "scale": "force",
-    "seconds": 3.0,
-    "baseline_seconds": 1.5,
-    "ratio": 2.0,
-    "ratio_min": 1.9,
-    "ratio_max": 2.1,
-    "dominated_by": "imports",
-    "import_seconds": 2.0,
-    "tables_seconds": 0.25,
-    "startup_seconds": 0.75,
-    "dominant_packages": [{"package": "scipy", "seconds": 1.0, "modules": 400}],
+    "repeats": 5,
+    "target_seconds": 1.0,
+    "baseline": {
+        "wall": {"median": 1.5, "min": 1.25, "max": 2.0},
+        "cpu": {"median": 0.45, "min": 0.4, "max": 0.5},
+    },
+    "notebooks": [
+        {
+            "tree": "this",
+            "notebook": "deep_dives/missing_repeats",
+            "wall": {"median": 2.25, "min": 2.0, "max": 3.5},
+            "cpu": {"median": 0.5, "min": 0.48, "max": 0.75},
+            "wall_ratio": {"median": 1.5, "min": 1.25, "max": 1.75},
+            "cpu_ratio": {"median": 1.125, "min": 1.0, "max": 1.5},
+            "heavy_after_imports": [],
+            "dominant_packages": [{"package": "pandas", "seconds": 0.25, "modules": 400}],
+        }
+    ],
 }
 
 
@@ -252,12 +245,19 @@ LOAD = {
                 "of which report.pdf",
                 "10.0 s",
                 "printed again (9.5-12.2 s)",
-                "notebook load (force)",
-                "3.00 s",
-                "1.50 s pandas (1.90-2.10x)",
-                "2.00x",
-                "mostly imports",
-                "scipy 1.00s",
+                "notebook load (force): 1 notebooks, each a fresh process, median (min-max) of 5",
+                "  missing_repeats wall",
+                "2.25 s",
+                "1.50 s pandas (1.25-1.75x)",
+                "1.50x",
+                "1.50x  <1.0 s  NO",
+                "  missing_repeats CPU",
+                "0.50 s",
+                "0.45 s pandas (1.00-1.50x)",
+                "1.12x",
+                "1.12x  <1.0 s  yes",
+                "wall 2.00-3.50 s, CPU 0.48-0.75 s; heavy after imports: none",
+                "pandas 0.25s",
                 "batch CPU time",
                 "70.0 s",
                 "87.5 s naive CPU (0.78-0.81x)",
@@ -289,7 +289,8 @@ def _tiny_zip(tmp_path):
 
 def test_quick_command_line_writes_bench_json(tmp_path, capsys):
     out = tmp_path / "bench"
-    assert bench.main(["--quick", "--zip", str(_tiny_zip(tmp_path)), "--out", str(out)]) == 0
+    argv = ["--quick", "--repeats", "2", "--zip", str(_tiny_zip(tmp_path)), "--out", str(out)]
+    assert bench.main(argv) == 0
     results = json.loads((out / "bench.json").read_text())
     assert results["quick"] is True
     assert results["machine"]["nproc"] >= 1 and results["machine"]["memory_total_bytes"] > 0
@@ -298,15 +299,34 @@ def test_quick_command_line_writes_bench_json(tmp_path, capsys):
     assert results["batch"] == {"skipped": "--quick without --only"}
     force, national = results["load"]
     assert (force["scale"], national["scale"]) == ("force", "national")
-    assert [t["table"] for t in national["tables"]] == ["crimes"]
-    assert national["tables"][0]["rows"] == 12
-    assert [t["table"] for t in force["tables"]] == ["crimes", "stop_searches", "missing_episodes"]
-    assert "perfpack.data.tables" in force["modules"] and force["modules"][0] == "perfpack"
+    # each notebook whose tables are there: the demo force has all, the national table crimes
+    assert [n["notebook"] for n in force["notebooks"]] == [
+        "01_crime_theme",
+        "04_stop_search",
+        "05_missing_persons",
+        "deep_dives/missing_repeats",
+    ]
+    assert [n["notebook"] for n in national["notebooks"]] == ["01_crime_theme"]
+    assert national["notebooks"][0]["rows"] == 12 and national["baseline"]["rows"] == 12
+    assert force["baseline"]["tables"] == ["crimes", "stop_searches", "missing_episodes"]
     for entry in (force, national):
-        assert len(entry["runs_seconds"]) == len(entry["ratios"]) == 1  # --quick: one run
-        assert entry["ratio"] > 0 and entry["seconds"] > entry["import_seconds"] > 0
-        assert entry["dominated_by"] in ("imports", "table loads", "startup")
-        assert entry["dominant_packages"]
+        assert entry["repeats"] == 2  # --repeats 2: two rounds
+        for measured in [entry["baseline"], *entry["notebooks"]]:
+            for key in ("wall", "cpu", "imports", "load"):
+                times = measured[key]
+                assert len(times["runs"]) == 2
+                assert times["min"] <= times["median"] <= times["max"]
+                assert 0 <= times["min"] <= times["median"] <= times["max"]
+        for notebook in entry["notebooks"]:
+            assert notebook["tree"] == "this" and notebook["rows"] > 0
+            assert notebook["perfpack_file"].startswith(str(PROJECT_ROOT / "lib"))
+            for key in ("wall_ratio", "cpu_ratio"):
+                ratio = notebook[key]
+                assert 0 < ratio["min"] <= ratio["median"] <= ratio["max"]
+            # issue 15: opening a notebook loads no statistics or plotting library
+            assert notebook["heavy_after_imports"] == []
+            assert notebook["dominant_packages"]
+            assert notebook["wall"]["median"] > notebook["imports"]["median"]
     assert results["demo_ingest"]["parquet_bytes"] > 0
     printed = capsys.readouterr().out
     assert "notebook load (national)" in printed and "bench.json" in printed
