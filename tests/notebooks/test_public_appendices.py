@@ -31,6 +31,7 @@ from perfpack.data.public_tables import (
     national_rates,
     stored_national_rates,
 )
+from perfpack.data.tables import ProcessedTables
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
 from perfpack.themes import areas, crime, crime_measures, crime_projections, crime_text
@@ -154,7 +155,7 @@ def test_projections_need_history(n_months, trends, has_model, note_has):
         }
     )
     analysis = crime.analyse(
-        crime.CrimeTables.by_hand(frame),
+        ProcessedTables.of(crimes=frame),
         reference.theme_spec("robbery_all"),
         "2019-12",
         1,
@@ -206,8 +207,8 @@ def test_public_theme_with_two_month_windows_and_computed_national():
         "Testshire", "Testshire Police", True,
     )  # fmt: skip
     analysis = crime.analyse(
-        crime.CrimeTables(_hand_crimes(), where), reference.theme_spec("robbery_all"), "2019-02",
-        2, n_sims=200, national=national,
+        ProcessedTables.of(crimes=_hand_crimes()), reference.theme_spec("robbery_all"),
+        "2019-02", 2, n_sims=200, national=national, where=where,
     )  # fmt: skip
     # 3 + 1 = 4 before, 1 + 4 + 2 = 7 now; 2 of them in no area
     assert (analysis.headline.previous, analysis.headline.current) == (4, 7)
@@ -241,8 +242,8 @@ def test_no_national_comparator_for_a_single_force():
         ["x"], ["2019-01", "2019-02"], {}, ONLY_THIS_FORCE,
     )  # fmt: skip
     analysis = crime.analyse(
-        crime.CrimeTables.by_hand(_hand_crimes(), pd.Series({"A": 1000, "B": 3000})),
-        reference.theme_spec("robbery_all"), "2019-02", 2, n_sims=200, national=single,
+        ProcessedTables.of(crimes=_hand_crimes()), reference.theme_spec("robbery_all"),
+        "2019-02", 2, n_sims=200, national=single, populations=pd.Series({"A": 1000, "B": 3000}),
     )  # fmt: skip
     assert analysis.national.national_rate_per_1000 is None
     sentence = crime_text.national_sentence(analysis.title, analysis.national)
@@ -322,8 +323,8 @@ def test_missing_persons_window_months(demo_processed, months):
     from perfpack.themes.missing import words
 
     spec = theme_spec("missing_persons")
-    episodes = tables.load(spec.table, demo_processed)
-    figures = missing.analyse({spec.table: episodes}, spec, "2019-12", months).figures().to_frame()
+    result = missing.analyse(tables.open_tables(demo_processed), spec, "2019-12", months)
+    figures = result.figures().to_frame()
     windows = figures.set_index("measure")["window"]
     current = "2019-01/2019-12" if months == 12 else "2019-07/2019-12"
     assert windows["count_current"] == current

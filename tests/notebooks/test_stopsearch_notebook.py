@@ -28,7 +28,7 @@ def test_notebook_is_thin_with_one_route_per_figure():
     # parameters -> analyse -> show from the result -> save the result's figures
     tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
-    assert "result = ss.analyse(processed_dir, spec, period, window_months)" in source
+    assert "result = ss.analyse(tables, spec, period, window_months)" in source
     assert "result.figures().save(figures_path)" in source
     assert "FigureBook" not in source and "book." not in source  # no second route
     assert not re.search(r"^\s*(def|class) ", source, re.MULTILINE)

@@ -22,6 +22,7 @@ import pytest
 
 from perfpack.core.windows import Window
 from perfpack.data.reference import theme_spec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes import crime, crime_measures, crime_projections, crime_sections, crime_text
 
 POPULATIONS = pd.Series(
@@ -75,8 +76,10 @@ def _crimes():
 
 
 def _analyse(crimes, theme, populations=POPULATIONS, **kwargs):
-    tables = crime.CrimeTables.by_hand(crimes, populations)
-    return crime.analyse(tables, theme_spec(theme), "2019-12", n_sims=200, **kwargs)
+    tables = ProcessedTables.of(crimes=crimes)
+    return crime.analyse(
+        tables, theme_spec(theme), "2019-12", n_sims=200, populations=populations, **kwargs
+    )
 
 
 @pytest.fixture(scope="module")

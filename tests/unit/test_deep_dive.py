@@ -19,6 +19,7 @@ import pytest
 from perfpack.core import sdc_audit
 from perfpack.core.windows import Window, comparison_windows
 from perfpack.data.reference import theme_spec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes import deep_dive
 from perfpack.themes.deep_dive import cases as deep_dive_cases
 from perfpack.themes.deep_dive import cohort_tables, cohorts
@@ -390,7 +391,8 @@ def test_deep_dive_figures_honour_window_months():
     rows += [{"person_id": "P0", "reported_at": d} for d in ("2019-10-01", "2019-11-01")]
     # 8 episodes of 6 people, one repeater ("<5"): 6 + repeaters <= 8 leaves it 1 or 2
     spec = theme_spec(deep_dive.THEME)
-    result = deep_dive.analyse({spec.table: episodes(rows)}, spec, "2019-12", 6)
+    tables = ProcessedTables.of(missing_episodes=episodes(rows))
+    result = deep_dive.analyse(tables, spec, "2019-12", 6)
     figs = result.figures().to_frame()
     everyone = figs[figs["group"] == cohorts.EVERYONE_ELSE].set_index(["measure", "window"])
     assert everyone.loc[("cohort_episodes", "2019-01/2019-06"), "value"] == 7

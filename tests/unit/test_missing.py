@@ -8,6 +8,7 @@ import pytest
 
 from perfpack.core.windows import Window, comparison_windows
 from perfpack.data.reference import theme_spec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes import missing
 from perfpack.themes.missing import (
     analysis,
@@ -71,7 +72,7 @@ def episodes(rows: list[dict]) -> pd.DataFrame:
 def theme_figures(table: pd.DataFrame, period: str = "2019-12", **options) -> pd.DataFrame:
     """Every figure the appendix publishes for ``table`` (:func:`missing.analyse`)."""
     spec = theme_spec("missing_persons")
-    result = missing.analyse({spec.table: table}, spec, period, **options)
+    result = missing.analyse(ProcessedTables.of(missing_episodes=table), spec, period, **options)
     return result.figures().to_frame()
 
 

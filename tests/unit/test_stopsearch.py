@@ -1,5 +1,5 @@
 """Stop-search definitions and measures (issue 4), and the theme's figures
-(:func:`perfpack.themes.stopsearch.analyse_searches`).
+(:func:`perfpack.themes.stopsearch.analyse`).
 
 Expected values come from the reference tables (the real data.police.uk outcome, object and
 ethnicity values), the published report (pages 12-16), the 2011 Census figures in
@@ -15,6 +15,7 @@ import pytest
 
 from perfpack.data.contracts import CANONICAL, OBJECTS_OF_SEARCH
 from perfpack.data.reference import theme_spec
+from perfpack.data.tables import ProcessedTables, open_tables
 from perfpack.themes import stopsearch as ss
 from perfpack.themes import stopsearch_measures as sm
 from perfpack.themes import stopsearch_page as page
@@ -34,7 +35,7 @@ SPEC = theme_spec("stop_search")
 
 def figures_of(searches: pd.DataFrame, period: str = "2019-12") -> pd.DataFrame:
     """Every figure the force-extract theme publishes for ``searches``."""
-    return ss.analyse_searches(searches, SPEC, period).figures().to_frame()
+    return ss.analyse(ProcessedTables.of(stop_searches=searches), SPEC, period).figures().to_frame()
 
 
 def make_searches(rows: list[dict]) -> pd.DataFrame:
@@ -304,7 +305,7 @@ def test_outcome_sentence_rounds_to_one_decimal():
 # ---------------------------------------------------------------- the theme's figures
 
 
-def test_analyse_searches_figures_hand_worked():
+def test_analyse_figures_hand_worked():
     rows = (
         # previous window (Dec 2017 - Nov 2018): 2 searches, 1 positive
         [
@@ -470,7 +471,7 @@ def test_charts_have_alt_text():
 
 def test_analyse_a_processed_folder_gives_the_published_volume(demo_processed):
     # the report, page 12: 3,797 searches Dec 2017 - Nov 2018, 6,031 Dec 2018 - Nov 2019
-    result = ss.analyse(demo_processed, SPEC, "2019-12", 12)
+    result = ss.analyse(open_tables(demo_processed), SPEC, "2019-12", 12)
     assert isinstance(result, ThemeResult)
     assert (result.previous_count, result.current_count) == (3797, 6031)
     figures = result.figures().to_frame()
@@ -481,7 +482,7 @@ def test_analyse_a_processed_folder_gives_the_published_volume(demo_processed):
 
 def test_captions_are_numbered_as_in_the_printed_report():
     # the report's captions, pages 12-16 (figure 15 with the team table's window)
-    result = ss.analyse_searches(make_searches([{}]), SPEC, "2019-12")
+    result = ss.analyse(ProcessedTables.of(stop_searches=make_searches([{}])), SPEC, "2019-12")
     assert result.caption("monthly") == "Figure 10. Monthly Volume of Stop Searches"
     assert result.caption("area_change") == (
         "Figure 11. Volume change by Neighbourhood policing team of Stop Searches over a 12 "

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from perfpack.core import backtest, projections, stats
 from perfpack.core.figures import FigureBook
 from perfpack.core.windows import ThemeWindows
-from perfpack.data import tables as processed_tables
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.reference import ThemeSpec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes import areas, peers, spc_themes
 from perfpack.themes.areas import NPT_NAMES, AreaNames, months_text
 from perfpack.themes.crime_measures import (
@@ -80,50 +79,23 @@ PUBLIC_DATA_NOTE = (
 
 
 # --------------------------------------------------------------------------------------------
-# The tables a crime theme reads
+# The areas of tables made by hand
 
 
-@dataclass(frozen=True)
-class CrimeTables:
-    """What a crime theme reads from one processed folder (:func:`load_tables`).
-
-    ``crimes``: the canonical crimes table (every theme: its first month is where the monthly
-    series starts); ``where``: the folder's areas, their residents and how sentences name the
-    force (:func:`perfpack.themes.areas.processed_areas`); ``processed_dir``: the folder, where
-    a data.police.uk download keeps its national counts (the computed national comparator and
-    the peers); None for tables made by hand (:meth:`by_hand`), which have neither.
-    """
-
-    crimes: pd.DataFrame
-    where: areas.ProcessedAreas
-    processed_dir: Path | None = None
-
-    @classmethod
-    def by_hand(
-        cls,
-        crimes: pd.DataFrame,
-        populations: pd.Series | None = None,
-        place: str = "Staffordshire",
-        force_population: float | None = None,
-    ) -> CrimeTables:
-        """Tables from a crimes table and NPT populations (a what-if, a test): the areas are
-        NPTs, the force ``"{place} Police"`` and its population ``force_population`` (default
-        the sum of ``populations``; without populations no rate is given)."""
-        if force_population is None:
-            force_population = float(populations.sum()) if populations is not None else math.nan
-        if populations is None:
-            populations = pd.Series(dtype="float64", name="population")
-        where = areas.ProcessedAreas(
-            populations, float(force_population), NPT_NAMES, place, f"{place} Police", False
-        )
-        return cls(crimes, where)
-
-
-def load_tables(processed_dir=None) -> CrimeTables:
-    """The crimes table and the areas of a processed folder (default ``data/processed``)."""
-    folder = processed_tables.processed_dir(processed_dir)
-    return CrimeTables(
-        processed_tables.load("crimes", folder), areas.processed_areas(folder), folder
+def hand_areas(
+    populations: pd.Series | None = None,
+    place: str = "Staffordshire",
+    force_population: float | None = None,
+) -> areas.ProcessedAreas:
+    """The areas of tables made by hand (a what-if, a test): NPTs with residents
+    ``populations``, the force ``"{place} Police"`` and its population ``force_population``
+    (default the sum of ``populations``; without populations no rate is given)."""
+    if force_population is None:
+        force_population = float(populations.sum()) if populations is not None else math.nan
+    if populations is None:
+        populations = pd.Series(dtype="float64", name="population")
+    return areas.ProcessedAreas(
+        populations, float(force_population), NPT_NAMES, place, f"{place} Police", False
     )
 
 
@@ -322,7 +294,7 @@ class CrimeTheme:
 
 
 def analyse(
-    tables: CrimeTables,
+    tables: ProcessedTables,
     spec: ThemeSpec,
     period: str,
     window_months: int = 12,
@@ -330,14 +302,19 @@ def analyse(
     n_sims: int = 2000,
     first_month=None,
     national=None,
+    where: areas.ProcessedAreas | None = None,
+    populations: pd.Series | None = None,
     reference_dir=REFERENCE_DIR,
 ) -> CrimeTheme:
     """Compute every measure of a crime theme for ``period``.
 
     Parameters
     ----------
-    tables : CrimeTables
-        The crimes table and the areas of the processed data (:func:`load_tables`).
+    tables : perfpack.data.tables.ProcessedTables
+        The processed tables (:func:`perfpack.data.tables.open_tables`): their ``crimes``
+        table, and from their folder the areas (:func:`perfpack.themes.areas.processed_areas`),
+        a download's national counts and the peers; tables made by hand
+        (:meth:`~perfpack.data.tables.ProcessedTables.of`) have neither national counts nor peers.
     spec : perfpack.data.reference.ThemeSpec
         The theme (:func:`perfpack.data.reference.theme_spec`).
     period : str
@@ -352,6 +329,11 @@ def analyse(
         A comparator computed from a download; default the one stored beside ``tables``
         (:func:`perfpack.data.public_tables.stored_national_rates`), or for a force extract
         the reference table's.
+    where : perfpack.themes.areas.ProcessedAreas, optional
+        The areas, their residents and how sentences name the force; default the folder's,
+        or for tables made by hand :func:`hand_areas` of ``populations``.
+    populations : Series, optional
+        Residents by NPT for tables made by hand without ``where`` (default none: no rates).
     reference_dir : path
         Where the reference tables are (SPC settings, national figures, NPTs).
 
@@ -367,7 +349,10 @@ def analyse(
     """
     theme = spec.slug
     windows = spec.windows(period, window_months)
-    crimes, where = tables.crimes, tables.where
+    folder = tables.folder
+    if where is None:
+        where = hand_areas(populations) if folder is None else areas.processed_areas(folder)
+    crimes = tables["crimes"]
     offences = theme_crimes(crimes, theme)
     monthly = monthly_series(
         crimes, theme, period, first_month=first_month, lag_months=spec.lag_months
@@ -376,14 +361,12 @@ def analyse(
     populations, force_population = where.populations, where.force_population
     place, force_name, names = where.place, where.force_name, where.names
     peer_view = None
-    if tables.processed_dir is not None:
+    if folder is not None:
         from perfpack.data import public_tables as police_uk
 
         if national is None:
-            national = police_uk.stored_national_rates(
-                tables.processed_dir, windows.national, groups=[theme]
-            )
-        peer_view = peers.peer_comparison(theme, period, tables.processed_dir, window_months)
+            national = police_uk.stored_national_rates(folder, windows.national, groups=[theme])
+        peer_view = peers.peer_comparison(theme, period, folder, window_months)
     ets = (
         projections.ets_forecast(monthly, n_sims=n_sims)
         if len(monthly) >= MODEL_MIN_MONTHS

@@ -36,8 +36,8 @@ from perfpack.core import stats
 from perfpack.core.change import pct_change
 from perfpack.core.figures import FigureBook
 from perfpack.core.windows import ThemeWindows, Window
-from perfpack.data import tables as data_tables
 from perfpack.data.reference import ThemeSpec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes import areas, peers, spc_themes, stopsearch_page, stopsearch_public
 from perfpack.themes.stopsearch_ethnicity import (
     ALL,
@@ -71,7 +71,7 @@ TEAM_MONTHS = 3
 class StopSearchResult:
     """Every stop-search measure of one period: what the appendix shows and figures.csv holds.
 
-    Built by :func:`analyse` (or :func:`analyse_searches`). Counts are whole searches, rates
+    Built by :func:`analyse`. Counts are whole searches, rates
     and shares percent; ``teams`` maps a grouping (``report``, ``five``) to its
     :func:`perfpack.themes.stopsearch_teams.team_breakdown`, empty when no search has a team.
     """
@@ -277,80 +277,63 @@ def team_window(spec: ThemeSpec, period: str, window_months: int = 12) -> Window
     return spec.windows(period, max(window_months, TEAM_MONTHS)).recent
 
 
-def analyse(tables, spec: ThemeSpec, period: str, window_months: int = 12) -> StopSearchResult:
-    """Every stop-search measure of ``period`` from a processed folder.
+def analyse(
+    tables: ProcessedTables,
+    spec: ThemeSpec,
+    period: str,
+    window_months: int = 12,
+    *,
+    populations: pd.Series | None = None,
+    where: areas.ProcessedAreas | None = None,
+    teams=REPORT_TEAMS,
+) -> StopSearchResult:
+    """Every stop-search measure of ``period`` from the processed tables.
 
     Parameters
     ----------
-    tables : str or path, optional
-        The processed tables' folder (:mod:`perfpack.data.tables`; blank or None: the project's
-        ``data/processed``): its ``stop_searches`` table, manifest (the force, for its 2011
-        Census residents) and areas (:func:`perfpack.themes.areas.processed_areas`), and for a
-        data.police.uk download its peers' search counts
-        (:func:`perfpack.themes.stopsearch_public.peer_comparison`).
+    tables : perfpack.data.tables.ProcessedTables
+        The processed tables (:func:`perfpack.data.tables.open_tables`): their
+        ``stop_searches`` table (any span; windows are cut here), and from their folder the
+        manifest (the force, for its 2011 Census residents), the areas
+        (:func:`perfpack.themes.areas.processed_areas`) and for a data.police.uk download the
+        peers' search counts (:func:`perfpack.themes.stopsearch_public.peer_comparison`).
+        Tables made by hand (:meth:`~perfpack.data.tables.ProcessedTables.of`) are a
+        Staffordshire force extract: its Census residents and NPTs, no peers.
     spec : ThemeSpec
         The theme (``stop_search`` or ``stop_search_public``):
-        :func:`perfpack.data.reference.theme_spec`.
+        :func:`perfpack.data.reference.theme_spec`; its reference row gives the lag and the
+        national figures.
     period : str
         ``YYYY-MM``, the report's last month; the windows follow the theme's lag.
     window_months : int, default 12
         Length of the previous and current windows.
+    populations : Series, optional
+        Residents by five groups; default the force's 2011 Census (the Staffordshire one for
+        tables made by hand); empty when Census rates do not apply
+        (:func:`perfpack.themes.stopsearch_ethnicity.force_populations`).
+    where : ProcessedAreas, optional
+        The areas of the ``npt`` column, their residents and names; default the folder's, or
+        for tables made by hand the NPTs of ``npts.csv`` (a Staffordshire force extract).
+    teams : sequence of str
+        The teams shown in figure 15.
 
     Returns
     -------
     StopSearchResult
     """
-    folder = data_tables.processed_dir(tables)
-    manifest = data_tables.manifest(folder)
-    populations = force_populations(manifest["force"])
-    return analyse_searches(
-        data_tables.load(spec.table, folder),
-        spec,
-        period,
-        window_months,
-        populations=populations,
-        where=areas.processed_areas(folder),
-        census_note=stopsearch_public.census_note(
+    searches = tables[spec.table]
+    folder = tables.folder
+    census_note, peer_view = "", None
+    if folder is not None:
+        manifest = tables.manifest()
+        if populations is None:
+            populations = force_populations(manifest["force"])
+        if where is None:
+            where = areas.processed_areas(folder)
+        census_note = stopsearch_public.census_note(
             manifest["force"], manifest.get("force_slug") or "", populations
-        ),
-        peer_view=stopsearch_public.peer_comparison(spec.slug, period, folder, window_months),
-    )
-
-
-def analyse_searches(
-    searches: pd.DataFrame,
-    spec: ThemeSpec,
-    period: str,
-    window_months: int = 12,
-    populations: pd.Series | None = None,
-    where: areas.ProcessedAreas | None = None,
-    teams=REPORT_TEAMS,
-    census_note: str = "",
-    peer_view: peers.PeerView | None = None,
-) -> StopSearchResult:
-    """Every stop-search measure of ``period`` from the canonical ``stop_searches`` table.
-
-    Parameters
-    ----------
-    searches : DataFrame
-        The canonical ``stop_searches`` table (any span; windows are cut here).
-    spec : ThemeSpec
-        The theme; its reference row gives the lag and the national figures.
-    period : str
-        The report period ``YYYY-MM``.
-    window_months : int, default 12
-        Length of the previous and current windows.
-    populations : Series, optional
-        Residents by five groups; default the Staffordshire 2011 Census; empty when Census rates
-        do not apply (:func:`perfpack.themes.stopsearch_ethnicity.force_populations`).
-    where : ProcessedAreas, optional
-        The areas of the ``npt`` column, their residents and names; default the NPTs of
-        ``npts.csv`` (a Staffordshire force extract).
-    teams : sequence of str
-        The teams shown in figure 15.
-    census_note, peer_view : optional
-        Why Census rates do not apply, and the force among its peers (public data).
-    """
+        )
+        peer_view = stopsearch_public.peer_comparison(spec.slug, period, folder, window_months)
     if populations is None:
         populations = census_populations()
     if where is None:

@@ -7,7 +7,6 @@ once, with one suppression for all its count tables (:func:`.page.protect_page`)
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 from perfpack.core.figures import FigureBook
 from perfpack.core.windows import ThemeWindows, Window
 from perfpack.data.reference import ThemeSpec
+from perfpack.data.tables import ProcessedTables
 from perfpack.themes.deep_dive.cases import CaseStudies, Intervention, case_studies, intervention
 from perfpack.themes.deep_dive.cohorts import (
     _PEOPLE_COLUMNS,
@@ -85,7 +85,7 @@ class DeepDive:
 
 
 def analyse(
-    tables: Mapping[str, pd.DataFrame],
+    tables: ProcessedTables,
     spec: ThemeSpec,
     period: str,
     window_months: int = 12,
@@ -98,8 +98,10 @@ def analyse(
 
     Parameters
     ----------
-    tables : mapping of str to DataFrame
-        The processed tables by name; ``tables[spec.table]`` is ``missing_episodes``.
+    tables : perfpack.data.tables.ProcessedTables
+        The processed tables (:func:`perfpack.data.tables.open_tables`, or
+        :meth:`~perfpack.data.tables.ProcessedTables.of` for tables made by hand);
+        ``tables[spec.table]`` is ``missing_episodes``.
     spec : perfpack.data.reference.ThemeSpec
         The missing-persons theme (``theme_spec("missing_persons")``): its windows and its
         intervention (``data/reference/interventions.csv``).

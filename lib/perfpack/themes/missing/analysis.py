@@ -6,7 +6,6 @@ and the :class:`MissingPersons` result is what the notebook shows and what figur
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -25,6 +24,7 @@ from perfpack.core.windows import ThemeWindows, Window
 from perfpack.data.contracts import LOCATION_TYPES, RISK_GRADES
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.reference import ThemeSpec
+from perfpack.data.tables import ProcessedTables
 from perfpack.present import spc_chart as spc_charts
 from perfpack.themes import spc_themes
 from perfpack.themes.missing.measures import (
@@ -225,7 +225,7 @@ class MissingPersons:
 
 
 def analyse(
-    tables: Mapping[str, pd.DataFrame],
+    tables: ProcessedTables,
     spec: ThemeSpec,
     period: str,
     window_months: int = 12,
@@ -238,9 +238,10 @@ def analyse(
 
     Parameters
     ----------
-    tables : mapping of str to DataFrame
-        The processed tables by name; ``tables[spec.table]`` is the canonical
-        ``missing_episodes`` table.
+    tables : perfpack.data.tables.ProcessedTables
+        The processed tables (:func:`perfpack.data.tables.open_tables`, or
+        :meth:`~perfpack.data.tables.ProcessedTables.of` for tables made by hand);
+        ``tables[spec.table]`` is the canonical ``missing_episodes`` table.
     spec : perfpack.data.reference.ThemeSpec
         The theme (``theme_spec("missing_persons")``); its windows
         (:meth:`~perfpack.data.reference.ThemeSpec.windows`) are the comparison windows.
