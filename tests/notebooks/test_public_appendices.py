@@ -34,8 +34,11 @@ from perfpack.data.public_tables import (
 from perfpack.data.tables import ProcessedTables
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
-from perfpack.themes import areas, crime, crime_measures, crime_projections, crime_text
+from perfpack.themes import areas, crime
 from perfpack.themes import stopsearch as ss
+from perfpack.themes.crime import measures as crime_measures
+from perfpack.themes.crime import projections as crime_projections
+from perfpack.themes.crime import text as crime_text
 from tests.conftest import PROJECT_ROOT, executed_text
 
 CRIME_NOTEBOOK = PROJECT_ROOT / "notebooks" / "01_crime_theme.ipynb"

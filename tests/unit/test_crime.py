@@ -23,7 +23,11 @@ import pytest
 from perfpack.core.windows import Window
 from perfpack.data.reference import theme_spec
 from perfpack.data.tables import ProcessedTables
-from perfpack.themes import crime, crime_measures, crime_projections, crime_sections, crime_text
+from perfpack.themes import crime
+from perfpack.themes.crime import measures as crime_measures
+from perfpack.themes.crime import projections as crime_projections
+from perfpack.themes.crime import sections as crime_sections
+from perfpack.themes.crime import text as crime_text
 
 POPULATIONS = pd.Series(
     {"Newcastle-under-Lyme": 1000, "Stoke-on-Trent North": 1000, "Stafford": 2000, "Tamworth": 1000}

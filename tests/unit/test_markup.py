@@ -155,7 +155,8 @@ def test_csp_forbids_scripts_and_allows_only_embedded_images():
 def test_names_read_from_data_are_plain_text_in_sentences():
     import pandas as pd
 
-    from perfpack.themes import crime_text, stopsearch_page
+    from perfpack.themes.crime import text as crime_text
+    from perfpack.themes.stopsearch import page as stopsearch_page
 
     evil = "[x](https://evil.example) *y* <b>z</b>"
     shares = pd.DataFrame({"object": [evil], "searches": [3], "share": [100.0]})

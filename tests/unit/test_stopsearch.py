@@ -17,9 +17,9 @@ from perfpack.data.contracts import CANONICAL, OBJECTS_OF_SEARCH
 from perfpack.data.reference import theme_spec
 from perfpack.data.tables import ProcessedTables, open_tables
 from perfpack.themes import stopsearch as ss
-from perfpack.themes import stopsearch_measures as sm
-from perfpack.themes import stopsearch_page as page
 from perfpack.themes.base import ThemeResult
+from perfpack.themes.stopsearch import measures as sm
+from perfpack.themes.stopsearch import page
 from tests.conftest import one_figure
 
 NFA = "A no further action disposal"

@@ -1,5 +1,5 @@
 """Stop searches by ethnic group: the groupings, the 2011 Census residents and
-disproportionality (:mod:`perfpack.themes.stopsearch_ethnicity`).
+disproportionality (:mod:`perfpack.themes.stopsearch.ethnicity`).
 
 Expected values come from the reference tables, the 2011 Census figures in
 ../shared/data/SOURCES.md and small tables worked by hand -- never from running the code.
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from perfpack.themes import areas
-from perfpack.themes import stopsearch_ethnicity as se
-from perfpack.themes import stopsearch_page as page
+from perfpack.themes.stopsearch import ethnicity as se
+from perfpack.themes.stopsearch import page
 from tests.unit.test_stopsearch import (
     CARIBBEAN,
     INDIAN,

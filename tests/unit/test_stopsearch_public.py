@@ -22,9 +22,10 @@ from perfpack.data.public_tables import NATIONAL_SEARCH_COUNTS_FILE
 from perfpack.ingest.police_uk import national as national_ingest
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
-from perfpack.themes import peers, stopsearch_page
-from perfpack.themes import stopsearch_ethnicity as sse
-from perfpack.themes import stopsearch_public as ssp
+from perfpack.themes import peers
+from perfpack.themes.stopsearch import ethnicity as sse
+from perfpack.themes.stopsearch import page as stopsearch_page
+from perfpack.themes.stopsearch import public as ssp
 from tests.conftest import PROJECT_ROOT, executed_text
 
 STOP_SEARCH_NOTEBOOK = PROJECT_ROOT / "notebooks" / "04_stop_search.ipynb"

@@ -1,5 +1,5 @@
 """Stop searches by team and ethnic group (the report's figure 15,
-:mod:`perfpack.themes.stopsearch_teams`): the published Response row, small counts and what a
+:mod:`perfpack.themes.stopsearch.teams`): the published Response row, small counts and what a
 reader could work out across the two team tables.
 
 Expected values come from the published report (page 15; counts recovered from its ratios) and
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfpack.themes import stopsearch_page as page
-from perfpack.themes import stopsearch_teams as st
+from perfpack.themes.stopsearch import page
+from perfpack.themes.stopsearch import teams as st
 from tests.unit.test_stopsearch import (
     CARIBBEAN,
     INDIAN,

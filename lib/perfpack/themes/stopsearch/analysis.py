@@ -2,13 +2,13 @@
 
 One route per figure: :func:`analyse` measures everything the appendix shows into a
 :class:`StopSearchResult`; the notebook ``04_stop_search`` shows it (tables, sentences and
-charts of :mod:`perfpack.themes.stopsearch_page`) and saves :meth:`StopSearchResult.figures`.
+charts of :mod:`perfpack.themes.stopsearch.page`) and saves :meth:`StopSearchResult.figures`.
 The definitions and measures are in
 
-- :mod:`perfpack.themes.stopsearch_measures`: outcomes, objects, months, age, time of day, areas;
-- :mod:`perfpack.themes.stopsearch_ethnicity`: ethnic groups, Census residents, disparity ratios;
-- :mod:`perfpack.themes.stopsearch_teams`: searches by team and ethnic group (figure 15);
-- :mod:`perfpack.themes.stopsearch_public`: public-data peers and where Census rates do not apply.
+- :mod:`perfpack.themes.stopsearch.measures`: outcomes, objects, months, age, time of day, areas;
+- :mod:`perfpack.themes.stopsearch.ethnicity`: ethnic groups, Census residents, disparity ratios;
+- :mod:`perfpack.themes.stopsearch.teams`: searches by team and ethnic group (figure 15);
+- :mod:`perfpack.themes.stopsearch.public`: public-data peers and where Census rates do not apply.
 
 Small counts (1 to 4) are never published, nor anything that gives one back
 (:func:`perfpack.core.disclosure.linked_suppression`): the two team tables are suppressed together
@@ -20,7 +20,7 @@ and intervals hidden with them.
 The windows are ``window_months`` long (12 by default, as the report) and come from the theme's
 reference row (:meth:`perfpack.data.reference.ThemeSpec.windows`); the sentences and headers say
 how long. Public data.police.uk searches (theme ``stop_search_public``) carry no officer's team,
-so the team section is replaced by :data:`perfpack.themes.stopsearch_page.NO_TEAM_NOTE`, and
+so the team section is replaced by :data:`perfpack.themes.stopsearch.page.NO_TEAM_NOTE`, and
 their areas are the local authorities the reader placed them in
 (:func:`perfpack.themes.areas.processed_areas`).
 """
@@ -32,14 +32,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import perfpack.themes.stopsearch.page as stopsearch_page
+import perfpack.themes.stopsearch.public as stopsearch_public
 from perfpack.core import stats
 from perfpack.core.change import pct_change
 from perfpack.core.figures import FigureBook
 from perfpack.core.windows import ThemeWindows, Window
 from perfpack.data.reference import ThemeSpec
 from perfpack.data.tables import ProcessedTables
-from perfpack.themes import areas, peers, spc_themes, stopsearch_page, stopsearch_public
-from perfpack.themes.stopsearch_ethnicity import (
+from perfpack.themes import areas, peers, spc_themes
+from perfpack.themes.stopsearch.ethnicity import (
     ALL,
     FIVE_GROUPS,
     NOT_STATED,
@@ -47,7 +49,7 @@ from perfpack.themes.stopsearch_ethnicity import (
     disproportionality,
     force_populations,
 )
-from perfpack.themes.stopsearch_measures import (
+from perfpack.themes.stopsearch.measures import (
     DATE_COLUMN,
     OFFENSIVE_WEAPONS,
     age_breakdown,
@@ -61,7 +63,7 @@ from perfpack.themes.stopsearch_measures import (
     object_shares,
     outcome_comparison,
 )
-from perfpack.themes.stopsearch_teams import REPORT_TEAMS, has_teams, team_breakdown
+from perfpack.themes.stopsearch.teams import REPORT_TEAMS, has_teams, team_breakdown
 
 #: The team tables cover the last three months (figure 15).
 TEAM_MONTHS = 3
@@ -73,7 +75,7 @@ class StopSearchResult:
 
     Built by :func:`analyse`. Counts are whole searches, rates
     and shares percent; ``teams`` maps a grouping (``report``, ``five``) to its
-    :func:`perfpack.themes.stopsearch_teams.team_breakdown`, empty when no search has a team.
+    :func:`perfpack.themes.stopsearch.teams.team_breakdown`, empty when no search has a team.
     """
 
     spec: ThemeSpec
@@ -142,7 +144,7 @@ class StopSearchResult:
 
     def caption(self, chart: str) -> str:
         """A chart's or the team table's caption, numbered as in the printed report
-        (:func:`perfpack.themes.stopsearch_page.caption`)."""
+        (:func:`perfpack.themes.stopsearch.page.caption`)."""
         return stopsearch_page.caption(
             chart,
             area_chart=self.where.names.chart,
@@ -173,7 +175,7 @@ class StopSearchResult:
         ``rate_per_1000`` (group = NPT, the names every theme uses) and ``npts_decreased``;
         ``no_area_count_previous``/``no_area_count_current`` when some searches have no area;
         the peer comparison (``peer_rank`` etc., only when ranked:
-        :func:`perfpack.themes.stopsearch_public.add_peer_figures`) and the SPC chart's figures
+        :func:`perfpack.themes.stopsearch.public.add_peer_figures`) and the SPC chart's figures
         (:func:`perfpack.themes.spc_themes.spc_figures`).
         """
         previous, current, last_three = self.previous, self.current, self.team_window
@@ -296,7 +298,7 @@ def analyse(
         ``stop_searches`` table (any span; windows are cut here), and from their folder the
         manifest (the force, for its 2011 Census residents), the areas
         (:func:`perfpack.themes.areas.processed_areas`) and for a data.police.uk download the
-        peers' search counts (:func:`perfpack.themes.stopsearch_public.peer_comparison`).
+        peers' search counts (:func:`perfpack.themes.stopsearch.public.peer_comparison`).
         Tables made by hand (:meth:`~perfpack.data.tables.ProcessedTables.of`) are a
         Staffordshire force extract: its Census residents and NPTs, no peers.
     spec : ThemeSpec
@@ -310,7 +312,7 @@ def analyse(
     populations : Series, optional
         Residents by five groups; default the force's 2011 Census (the Staffordshire one for
         tables made by hand); empty when Census rates do not apply
-        (:func:`perfpack.themes.stopsearch_ethnicity.force_populations`).
+        (:func:`perfpack.themes.stopsearch.ethnicity.force_populations`).
     where : ProcessedAreas, optional
         The areas of the ``npt`` column, their residents and names; default the folder's, or
         for tables made by hand the NPTs of ``npts.csv`` (a Staffordshire force extract).

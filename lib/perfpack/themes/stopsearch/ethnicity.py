@@ -10,7 +10,7 @@ and disproportionality (searches per 1,000 residents of a group and the disparit
   Poisson rates.
 
 The force-level counts by ethnic group are suppressed against their published total
-(:func:`perfpack.themes.stopsearch_measures.suppression_with_total`), their shares, rates,
+(:func:`perfpack.themes.stopsearch.measures.suppression_with_total`), their shares, rates,
 disparity ratios and intervals hidden with them.
 """
 
@@ -24,7 +24,7 @@ from perfpack.core import disclosure
 from perfpack.core.change import percent
 from perfpack.data import reference
 from perfpack.themes.areas import census_area
-from perfpack.themes.stopsearch_measures import (
+from perfpack.themes.stopsearch.measures import (
     blank_to_na,
     map_known,
     suppression_with_total,
@@ -120,7 +120,7 @@ def force_populations(force_name: str) -> pd.Series:
     row for the force -- British Transport Police (no residents), the Police Service of
     Northern Ireland (its census is not in the table): disproportionality by Census rates does
     not apply (:func:`disproportionality`; the page says why with
-    :func:`perfpack.themes.stopsearch_public.census_note`).
+    :func:`perfpack.themes.stopsearch.public.census_note`).
     """
     try:
         return census_populations(census_area(force_name))

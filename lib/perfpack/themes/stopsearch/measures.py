@@ -10,8 +10,8 @@ month, outcomes, objects of search, age, time of day, change by area).
   of exactly 00:00 in the extract) is counted, and left out of the hour-of-day chart.
 
 All rates and shares are in percent (29.1, not 0.291); a rate with no searches behind it is None,
-never 0. Ethnic groups are in :mod:`perfpack.themes.stopsearch_ethnicity`, teams in
-:mod:`perfpack.themes.stopsearch_teams`, the theme as a whole in
+never 0. Ethnic groups are in :mod:`perfpack.themes.stopsearch.ethnicity`, teams in
+:mod:`perfpack.themes.stopsearch.teams`, the theme as a whole in
 :mod:`perfpack.themes.stopsearch`.
 """
 

@@ -1,6 +1,6 @@
 """A crime theme's projections on the page: the sentence, what the history is too short for, the
 projection and back-test tables (a trend over N months needs N months, the seasonal model
-:data:`perfpack.themes.crime_measures.MODEL_MIN_MONTHS`; what the data cannot support is left
+:data:`perfpack.themes.crime.measures.MODEL_MIN_MONTHS`; what the data cannot support is left
 out and :func:`projection_note` says so)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from perfpack.core import projections
 from perfpack.core.change import round_half_up, signed_pct
 from perfpack.present import projection_text
 from perfpack.themes.areas import months_text
-from perfpack.themes.crime import CrimeTheme
-from perfpack.themes.crime_measures import MODEL_MIN_MONTHS
+from perfpack.themes.crime.analysis import CrimeTheme
+from perfpack.themes.crime.measures import MODEL_MIN_MONTHS
 
 
 def projection_sentence(analysis: CrimeTheme) -> str:

@@ -5,14 +5,14 @@ figures.csv carries (:class:`perfpack.themes.base.ThemeResult`).
 A theme is a row of ``data/reference/themes.csv`` (:class:`perfpack.data.reference.ThemeSpec`)
 and the offences ``data/reference/offence_themes.csv`` maps to it at ingest: adding a theme
 takes reference rows, not code (``docs/ADDING_A_THEME.md``). Which extra sections a theme shows
-is the ``extra_sections`` column (:mod:`perfpack.themes.crime_sections`).
+is the ``extra_sections`` column (:mod:`perfpack.themes.crime.sections`).
 
 The windows are ``window_months`` long (12 by default, as the report), from
 :meth:`perfpack.data.reference.ThemeSpec.windows`. Public-data themes rate the force over the
 current window and compare it with the same window's rate over every force in the download;
 force-extract themes keep the 12 months the published England & Wales rate covers. The
-measures are in :mod:`perfpack.themes.crime_measures`, the page's wording in
-:mod:`perfpack.themes.crime_text` and :mod:`perfpack.themes.crime_projections`.
+measures are in :mod:`perfpack.themes.crime.measures`, the page's wording in
+:mod:`perfpack.themes.crime.text` and :mod:`perfpack.themes.crime.projections`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from perfpack.data.reference import ThemeSpec
 from perfpack.data.tables import ProcessedTables
 from perfpack.themes import areas, peers, spc_themes
 from perfpack.themes.areas import NPT_NAMES, AreaNames, months_text
-from perfpack.themes.crime_measures import (
+from perfpack.themes.crime.measures import (
     AREA_COLUMN,
     DATE_COLUMN,
     MODEL_MIN_MONTHS,
@@ -42,7 +42,7 @@ from perfpack.themes.crime_measures import (
     national_rate,
     theme_crimes,
 )
-from perfpack.themes.crime_sections import (
+from perfpack.themes.crime.sections import (
     KnifeChange,
     area_share,
     knife_change,
@@ -342,9 +342,9 @@ def analyse(
     CrimeTheme
         The extra sections (knife, northern share, profile) are filled only when the theme's
         ``extra_sections`` lists them. ``ets`` is None and ``backtest`` empty when the monthly
-        series is shorter than :data:`perfpack.themes.crime_measures.MODEL_MIN_MONTHS`; a trend
+        series is shorter than :data:`perfpack.themes.crime.measures.MODEL_MIN_MONTHS`; a trend
         over more months than the series holds is left out of ``projections``
-        (:func:`perfpack.themes.crime_projections.projection_note` says so). ``selection`` is
+        (:func:`perfpack.themes.crime.projections.projection_note` says so). ``selection`` is
         the headline projection, chosen by the back-test (:mod:`perfpack.core.backtest`).
     """
     theme = spec.slug

@@ -12,8 +12,8 @@ from perfpack.core.change import format_pct, round_half_up
 from perfpack.present.markup import escape_markdown
 from perfpack.themes import areas
 from perfpack.themes.areas import NPT_NAMES, AreaNames, months_text
-from perfpack.themes.crime import CrimeTheme
-from perfpack.themes.crime_measures import NationalRate
+from perfpack.themes.crime.analysis import CrimeTheme
+from perfpack.themes.crime.measures import NationalRate
 
 
 def national_sentence(title: str, rate: NationalRate, place: str = "Staffordshire") -> str:

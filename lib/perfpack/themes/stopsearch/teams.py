@@ -14,7 +14,7 @@ import pandas as pd
 
 from perfpack.core import disclosure
 from perfpack.core.change import percent
-from perfpack.themes.stopsearch_ethnicity import (
+from perfpack.themes.stopsearch.ethnicity import (
     ALL,
     FIVE_GROUPS,
     NOT_KNOWN,
@@ -26,7 +26,7 @@ from perfpack.themes.stopsearch_ethnicity import (
     is_ethnicity_not_recorded,
     report_ethnic_group,
 )
-from perfpack.themes.stopsearch_measures import blank_to_na, is_positive_outcome
+from perfpack.themes.stopsearch.measures import blank_to_na, is_positive_outcome
 
 #: The teams the report shows a table for (figure 15); every other team is "Other teams".
 REPORT_TEAMS = ("Response", "Neighbourhood", "Tactical")

@@ -25,7 +25,7 @@ from perfpack.data import public_tables as police_uk
 from perfpack.data import reference
 from perfpack.present.markup import escape_markdown
 from perfpack.themes import peers
-from perfpack.themes.stopsearch_ethnicity import force_populations
+from perfpack.themes.stopsearch.ethnicity import force_populations
 
 #: The measure's name in the sentence ("Staffordshire's stop-search rate is ...").
 TITLE = "stop-search"
@@ -41,7 +41,7 @@ def census_note(force_name: str, slug: str = "", populations: pd.Series | None =
     slug : str, optional
         Its data.police.uk slug (the manifest's ``force_slug``).
     populations : pandas.Series, optional
-        :func:`perfpack.themes.stopsearch_ethnicity.force_populations` of the force: a non-empty
+        :func:`perfpack.themes.stopsearch.ethnicity.force_populations` of the force: a non-empty
         Series means the Census rates apply (""). When None it is looked up from ``force_name``.
     """
     if populations is None:

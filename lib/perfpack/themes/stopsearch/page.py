@@ -18,9 +18,9 @@ from perfpack.data.reference import ThemeSpec
 from perfpack.present import charts
 from perfpack.present.markup import escape_markdown
 from perfpack.themes.areas import months_text
-from perfpack.themes.stopsearch_ethnicity import ALL, NOT_RECORDED
-from perfpack.themes.stopsearch_measures import OFFENSIVE_WEAPONS, THEME, age_suppression
-from perfpack.themes.stopsearch_teams import FORCE_TOTAL, OTHER_TEAMS
+from perfpack.themes.stopsearch.ethnicity import ALL, NOT_RECORDED
+from perfpack.themes.stopsearch.measures import OFFENSIVE_WEAPONS, THEME, age_suppression
+from perfpack.themes.stopsearch.teams import FORCE_TOTAL, OTHER_TEAMS
 
 #: Shown instead of the team tables when the searches carry no team (public data).
 NO_TEAM_NOTE = (
@@ -89,7 +89,7 @@ def data_note(spec: ThemeSpec) -> str:
 
 
 def outcome_table(comparison: pd.DataFrame, n_months: int = 12) -> pd.DataFrame:
-    """:func:`perfpack.themes.stopsearch_measures.outcome_comparison` formatted to publish
+    """:func:`perfpack.themes.stopsearch.measures.outcome_comparison` formatted to publish
     (percent to one decimal place; ``n_months``: each window's length, for the headers)."""
 
     def shown(value, digits=1):
@@ -107,7 +107,7 @@ def outcome_table(comparison: pd.DataFrame, n_months: int = 12) -> pd.DataFrame:
 
 
 def object_table(shares: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
-    """:func:`perfpack.themes.stopsearch_measures.object_shares` formatted to publish: a count
+    """:func:`perfpack.themes.stopsearch.measures.object_shares` formatted to publish: a count
     of 1 to ``threshold - 1`` is shown as "<5", with whatever the window's total searches
     (published) would give it away with (:func:`perfpack.core.disclosure.suppress_small`); a
     hidden count's share is hidden with it."""
@@ -130,7 +130,7 @@ def object_table(shares: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
 
 def date_only_note(n_date_only: int, n: int, n_months: int = 12) -> str:
     """The note under the hour-of-day chart saying how many of the window's ``n`` searches it
-    leaves out (``n_date_only``, :func:`perfpack.themes.stopsearch_measures.date_only_count`)."""
+    leaves out (``n_date_only``, :func:`perfpack.themes.stopsearch.measures.date_only_count`)."""
     if n_date_only == 0:
         return f"Every search in these {months_text(n_months)} has a recorded time of day."
     return (
@@ -151,7 +151,7 @@ def team_table(breakdown: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     Parameters
     ----------
     breakdown : DataFrame
-        From :func:`perfpack.themes.stopsearch_teams.team_breakdown`.
+        From :func:`perfpack.themes.stopsearch.teams.team_breakdown`.
 
     Returns
     -------
@@ -239,7 +239,7 @@ def team_sentence(breakdown: pd.DataFrame) -> str:
 
 
 def disproportionality_table(table: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
-    """:func:`perfpack.themes.stopsearch_ethnicity.disproportionality` formatted to publish
+    """:func:`perfpack.themes.stopsearch.ethnicity.disproportionality` formatted to publish
     (force-level counts over the current window).
 
     A hidden count shows as "<5" or "[c]" and so do its share and rate; a hidden ratio and its
@@ -327,7 +327,7 @@ def national_sentence(theme: str = THEME) -> str:
 
 def outcome_sentence(comparison: pd.DataFrame, n_months: int = 12) -> str:
     """The report's outcome paragraph from
-    :func:`perfpack.themes.stopsearch_measures.outcome_comparison` (``n_months``: each
+    :func:`perfpack.themes.stopsearch.measures.outcome_comparison` (``n_months``: each
     window's length)."""
     span = months_text(n_months)
     rates = comparison.set_index("measure")
@@ -395,7 +395,7 @@ def monthly_object_chart(monthly: pd.Series, object_of_search: str = OFFENSIVE_W
 def age_chart(ages: pd.DataFrame, threshold: int = 5, n_months: int = 12):
     """Figure 13: searches by age range, as bars; a range with 1 to ``threshold - 1``
     searches is drawn without a bar and labelled "<5", and one hidden so that the total cannot
-    give it away is labelled "[c]" (:func:`perfpack.themes.stopsearch_measures.age_suppression`).
+    give it away is labelled "[c]" (:func:`perfpack.themes.stopsearch.measures.age_suppression`).
     Returns ``(fig, alt)``."""
     span = months_text(n_months)
     states = age_suppression(ages, threshold)

@@ -16,7 +16,7 @@ from perfpack.data import reference
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.present import charts
 from perfpack.themes.areas import months_text
-from perfpack.themes.crime_measures import AREA_COLUMN, DATE_COLUMN
+from perfpack.themes.crime.measures import AREA_COLUMN, DATE_COLUMN
 
 #: Age bands for the victim and offender profile (figure 3); "Not known" when age is missing.
 AGE_BANDS = ("Under 18", "18-24", "25-34", "35-49", "50+")
