@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from perfpack.ingest.police_uk import etl as police_uk
-from perfpack.report import distributed_run, runner
+from perfpack.report import distributed_run, plan
 
 HEADER = ",".join(police_uk.STREET_COLUMNS)
 #: month -> robbery rows in Stafford (the force's only area)
@@ -59,5 +59,5 @@ def test_period_range_on_a_local_cluster(processed, tmp_path):
         assert any(line.startswith("robbery_all,count_current,") and line.endswith(
             f",,{current}") for line in figures)  # fmt: skip
         assert (reports / period / "appendices" / "robbery_all.html").exists()
-        assert (reports / runner.EXECUTED_DIR / period / "robbery_all.ipynb").exists()
+        assert (reports / plan.EXECUTED_DIR / period / "robbery_all.ipynb").exists()
     assert not list(reports.glob(".staging-*"))
