@@ -144,7 +144,7 @@ def run_packs(
         ) as pool:
             futures = {}
             for index, pack in enumerate(packs):
-                for job in pack.jobs:
+                for job in pack.run_jobs:  # appendices unchanged since the last run are reused
                     future = pool.submit(
                         execute_unit, job, pack.period, pack.cell_timeout, pack.banner, pack.footer
                     )

@@ -9,9 +9,10 @@ Nothing here runs a notebook (:mod:`perfpack.report.execute`) or publishes a pag
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfpack.core.windows import comparison_windows, parse_period
@@ -19,6 +20,7 @@ from perfpack.data import provenance, reference, tables
 from perfpack.data.coverage import months_covered
 from perfpack.data.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, resolve
 from perfpack.present.html import SYNTHETIC_BANNER
+from perfpack.report import build_record
 
 EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
 # publishable folder, in reports/executed/<period>/
@@ -171,6 +173,22 @@ class PackPlan:
     cell_timeout: int = 600
     pdf: bool = True
     only: list[str] | None = None
+    #: slug -> the digests of everything the appendix is built from (:mod:`build_record`).
+    fingerprints: dict = field(default_factory=dict)
+    #: The digests the overview, figures.csv and report.pdf are built from (None: --only).
+    pack_fingerprint: dict | None = None
+    #: slug -> the status of an appendix reused from the previous run (inputs unchanged): its
+    #: page, figures and executed notebook are in ``staging`` already and it does not run.
+    reused: dict = field(default_factory=dict)
+    #: Nothing changed since the previous, complete run: the published report stays as it is.
+    unchanged: bool = False
+    #: The previous run's build record (its entries are kept for appendices --only leaves).
+    previous_record: dict = field(default_factory=dict)
+
+    @property
+    def run_jobs(self) -> list[Job]:
+        """The jobs that must run (every planned job not reused)."""
+        return [job for job in self.jobs if job.slug not in self.reused]
 
 
 def prepare_pack(
@@ -218,13 +236,96 @@ def prepare_pack(
     staging = reports_dir / f".staging-{period}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     executed_final = reports_dir / EXECUTED_DIR / period
+    pack = PackPlan(
+        period, processed_dir, annotations_dir, jobs, data_manifest, record, banner, footer,
+        skipped, staging, final, executed_final, cell_timeout, pdf, only,
+    )  # fmt: skip
+    shared = build_record.environment()
+    pack.fingerprints = {
+        j.slug: build_record.job_fingerprint(j, processed_dir, shared) for j in jobs
+    }
+    pack.previous_record = build_record.read(executed_final)
     if only and final.exists():
         shutil.copytree(final, staging)
         if executed_final.exists():
             shutil.copytree(executed_final, staging / EXECUTED_DIR)
-    else:
-        staging.mkdir(parents=True)
-    return PackPlan(
-        period, processed_dir, annotations_dir, jobs, data_manifest, record, banner, footer,
-        skipped, staging, final, executed_final, cell_timeout, pdf, only,
-    )  # fmt: skip
+        return pack
+    options = {
+        "period": period,
+        "window_months": window_months or 12,
+        "pdf": pdf,
+        "appendices": [j.slug for j in jobs],
+        "skipped": skipped,
+    }
+    pack.pack_fingerprint = build_record.pack_fingerprint(
+        pack.fingerprints, shared, options, annotations_dir
+    )
+    pack.reused = _reusable(pack)
+    pack.unchanged = (
+        len(pack.reused) == len(jobs)
+        and pack.previous_record.get("complete") is True
+        and pack.previous_record.get("pack") == pack.pack_fingerprint
+        and all((final / name).exists() for name in ("index.html", "figures.csv", "status.json"))
+        and (not pdf or (final / "report.pdf").exists())
+    )
+    if pack.unchanged:
+        return pack  # no staging folder: nothing is rebuilt
+    staging.mkdir(parents=True)
+    for slug in pack.reused:
+        job = next(j for j in jobs if j.slug == slug)
+        for source, target in _kept_files(pack, job):
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    return pack
+
+
+def _kept_files(pack: PackPlan, job: Job) -> list[tuple[Path, Path]]:
+    """``(published, staged)`` paths of what an appendix reuses: its page, its figures and its
+    executed notebook."""
+    figures = f"figures/{job.slug}.csv"
+    return [
+        (pack.final / job.html_relpath, pack.staging / job.html_relpath),
+        (pack.final / figures, pack.staging / figures),
+        (
+            pack.executed_final / f"{job.slug}.ipynb",
+            pack.staging / EXECUTED_DIR / f"{job.slug}.ipynb",
+        ),
+    ]
+
+
+def _reusable(pack: PackPlan) -> dict:
+    """slug -> previous status of each appendix whose inputs are unchanged since a clean run
+    whose page and executed notebook are still there (a failed appendix is never reused)."""
+    recorded = pack.previous_record.get("appendices", {})
+    try:
+        status = json.loads((pack.final / "status.json").read_text(encoding="utf-8"))
+        status = {entry["slug"]: entry for entry in status}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    reused = {}
+    for job in pack.jobs:
+        entry = status.get(job.slug)
+        (page, _), _figures, (executed, _) = _kept_files(pack, job)  # a page may have no figures
+        if (
+            recorded.get(job.slug) == pack.fingerprints[job.slug]
+            and entry is not None
+            and entry.get("ok") is True
+            and entry.get("html") == job.html_relpath
+            and page.exists()
+            and executed.exists()
+            and _is_status(entry)
+        ):
+            reused[job.slug] = entry
+    return reused
+
+
+def _is_status(entry: dict) -> bool:
+    """Whether a status.json entry reads back as a job result (an older layout does not)."""
+    from perfpack.report.execute import JobResult  # execute builds on this module
+
+    try:
+        JobResult(**entry)
+    except TypeError:
+        return False
+    return True

@@ -18,6 +18,7 @@ from pathlib import Path
 from perfpack.core import figures as figures_mod
 from perfpack.data import provenance
 from perfpack.present import markup
+from perfpack.report import build_record
 from perfpack.report.execute import FIGURES_DIR, JobResult, page_header
 from perfpack.report.plan import EXECUTED_DIR, BatchError, PackPlan
 
@@ -51,15 +52,21 @@ def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
     from perfpack.report import overview
 
     staging, period = pack.staging, pack.period
+    order = {job.slug: i for i, job in enumerate(pack.jobs)}
+    reused = [JobResult(**entry) for entry in pack.reused.values()]
     notes: list[str] = []
+    if reused:
+        names = ", ".join(sorted((r.slug for r in reused), key=order.get))
+        notes.append(f"unchanged since the last run, so not run again: {names}")
+    if pack.unchanged:  # nothing to rebuild: the published report stays as it is
+        results = sorted(reused, key=lambda r: order[r.slug])
+        return BatchResult(period, pack.final, results, notes)
     try:
-        order = {job.slug: i for i, job in enumerate(pack.jobs)}
-        results = sorted(results, key=lambda r: order[r.slug])
+        results = sorted([*results, *reused], key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
-        if pack.only:  # pages kept from an earlier run are published only if they pass the audit
-            results = _audit_kept_pages(
-                staging, results, {j.slug for j in pack.jobs}, pack.banner, pack.footer
-            )
+        if pack.only or reused:  # pages kept from an earlier run are audited again
+            rerun = {j.slug for j in pack.run_jobs}
+            results = _audit_kept_pages(staging, results, rerun, pack.banner, pack.footer)
 
         figure_files = sorted((staging / FIGURES_DIR).glob("*.csv"))
         all_figures = figures_mod.combine([figures_mod.read_figures(p) for p in figure_files])
@@ -89,16 +96,18 @@ def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
 
         # a report.pdf of an earlier run (kept by --only) never stays beside the new pages
         (staging / PDF_NAME).unlink(missing_ok=True)
-        pdf_error = None
+        pdf_error, pdf_made = None, True  # made, or not asked for
         if not pack.pdf:
             write_index("not made for this run (--no-pdf)")
         else:
             write_index(overview.PDF_MADE)  # the overview as printed links to report.pdf
             pdf_status, pdf_error = _make_pdf(staging, results)
             if pdf_status is not None:
+                pdf_made = False
                 notes.append(f"{PDF_NAME} not made: {pdf_status}")
                 (staging / PDF_NAME).unlink(missing_ok=True)
                 write_index(f"not made for this run: {pdf_status}")
+        _write_build_record(pack, results, complete=pdf_made)
         pack.executed_final.parent.mkdir(parents=True, exist_ok=True)
         _swap_into_place(staging / EXECUTED_DIR, pack.executed_final)
         publish_modes(staging)
@@ -106,6 +115,24 @@ def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BatchResult(period, pack.final, results, notes, pdf_error)
+
+
+def _write_build_record(pack: PackPlan, results: list[JobResult], complete: bool) -> None:
+    """Record what each cleanly built appendix was built from (:mod:`build_record`), in the
+    staging folder's executed notebooks (never published). A --only run keeps the entries of
+    the appendices it left alone and records no pack fingerprint (the next full run rebuilds
+    the overview)."""
+    ok = {r.slug for r in results if r.ok}
+    appendices = {}
+    if pack.only:
+        appendices = {
+            slug: entry
+            for slug, entry in pack.previous_record.get("appendices", {}).items()
+            if slug in ok and slug not in pack.fingerprints
+        }
+    appendices.update({slug: fp for slug, fp in pack.fingerprints.items() if slug in ok})
+    complete = complete and len(ok) == len(results)
+    build_record.write(pack.staging / EXECUTED_DIR, pack.pack_fingerprint, appendices, complete)
 
 
 def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str | None]:

@@ -44,13 +44,20 @@ def run_batch(
 ) -> BatchResult:
     """Run the batch for ``period`` and publish ``reports/<period>/``.
 
-    ``only`` re-runs some appendices and keeps the rest of an existing report."""
+    ``only`` re-runs some appendices and keeps the rest of an existing report. Appendices
+    whose inputs are unchanged since the last clean run are reused, not run again
+    (:mod:`perfpack.report.build_record`)."""
     pack = prepare_pack(
         period, processed_dir, reports_dir, annotations_dir, cell_timeout, only, window_months,
         pdf,
     )  # fmt: skip
-    jobs, staging, banner, footer = pack.jobs, pack.staging, pack.banner, pack.footer
+    jobs, staging, banner, footer = pack.run_jobs, pack.staging, pack.banner, pack.footer
     results: list[JobResult] = []
+    if not jobs:  # every appendix is unchanged since the last run
+        try:
+            return finish_pack(pack, results)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     try:
         context = multiprocessing.get_context("spawn")
