@@ -49,8 +49,6 @@ class BatchResult:
 def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
     """Publish a pack whose jobs have run into its staging folder: figures.csv,
     provenance.json, the overview, report.pdf, then swap it into place."""
-    from perfpack.report import overview
-
     staging, period = pack.staging, pack.period
     order = {job.slug: i for i, job in enumerate(pack.jobs)}
     reused = [JobResult(**entry) for entry in pack.reused.values()]
@@ -61,6 +59,8 @@ def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
     if pack.unchanged:  # nothing to rebuild: the published report stays as it is
         results = sorted(reused, key=lambda r: order[r.slug])
         return BatchResult(period, pack.final, results, notes)
+    from perfpack.report import overview  # matplotlib and scipy: only when publishing
+
     try:
         results = sorted([*results, *reused], key=lambda r: order[r.slug])
         results = _merge_status(staging, results)
