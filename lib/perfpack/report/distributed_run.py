@@ -44,13 +44,14 @@ def parse_periods(text: str) -> list[str]:
 
 
 def execute_unit(
-    job: plan.Job, period: str, cell_timeout: int, banner: str, footer: str
+    job: plan.Job, period: str, cell_timeout: int, banner: str, footer: str, warm: bool = False
 ) -> tuple[execute.JobResult, dict[str, bytes]]:
     """Run one notebook (:func:`perfpack.report.execute.execute_job`) in a temporary folder of the
     machine running it; return its result and the bytes of every file it made, keyed by path
-    relative to the pack's staging folder."""
+    relative to the pack's staging folder. ``warm``: the local process pool's workers warm
+    their next kernel (:mod:`perfpack.report.kernels`)."""
     with tempfile.TemporaryDirectory(prefix="perfpack-unit-") as folder:
-        result = execute.execute_job(job, folder, period, cell_timeout, banner, footer)
+        result = execute.execute_job(job, folder, period, cell_timeout, banner, footer, warm)
         root = Path(folder)
         files = {
             str(path.relative_to(root)): path.read_bytes()
@@ -138,6 +139,7 @@ def run_packs(
     list of BatchResult, in the order of ``packs``.
     """
     results: list[list[execute.JobResult]] = [[] for _ in packs]
+    warm = executor is None and scheduler is None  # the local pool: one notebook per worker
     try:
         with (
             _given(executor) if executor is not None else make_executor(workers, scheduler)
@@ -146,8 +148,9 @@ def run_packs(
             for index, pack in enumerate(packs):
                 for job in pack.run_jobs:  # appendices unchanged since the last run are reused
                     future = pool.submit(
-                        execute_unit, job, pack.period, pack.cell_timeout, pack.banner, pack.footer
-                    )
+                        execute_unit, job, pack.period, pack.cell_timeout, pack.banner,
+                        pack.footer, warm,
+                    )  # fmt: skip
                     futures[future] = index
             done = as_completed(futures)
             if progress:

@@ -133,12 +133,23 @@ def error_page(
 
 
 def execute_job(
-    job: Job, staging: str, period: str, cell_timeout: int, banner: str, footer: str
+    job: Job,
+    staging: str,
+    period: str,
+    cell_timeout: int,
+    banner: str,
+    footer: str,
+    warm: bool = False,
 ) -> JobResult:
-    """Run one notebook with papermill and export it (runs in a worker process)."""
+    """Run one notebook with papermill and export it (runs in a worker process). ``warm``: run
+    it in the kernel warmed while the worker's previous notebook ran, if there is one, and
+    warm the next (:mod:`perfpack.report.kernels`; for a worker that runs notebooks one at a
+    time)."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from perfpack.report import kernels
 
     staging = Path(staging)
     executed = staging / EXECUTED_DIR / f"{job.slug}.ipynb"
@@ -149,6 +160,9 @@ def execute_job(
     out_html.parent.mkdir(parents=True, exist_ok=True)
     header = page_header("../", job.title)
     started = time.perf_counter()
+    km = kernels.take() if warm else None
+    if warm:
+        kernels.warm_next(KERNEL_NAME, KERNEL_CONFIG, NOTEBOOKS_DIR)
     try:
         papermill.execute_notebook(
             str(NOTEBOOKS_DIR / job.notebook),
@@ -160,6 +174,9 @@ def execute_job(
             log_output=False,
             execution_timeout=cell_timeout,
             config=KERNEL_CONFIG,
+            # the notebook has finished when its kernel stops: nothing is left to wait for
+            shutdown_kernel="immediate",
+            **({"km": km} if km is not None else {}),
         )
     except PapermillExecutionError as failure:
         cell = _source_cell_index(executed, failure.cell_index)
@@ -186,6 +203,9 @@ def execute_job(
             None,
             f"{type(failure).__name__}: {failure}",
         )
+    finally:
+        if km is not None:  # a warm kernel is ours to stop (papermill stops its own)
+            kernels.shutdown(km)
 
     nb = nbformat.read(str(executed), as_version=4)
     warnings = _strip_for_publication(nb)
@@ -273,12 +293,18 @@ def _failed(
 
 def _source_cell_index(executed: Path, cell_index: int) -> int:
     """The failing cell's index in the notebook as committed (papermill inserts an
-    'injected-parameters' cell into the executed copy, shifting the cells after it)."""
+    'injected-parameters' cell into the executed copy, shifting the cells after it; its
+    ``cell_index`` counts the cells before it marked the error with cells of its own)."""
     import nbformat
 
     nb = nbformat.read(str(executed), as_version=4)
+    cells = [
+        cell
+        for cell in nb.cells
+        if "papermill-error-cell-tag" not in cell.get("metadata", {}).get("tags", [])
+    ]
     injected = sum(
         "injected-parameters" in cell.get("metadata", {}).get("tags", [])
-        for cell in nb.cells[:cell_index]
+        for cell in cells[:cell_index]
     )
     return cell_index - injected

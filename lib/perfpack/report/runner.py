@@ -63,7 +63,9 @@ def run_batch(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [
-                pool.submit(execute_job, job, str(staging), period, cell_timeout, banner, footer)
+                pool.submit(
+                    execute_job, job, str(staging), period, cell_timeout, banner, footer, True
+                )
                 for job in jobs
             ]
             for future in _progress(as_completed(futures), len(futures), progress):
