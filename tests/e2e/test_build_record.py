@@ -131,9 +131,13 @@ def test_a_failed_appendix_is_never_reused(project):
     assert _run(project)[1] == []
 
 
-def test_a_deleted_page_is_built_again(project):
+def test_a_page_deleted_or_edited_since_is_built_again(project):
     assert _run(project)[0] == 0
-    (project / "reports" / "2019-12" / "appendices" / "theft_of_vehicle.html").unlink()
+    pages = project / "reports" / "2019-12" / "appendices"
+    (pages / "theft_of_vehicle.html").unlink()
+    edited = pages / "stop_search.html"
+    edited.write_text(edited.read_text().replace("</main>", "<p>edited by hand</p></main>"))
     status, ran, _ = _run(project)
-    assert status == 0 and ran == ["theft_of_vehicle"]
-    assert (project / "reports" / "2019-12" / "appendices" / "theft_of_vehicle.html").exists()
+    assert status == 0 and ran == ["stop_search", "theft_of_vehicle"]
+    assert (pages / "theft_of_vehicle.html").exists()
+    assert "edited by hand" not in edited.read_text()

@@ -136,15 +136,43 @@ def read(executed_dir: Path) -> dict:
     return record
 
 
-def write(executed_dir: Path, pack: dict, appendices: dict, complete: bool) -> None:
+def outputs(staging: Path) -> dict:
+    """relative path -> sha256 of every file a pack's staging folder holds (its executed
+    notebooks under ``executed/``), as it is about to be published."""
+    staging = Path(staging)
+    return {
+        p.relative_to(staging).as_posix(): file_digest(p)
+        for p in sorted(staging.rglob("*"))
+        if p.is_file() and p.name != RECORD_NAME
+    }
+
+
+def unchanged_outputs(record: dict, final: Path, executed_final: Path, names) -> bool:
+    """Whether the published files ``names`` (relative paths as :func:`outputs` gives them)
+    are byte for byte what the recorded run published: a page edited or deleted since is
+    built again."""
+    recorded = record.get("outputs", {})
+    for name in names:
+        head, _, rest = name.partition("/")
+        path = Path(executed_final) / rest if head == "executed" else Path(final) / name
+        if recorded.get(name) is None or file_digest(path) != recorded[name]:
+            return False
+    return True
+
+
+def write(
+    executed_dir: Path, pack: dict, appendices: dict, complete: bool, published: dict
+) -> None:
     """Write the build record: the pack's fingerprint, whether the run was complete (every
-    appendix ran cleanly and report.pdf was made when asked for), and the fingerprint of each
-    appendix that ran cleanly (a failed one is left out, so it is never reused)."""
+    appendix ran cleanly and report.pdf was made when asked for), the fingerprint of each
+    appendix that ran cleanly (a failed one is left out, so it is never reused) and the
+    digest of every file published (:func:`outputs`)."""
     record = {
         "version": RECORD_VERSION,
         "pack": pack,
         "complete": bool(complete),
         "appendices": appendices,
+        "outputs": published,
     }
     Path(executed_dir).mkdir(parents=True, exist_ok=True)
     (Path(executed_dir) / RECORD_NAME).write_text(

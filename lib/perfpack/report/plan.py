@@ -261,12 +261,14 @@ def prepare_pack(
         pack.fingerprints, shared, options, annotations_dir
     )
     pack.reused = _reusable(pack)
+    pack_files = ["index.html", "figures.csv", "status.json", "provenance.json"]
     pack.unchanged = (
         len(pack.reused) == len(jobs)
         and pack.previous_record.get("complete") is True
         and pack.previous_record.get("pack") == pack.pack_fingerprint
-        and all((final / name).exists() for name in ("index.html", "figures.csv", "status.json"))
-        and (not pdf or (final / "report.pdf").exists())
+        and build_record.unchanged_outputs(
+            pack.previous_record, final, executed_final, pack_files + ["report.pdf"] * pdf
+        )
     )
     if pack.unchanged:
         return pack  # no staging folder: nothing is rebuilt
@@ -304,16 +306,22 @@ def _reusable(pack: PackPlan) -> dict:
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     reused = {}
+    published = pack.previous_record.get("outputs", {})
     for job in pack.jobs:
         entry = status.get(job.slug)
-        (page, _), _figures, (executed, _) = _kept_files(pack, job)  # a page may have no figures
+        figures = f"figures/{job.slug}.csv"  # a page may publish no figures
+        files = [job.html_relpath, f"{EXECUTED_DIR}/{job.slug}.ipynb"]
         if (
             recorded.get(job.slug) == pack.fingerprints[job.slug]
             and entry is not None
             and entry.get("ok") is True
             and entry.get("html") == job.html_relpath
-            and page.exists()
-            and executed.exists()
+            and build_record.unchanged_outputs(
+                pack.previous_record,
+                pack.final,
+                pack.executed_final,
+                files + [figures] * (figures in published),
+            )
             and _is_status(entry)
         ):
             reused[job.slug] = entry

@@ -132,7 +132,10 @@ def _write_build_record(pack: PackPlan, results: list[JobResult], complete: bool
         }
     appendices.update({slug: fp for slug, fp in pack.fingerprints.items() if slug in ok})
     complete = complete and len(ok) == len(results)
-    build_record.write(pack.staging / EXECUTED_DIR, pack.pack_fingerprint, appendices, complete)
+    published = build_record.outputs(pack.staging)
+    build_record.write(
+        pack.staging / EXECUTED_DIR, pack.pack_fingerprint, appendices, complete, published
+    )
 
 
 def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str | None]:
