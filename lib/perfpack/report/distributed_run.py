@@ -45,7 +45,7 @@ def parse_periods(text: str) -> list[str]:
 
 def execute_unit(
     job: plan.Job, period: str, cell_timeout: int, banner: str, footer: str, warm: bool = False
-) -> tuple[execute.JobResult, dict[str, bytes]]:
+) -> tuple[plan.JobResult, dict[str, bytes]]:
     """Run one notebook (:func:`perfpack.report.execute.execute_job`) in a temporary folder of the
     machine running it; return its result and the bytes of every file it made, keyed by path
     relative to the pack's staging folder. ``warm``: the local process pool's workers warm
@@ -138,7 +138,7 @@ def run_packs(
     -------
     list of BatchResult, in the order of ``packs``.
     """
-    results: list[list[execute.JobResult]] = [[] for _ in packs]
+    results: list[list[plan.JobResult]] = [[] for _ in packs]
     warm = executor is None and scheduler is None  # the local pool: one notebook per worker
     try:
         with (

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from traitlets.config import Config
@@ -19,7 +18,7 @@ from perfpack.data.paths import NOTEBOOKS_DIR, TEMPLATES_DIR
 from perfpack.present import markup
 from perfpack.present.html import SYNTHETIC_CLASS
 from perfpack.report import annotations
-from perfpack.report.plan import EXECUTED_DIR, Job
+from perfpack.report.plan import EXECUTED_DIR, Job, JobResult
 
 KERNEL_NAME = "python3"
 #: Encrypt kernel traffic (CurveZMQ) where the kernel supports it: ipykernel 7.4 warns on every
@@ -29,20 +28,6 @@ FIGURES_DIR = "figures"  # one figures CSV per appendix, joined into figures.csv
 REMOVE_TAG = "remove-from-report"  # cells for analysts only, left out of the appendix
 #: Output types a page may show; anything else (javascript, widgets, svg, latex) is dropped.
 PUBLISHED_MIMETYPES = {"text/html", "text/plain", "image/png", "image/jpeg"}
-
-
-@dataclass
-class JobResult:
-    slug: str
-    title: str
-    kind: str
-    html: str
-    ok: bool
-    seconds: float
-    error: str | None = None
-    cell: int | None = None
-    exception: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def _html_exporter():

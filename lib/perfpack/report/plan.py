@@ -42,6 +42,20 @@ class Job:
         return f"{folder}/{self.slug}.html"
 
 
+@dataclass
+class JobResult:
+    slug: str
+    title: str
+    kind: str
+    html: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    cell: int | None = None
+    exception: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
 class BatchError(RuntimeError):
     """The batch could not start (bad period, no processed data, unknown notebook)."""
 
@@ -330,8 +344,6 @@ def _reusable(pack: PackPlan) -> dict:
 
 def _is_status(entry: dict) -> bool:
     """Whether a status.json entry reads back as a job result (an older layout does not)."""
-    from perfpack.report.execute import JobResult  # execute builds on this module
-
     try:
         JobResult(**entry)
     except TypeError:

@@ -19,8 +19,8 @@ from perfpack.core import figures as figures_mod
 from perfpack.data import provenance
 from perfpack.present import markup
 from perfpack.report import build_record
-from perfpack.report.execute import FIGURES_DIR, JobResult, page_header
-from perfpack.report.plan import EXECUTED_DIR, BatchError, PackPlan
+from perfpack.report.execute import FIGURES_DIR, page_header
+from perfpack.report.plan import EXECUTED_DIR, BatchError, JobResult, PackPlan
 
 PDF_NAME = "report.pdf"
 #: Modes of published files and folders: readable by everyone, written only by the owner.

@@ -17,8 +17,8 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from perfpack.report.execute import JobResult, execute_job
-from perfpack.report.plan import prepare_pack
+from perfpack.report.execute import execute_job
+from perfpack.report.plan import JobResult, prepare_pack
 from perfpack.report.publish import BatchResult, finish_pack
 
 
