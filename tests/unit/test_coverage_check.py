@@ -2,6 +2,7 @@
 
 import pytest
 
+from perfpack.data.coverage import coverage_records, table_coverage
 from perfpack.report import plan
 from tests.conftest import PROJECT_ROOT
 
@@ -101,3 +102,16 @@ def test_skipped_themes_are_named_with_the_reason():
     # robbery and vehicle crime have public counterparts (all robbery, all vehicle crime)
     assert "Personal Robbery" not in skipped and "Theft of a Motor Vehicle" not in skipped
     assert plan.skipped_themes("force", {}) == []
+
+
+def test_coverage_records_come_in_street_then_stop_search_order():
+    street = {"months": ["2019-01"], "summary": ["street files"]}
+    searches = {"months": ["2019-01"], "summary": ["stop-and-search files"]}
+    coverage = {"stop_search": searches, "street": street, "outcomes": {"months": []}}
+    assert coverage_records(coverage) == [street, searches]
+    assert coverage_records({"street": street}) == [street]
+    assert coverage_records(None) == []
+    manifest = {"data_source": "police_uk", "coverage": coverage}
+    assert table_coverage(manifest, "stop_searches") is searches
+    assert table_coverage(manifest, "missing_episodes") is None
+    assert table_coverage({**manifest, "data_source": "force"}, "crimes") is None
