@@ -289,7 +289,7 @@ def batch_benchmark(
         ``batch_largest_process_bytes``), ``prepare`` (demo write and ingest), ``method``.
     """
     from perfpack.data import tables
-    from perfpack.report import pdf, runner
+    from perfpack.report import pdf, plan
 
     runs = max(1, runs)
     includes_pdf = with_pdf and pdf.find_chromium() is not None
@@ -304,7 +304,7 @@ def batch_benchmark(
             processed_dir = prepare["processed_dir"]
         processed = Path(processed_dir).resolve()
         data_source = tables.manifest(processed).get("data_source", "force")
-        jobs = runner.plan(period, processed, ANNOTATIONS_DIR, data_source, only=only)
+        jobs = plan.plan(period, processed, ANNOTATIONS_DIR, data_source, only=only)
 
         def batch(run: int) -> dict:
             reports = work / f"batch-{run}"

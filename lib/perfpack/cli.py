@@ -158,7 +158,7 @@ def _run_many(args, periods: list[str], only) -> int:
     """Every force (a processed root of every force) and/or several periods in one batch, on
     the local process pool or a Dask scheduler."""
     from perfpack.data.paths import PROCESSED_DIR, REPORTS_DIR, resolve
-    from perfpack.report import distributed_run, national, runner
+    from perfpack.report import distributed_run, national, plan
 
     processed = resolve(args.processed, PROCESSED_DIR)
     reports = resolve(args.reports, REPORTS_DIR)
@@ -187,7 +187,7 @@ def _run_many(args, periods: list[str], only) -> int:
             )  # fmt: skip
             done = distributed_run.run_packs(packs, args.workers, args.scheduler, not args.quiet)
             results = [(("", r.period), r) for r in done]
-    except (runner.BatchError, ValueError, OSError) as problem:
+    except (plan.BatchError, ValueError, OSError) as problem:
         return fail(str(problem))
     failed = []
     for (slug, period), result in results:
@@ -209,7 +209,7 @@ def _run_many(args, periods: list[str], only) -> int:
 def _cmd_run(args) -> int:
     from perfpack.data.paths import PROCESSED_DIR, resolve
     from perfpack.data.processed import check_processed
-    from perfpack.report import annotations, distributed_run, national, runner
+    from perfpack.report import annotations, distributed_run, national, plan, runner
 
     only = args.only or None
     try:
@@ -240,7 +240,7 @@ def _cmd_run(args) -> int:
             window_months=args.window_months,
             pdf=not args.no_pdf,
         )
-    except (runner.BatchError, ValueError) as problem:
+    except (plan.BatchError, ValueError) as problem:
         return fail(str(problem))
     except OSError as problem:  # e.g. an unwritable reports folder
         return fail(

@@ -8,7 +8,7 @@ import pytest
 
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STREET_COLUMNS
-from perfpack.report import distributed_run, runner
+from perfpack.report import distributed_run, plan
 
 HEADER = ",".join(STREET_COLUMNS)
 #: month -> robbery rows in Stafford (the force's only area)
@@ -60,5 +60,5 @@ def test_period_range_on_a_local_cluster(processed, tmp_path):
         assert any(line.startswith("robbery_all,count_current,") and line.endswith(
             f",,{current}") for line in figures)  # fmt: skip
         assert (reports / period / "appendices" / "robbery_all.html").exists()
-        assert (reports / runner.EXECUTED_DIR / period / "robbery_all.ipynb").exists()
+        assert (reports / plan.EXECUTED_DIR / period / "robbery_all.ipynb").exists()
     assert not list(reports.glob(".staging-*"))

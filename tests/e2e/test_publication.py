@@ -29,7 +29,7 @@ from perfpack.ingest import extracts as ingest
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STREET_COLUMNS
 from perfpack.present import markup
-from perfpack.report import leak_check, pdf, runner
+from perfpack.report import execute, leak_check, pdf, plan, publish, runner
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_markup import ATTACKS
 
@@ -259,7 +259,8 @@ def standin(tmp_path, monkeypatch):
         )
     )
     monkeypatch.setenv("PERFPACK_ROOT", str(root))
-    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", root / "notebooks")
+    monkeypatch.setattr(plan, "NOTEBOOKS_DIR", root / "notebooks")
+    monkeypatch.setattr(execute, "NOTEBOOKS_DIR", root / "notebooks")
     return root
 
 
@@ -327,10 +328,10 @@ def test_a_failed_pdf_leaves_no_old_pdf_and_fails_the_run(standin, monkeypatch, 
 def test_unsafe_page_is_not_published(standin, tmp_path, monkeypatch):
     """A page that fails the markup audit becomes an error page naming what was found."""
     monkeypatch.setattr(markup, "unsafe_markup", lambda page, require_csp=True: ["<x> element"])
-    job = runner.plan(
-        "2019-12", standin / "data" / "processed", tmp_path, only=["personal_robbery"]
-    )[0]
-    result = runner.execute_job(job, str(tmp_path / "staging"), "2019-12", 600, "", "")
+    job = plan.plan("2019-12", standin / "data" / "processed", tmp_path, only=["personal_robbery"])[
+        0
+    ]
+    result = execute.execute_job(job, str(tmp_path / "staging"), "2019-12", 600, "", "")
     assert not result.ok and "could run: <x> element" in result.exception
     page = (tmp_path / "staging" / job.html_relpath).read_text()
     assert "the publication check" in page and "Stand-in appendix" not in page
@@ -358,7 +359,7 @@ def test_publish_modes(tmp_path):
     (report / "index.html").write_text("x")
     os.chmod(report / "figures" / "a.csv", 0o600)
     os.chmod(report / "figures", 0o700)
-    runner.publish_modes(report)
+    publish.publish_modes(report)
     assert_published_modes(report)
 
 
@@ -402,7 +403,7 @@ def test_display_outputs_are_made_publishable():
         nbformat.v4.new_output("stream", name="stderr", text="a warning"),
     ]
     nb.cells = [cell]
-    assert runner._strip_for_publication(nb) == ["a warning"]
+    assert execute._strip_for_publication(nb) == ["a warning"]
     first, second = cell.outputs
     assert first["data"]["text/html"].strip() == (
         "<p><strong>b</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>"

@@ -162,3 +162,22 @@ def test_pdf_and_browser_check(standin_project):
     assert [c.page for c in checks][0] == "index.html" and len(checks) == 7
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
     assert (report / "overview.png").stat().st_size > 10_000
+
+
+def test_warm_kernels_run_the_notebooks_and_define_nothing(standin_project):
+    """One worker runs the six notebooks one after another, each after the first in a kernel
+    warmed while the one before ran: they run as before, and a notebook that uses a name it
+    never imported (one the other notebooks import) still fails at that cell."""
+    nbformat.write(
+        _notebook(STANDIN_CELLS), str(standin_project / "notebooks" / "04_stop_search.ipynb")
+    )
+    forgetful = _notebook(["book = FigureBook(theme)"])
+    nbformat.write(forgetful, str(standin_project / "notebooks" / "05_missing_persons.ipynb"))
+    done = _run(standin_project, "2019-12", "--workers", "1")
+    assert done.returncode == 1, done.stderr
+    report = standin_project / "reports" / "2019-12"
+    page = (report / "appendices" / "missing_persons.html").read_text()
+    assert "NameError" in page and "FigureBook" in page
+    for slug in ["personal_robbery", "theft_from_vehicle", "theft_of_vehicle", "stop_search"]:
+        assert "Stand-in appendix" in (report / "appendices" / f"{slug}.html").read_text()
+    assert "missing_persons (cell 2)" in done.stderr  # the committed notebook's index

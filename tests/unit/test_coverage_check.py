@@ -2,7 +2,8 @@
 
 import pytest
 
-from perfpack.report import runner
+from perfpack.data.coverage import coverage_records, table_coverage
+from perfpack.report import plan
 from tests.conftest import PROJECT_ROOT
 
 FORCE_MANIFEST = {
@@ -30,7 +31,7 @@ PUBLIC_MANIFEST = {
 
 
 def _jobs(manifest, period, window_months=None):
-    return runner.plan(
+    return plan.plan(
         period,
         PROJECT_ROOT / "data/processed",
         PROJECT_ROOT / "annotations",
@@ -46,7 +47,7 @@ def _jobs(manifest, period, window_months=None):
 )
 def test_windows_inside_the_data_pass(period, window_months):
     jobs = _jobs(FORCE_MANIFEST, period, window_months)
-    runner.check_coverage(jobs, period, FORCE_MANIFEST, window_months)
+    plan.check_coverage(jobs, period, FORCE_MANIFEST, window_months)
 
 
 @pytest.mark.parametrize(
@@ -64,8 +65,8 @@ def test_windows_inside_the_data_pass(period, window_months):
     ],
 )
 def test_windows_outside_the_data_are_refused(period, window_months, named):
-    with pytest.raises(runner.BatchError, match="data does not cover") as refused:
-        runner.check_coverage(
+    with pytest.raises(plan.BatchError, match="data does not cover") as refused:
+        plan.check_coverage(
             _jobs(FORCE_MANIFEST, period, window_months), period, FORCE_MANIFEST, window_months
         )
     assert named in str(refused.value)
@@ -75,9 +76,9 @@ def test_public_data_two_month_windows_fit_five_months():
     jobs = _jobs(PUBLIC_MANIFEST, "2019-02", 2)
     assert [j.slug for j in jobs] == ["robbery_all", "vehicle_crime_all"]
     assert all(j.parameters["window_months"] == 2 for j in jobs)
-    runner.check_coverage(jobs, "2019-02", PUBLIC_MANIFEST, 2)
-    with pytest.raises(runner.BatchError, match="2017-03 to 2018-09"):
-        runner.check_coverage(_jobs(PUBLIC_MANIFEST, "2019-02"), "2019-02", PUBLIC_MANIFEST)
+    plan.check_coverage(jobs, "2019-02", PUBLIC_MANIFEST, 2)
+    with pytest.raises(plan.BatchError, match="2017-03 to 2018-09"):
+        plan.check_coverage(_jobs(PUBLIC_MANIFEST, "2019-02"), "2019-02", PUBLIC_MANIFEST)
 
 
 def test_a_month_with_no_file_is_a_gap():
@@ -90,14 +91,27 @@ def test_a_month_with_no_file_is_a_gap():
             }
         },
     }
-    with pytest.raises(runner.BatchError, match="no crimes for 2018-11"):
-        runner.check_coverage(_jobs(manifest, "2019-02", 2), "2019-02", manifest, 2)
+    with pytest.raises(plan.BatchError, match="no crimes for 2018-11"):
+        plan.check_coverage(_jobs(manifest, "2019-02", 2), "2019-02", manifest, 2)
 
 
 def test_skipped_themes_are_named_with_the_reason():
-    skipped = dict(runner.skipped_themes("police_uk", PUBLIC_MANIFEST["absent_tables"]))
+    skipped = dict(plan.skipped_themes("police_uk", PUBLIC_MANIFEST["absent_tables"]))
     assert skipped["Missing Persons"] == "data.police.uk does not publish missing-person records"
     assert "no stop-and-search files" in skipped["Stop and Search"]
     # robbery and vehicle crime have public counterparts (all robbery, all vehicle crime)
     assert "Personal Robbery" not in skipped and "Theft of a Motor Vehicle" not in skipped
-    assert runner.skipped_themes("force", {}) == []
+    assert plan.skipped_themes("force", {}) == []
+
+
+def test_coverage_records_come_in_street_then_stop_search_order():
+    street = {"months": ["2019-01"], "summary": ["street files"]}
+    searches = {"months": ["2019-01"], "summary": ["stop-and-search files"]}
+    coverage = {"stop_search": searches, "street": street, "outcomes": {"months": []}}
+    assert coverage_records(coverage) == [street, searches]
+    assert coverage_records({"street": street}) == [street]
+    assert coverage_records(None) == []
+    manifest = {"data_source": "police_uk", "coverage": coverage}
+    assert table_coverage(manifest, "stop_searches") is searches
+    assert table_coverage(manifest, "missing_episodes") is None
+    assert table_coverage({**manifest, "data_source": "force"}, "crimes") is None

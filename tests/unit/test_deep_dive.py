@@ -402,9 +402,9 @@ def test_deep_dive_figures_honour_window_months():
 
 
 def test_the_runner_passes_window_months_to_the_deep_dive():
-    from perfpack.report import runner
+    from perfpack.report import plan
 
-    jobs = runner.plan("2019-12", Path("p"), Path("a"), window_months=6)
+    jobs = plan.plan("2019-12", Path("p"), Path("a"), window_months=6)
     deep = next(j for j in jobs if j.slug == deep_dive.DEEP_DIVE)
     assert deep.parameters["window_months"] == 6
 

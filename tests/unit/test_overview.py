@@ -4,7 +4,7 @@ public pack covers and skips, and front matter per data source."""
 import pandas as pd
 
 from perfpack.report import overview
-from perfpack.report.runner import JobResult
+from perfpack.report.plan import JobResult
 
 FIGURES = pd.DataFrame(
     [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from perfpack.core import disclosure, sdc_audit
 from perfpack.core.sdc_audit import DisclosureError, Publication
 from perfpack.present import html as present
-from perfpack.report import runner
+from perfpack.report import execute, plan
 
 C = disclosure.SECONDARY_MARK
 
@@ -277,9 +277,9 @@ def test_the_batch_publishes_an_error_page_naming_the_table(tmp_path, monkeypatc
     ]
     (tmp_path / "notebooks").mkdir()
     nbformat.write(nb, str(tmp_path / "notebooks" / "leaky.ipynb"))
-    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", tmp_path / "notebooks")
-    job = runner.Job("leaky", "Leaky appendix", "theme", "leaky.ipynb", {})
-    result = runner.execute_job(job, str(tmp_path / "staging"), "2019-12", 120, "", "")
+    monkeypatch.setattr(execute, "NOTEBOOKS_DIR", tmp_path / "notebooks")
+    job = plan.Job("leaky", "Leaky appendix", "theme", "leaky.ipynb", {})
+    result = execute.execute_job(job, str(tmp_path / "staging"), "2019-12", 120, "", "")
     assert not result.ok and result.cell == 3
     assert "DisclosureError" in result.exception and "Table 3. Homes" in result.exception
     page = (tmp_path / "staging" / job.html_relpath).read_text()

@@ -5,9 +5,9 @@ cluster when given a scheduler (``perfpack run ... --scheduler tcp://host:8786``
 A unit runs in a temporary folder on whichever machine executes it and returns the bytes of
 what it made (the executed notebook, the appendix page, the figures CSV); the machine that
 publishes writes them into the pack's staging folder and publishes the pack
-(:func:`perfpack.report.runner.finish_pack`). Workers read the processed data and annotations by the
-paths in the job parameters, so on a cluster those folders must be visible to every worker at
-the same path (a shared file system); nothing a worker writes is kept.
+(:func:`perfpack.report.publish.finish_pack`). Workers read the processed data and annotations
+by the paths in the job parameters, so on a cluster those folders must be visible to every
+worker at the same path (a shared file system); nothing a worker writes is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfpack.core.windows import parse_period
-from perfpack.report import runner
+from perfpack.report import execute, plan, publish
 
 #: A period range as ``PERIOD=2019-01..2019-02`` gives it.
 RANGE_SEPARATOR = ".."
@@ -44,13 +44,14 @@ def parse_periods(text: str) -> list[str]:
 
 
 def execute_unit(
-    job: runner.Job, period: str, cell_timeout: int, banner: str, footer: str
-) -> tuple[runner.JobResult, dict[str, bytes]]:
-    """Run one notebook (:func:`perfpack.report.runner.execute_job`) in a temporary folder of the
+    job: plan.Job, period: str, cell_timeout: int, banner: str, footer: str, warm: bool = False
+) -> tuple[plan.JobResult, dict[str, bytes]]:
+    """Run one notebook (:func:`perfpack.report.execute.execute_job`) in a temporary folder of the
     machine running it; return its result and the bytes of every file it made, keyed by path
-    relative to the pack's staging folder."""
+    relative to the pack's staging folder. ``warm``: the local process pool's workers warm
+    their next kernel (:mod:`perfpack.report.kernels`)."""
     with tempfile.TemporaryDirectory(prefix="perfpack-unit-") as folder:
-        result = runner.execute_job(job, folder, period, cell_timeout, banner, footer)
+        result = execute.execute_job(job, folder, period, cell_timeout, banner, footer, warm)
         root = Path(folder)
         files = {
             str(path.relative_to(root)): path.read_bytes()
@@ -71,13 +72,13 @@ def write_unit(staging: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def prepare_packs(specs: list[dict]) -> list[runner.PackPlan]:
-    """:func:`perfpack.report.runner.prepare_pack` for each keyword set; when one cannot start, the
+def prepare_packs(specs: list[dict]) -> list[plan.PackPlan]:
+    """:func:`perfpack.report.plan.prepare_pack` for each keyword set; when one cannot start, the
     staging folders of those already prepared are removed and the error raised."""
-    packs: list[runner.PackPlan] = []
+    packs: list[plan.PackPlan] = []
     try:
         for spec in specs:
-            packs.append(runner.prepare_pack(**spec))
+            packs.append(plan.prepare_pack(**spec))
     except BaseException:
         for pack in packs:
             shutil.rmtree(pack.staging, ignore_errors=True)
@@ -116,18 +117,18 @@ def make_executor(workers: int | None = None, scheduler=None):
 
 
 def run_packs(
-    packs: list[runner.PackPlan],
+    packs: list[plan.PackPlan],
     workers: int | None = None,
     scheduler=None,
     progress: bool = False,
     executor: Executor | None = None,
-) -> list[runner.BatchResult]:
+) -> list[publish.BatchResult]:
     """Run every unit of ``packs`` on one executor and publish each pack.
 
     Parameters
     ----------
     packs : list of PackPlan
-        From :func:`perfpack.report.runner.prepare_pack` (one per force and period).
+        From :func:`perfpack.report.plan.prepare_pack` (one per force and period).
     workers, scheduler
         See :func:`make_executor`.
     executor : concurrent.futures.Executor, optional
@@ -137,17 +138,19 @@ def run_packs(
     -------
     list of BatchResult, in the order of ``packs``.
     """
-    results: list[list[runner.JobResult]] = [[] for _ in packs]
+    results: list[list[plan.JobResult]] = [[] for _ in packs]
+    warm = executor is None and scheduler is None  # the local pool: one notebook per worker
     try:
         with (
             _given(executor) if executor is not None else make_executor(workers, scheduler)
         ) as pool:
             futures = {}
             for index, pack in enumerate(packs):
-                for job in pack.jobs:
+                for job in pack.run_jobs:  # appendices unchanged since the last run are reused
                     future = pool.submit(
-                        execute_unit, job, pack.period, pack.cell_timeout, pack.banner, pack.footer
-                    )
+                        execute_unit, job, pack.period, pack.cell_timeout, pack.banner,
+                        pack.footer, warm,
+                    )  # fmt: skip
                     futures[future] = index
             done = as_completed(futures)
             if progress:
@@ -161,7 +164,7 @@ def run_packs(
                 results[index].append(result)
         published = []
         for pack, pack_results in zip(packs, results, strict=True):
-            published.append(runner.finish_pack(pack, pack_results))
+            published.append(publish.finish_pack(pack, pack_results))
         return published
     finally:
         for pack in packs:  # a pack that was not published leaves nothing behind

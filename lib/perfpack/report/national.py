@@ -272,7 +272,7 @@ def funnel_chart(table: pd.DataFrame, centre: float, title: str, forces=None):
 class NationalResult:
     """What :func:`run_national` built: each force pack's result and the national pages."""
 
-    results: dict[tuple[str, str], object]  # (slug, period) -> runner.BatchResult
+    results: dict[tuple[str, str], object]  # (slug, period) -> publish.BatchResult
     pages: list[Path] = field(default_factory=list)
     #: ``(slug, period, reason)`` of packs not built: the force's files miss months the
     #: windows need (every other force is still built).
@@ -461,18 +461,16 @@ def run_national(
     Packs go to ``<reports_root>/<slug>/<period>/`` (as a one-force run with
     ``--reports <reports_root>/<slug>`` would write them); national pages to
     ``<reports_root>/national/<period>/index.html`` with ``figures.csv`` beside them.
-    Raises :class:`perfpack.report.runner.BatchError` before anything runs when a pack cannot start.
+    Raises :class:`perfpack.report.plan.BatchError` before anything runs when a pack cannot start.
     """
     from perfpack.data import provenance
     from perfpack.data.paths import ANNOTATIONS_DIR, resolve
-    from perfpack.report import distributed_run, runner
+    from perfpack.report import distributed_run, plan, publish
 
     root = Path(processed_root)
     info = national_manifest(root)
     if info is None:
-        raise runner.BatchError(
-            f"{root} is not a processed folder of every force ({NATIONAL_FILE})"
-        )
+        raise plan.BatchError(f"{root} is not a processed folder of every force ({NATIONAL_FILE})")
     reports_root = Path(reports_root)
     annotations_root = resolve(annotations_root, ANNOTATIONS_DIR)
     slugs = forces or sorted(info["folders"])
@@ -481,11 +479,11 @@ def run_national(
         for period in periods:
             for slug in slugs:
                 try:
-                    pack = runner.prepare_pack(
+                    pack = plan.prepare_pack(
                         period, root / info["folders"][slug], reports_root / slug,
                         annotations_root / slug, cell_timeout, None, window_months, pdf,
                     )  # fmt: skip
-                except runner.BatchError as problem:
+                except plan.BatchError as problem:
                     if "does not cover" not in str(problem):
                         raise
                     skipped.append((slug, period, str(problem)))  # a force missing months
@@ -498,7 +496,7 @@ def run_national(
         raise
     if not packs:
         first = skipped[0][2] if skipped else "no force to build"
-        raise runner.BatchError(f"no force's pack can be built: {first}")
+        raise plan.BatchError(f"no force's pack can be built: {first}")
     published = distributed_run.run_packs(packs, workers, scheduler, progress)
     result = NationalResult(dict(zip(keys, published, strict=True)), skipped=skipped)
     for period in periods:
@@ -511,7 +509,7 @@ def run_national(
         page, frame = national_page(period, window_months or 12, root, status, footer)
         unsafe = markup.unsafe_markup(page)
         if unsafe:  # never published, like any other page
-            raise runner.BatchError(f"the national page held markup that could run: {unsafe}")
+            raise plan.BatchError(f"the national page held markup that could run: {unsafe}")
         folder = reports_root / NATIONAL_DIR / period
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(page, encoding="utf-8")
@@ -519,6 +517,6 @@ def run_national(
         (folder / "provenance.json").write_text(
             json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        runner.publish_modes(folder)
+        publish.publish_modes(folder)
         result.pages.append(folder / "index.html")
     return result
