@@ -6,7 +6,7 @@ import pytest
 from markupsafe import Markup
 
 from perfpack.present import markup, pages
-from perfpack.report.runner import Job
+from perfpack.report.plan import Job
 
 HOSTILE = "<script>alert(1)</script>\" onmouseover='x' & <b>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&#x27;x&#x27; &amp; &lt;b&gt;"

@@ -15,7 +15,7 @@ from traitlets.config import Config
 
 from perfpack.data import provenance
 from perfpack.data.paths import NOTEBOOKS_DIR, TEMPLATES_DIR
-from perfpack.present import markup
+from perfpack.present import markup, pages
 from perfpack.present.html import SYNTHETIC_CLASS
 from perfpack.report import annotations
 from perfpack.report.plan import EXECUTED_DIR, Job, JobResult
@@ -89,31 +89,6 @@ def page_header(report_root_rel: str, title: str, banner: str = "") -> str:
     return (
         f'<nav class="perfpack-nav"><a href="{report_root_rel}index.html">Overview</a> · '
         f"{html.escape(title)}</nav>{banner}"
-    )
-
-
-def error_page(
-    job: Job,
-    period: str,
-    cell: int | None,
-    exception: str,
-    header: str,
-    footer: str,
-    where: str | None = None,
-) -> str:
-    """The page published in place of an appendix whose notebook failed (``where``: the stage,
-    when not a cell or start-up)."""
-    where = where or (f"cell {cell}" if cell is not None else "start-up")
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>{markup.CSP_META}'
-        f"<title>{html.escape(job.title)}: not produced</title></head><body>{header}<main>"
-        f"<h1>{html.escape(job.title)}</h1>"
-        f'<p role="alert"><strong>This appendix could not be produced for {period}.</strong> '
-        f"The notebook <code>notebooks/{html.escape(job.notebook)}</code> failed at "
-        f"{where}: <code>{html.escape(exception)}</code></p>"
-        "<p>The other appendices are unaffected. The Knowledge Hub has been told by the batch's "
-        "exit status.</p></main>"
-        f"{footer}</body></html>"
     )
 
 
@@ -259,9 +234,8 @@ def _failed(
     """Publish the error page in place of the appendix; a failed notebook publishes no figures."""
     exception = provenance.public_text(exception)[:500]
     header = page_header("../", job.title, banner)
-    out_html.write_text(
-        error_page(job, period, cell, exception, header, footer, where), encoding="utf-8"
-    )
+    page = pages.render_error_page(job, period, cell, exception, header, footer, where)
+    out_html.write_text(page, encoding="utf-8")
     figures_path.unlink(missing_ok=True)
     return JobResult(
         job.slug,

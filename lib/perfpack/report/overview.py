@@ -13,6 +13,7 @@ from markupsafe import Markup
 from perfpack.core import stats
 from perfpack.core.change import signed_pct
 from perfpack.data import reference
+from perfpack.data.coverage import coverage_records
 from perfpack.present import pages, spc_icons
 from perfpack.report import annotations, review
 
@@ -179,11 +180,7 @@ def _coverage(coverage: dict | None) -> list[str]:
     """What a public download covers, checked before any figure (counts only)."""
     if not coverage:
         return []
-    return [
-        line
-        for kind in ("street", "stop_search")
-        for line in (coverage.get(kind) or {}).get("summary", [])
-    ]
+    return [line for record in coverage_records(coverage) for line in record.get("summary", [])]
 
 
 def _row_link(row: dict) -> dict:

@@ -7,7 +7,6 @@ earlier report.pdf is left beside the new pages, and the overview and the exit s
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from perfpack.core import figures as figures_mod
 from perfpack.data import provenance
-from perfpack.present import markup
+from perfpack.present import markup, pages
 from perfpack.report import build_record
 from perfpack.report.execute import FIGURES_DIR, page_header
 from perfpack.report.plan import EXECUTED_DIR, BatchError, JobResult, PackPlan
@@ -217,12 +216,7 @@ def _audit_kept_pages(
         )
         header = page_header("../", result.title, banner)
         page.write_text(
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
-            f"{markup.CSP_META}<title>{html.escape(result.title)}: withheld</title></head>"
-            f"<body>{header}<main><h1>{html.escape(result.title)}</h1>"
-            '<p role="alert"><strong>This page is withheld.</strong> '
-            f"{html.escape(reason)}</p></main>{footer}</body></html>",
-            encoding="utf-8",
+            pages.render_withheld_page(result.title, reason, header, footer), encoding="utf-8"
         )
         (staging / FIGURES_DIR / f"{result.slug}.csv").unlink(missing_ok=True)
         audited.append(

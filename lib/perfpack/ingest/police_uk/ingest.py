@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfpack.data.coverage import COVERAGE_KEYS
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.processed import write_atomically
 from perfpack.data.public_tables import (
@@ -177,7 +178,7 @@ def _ingest(
     source = src.path
     crimes = write_chunks(street.chunks(encoded=True), scratch / "crimes.parquet", street.empty())
     outputs = {"crimes": crimes}
-    coverage = {"street": street.coverage.to_dict()}
+    coverage = {COVERAGE_KEYS["crimes"]: street.coverage.to_dict()}
     inputs = _input_records(src, street.coverage.files, street.digests, digest)
     absent = dict(ABSENT_TABLES)
     if len(searches):
@@ -185,7 +186,7 @@ def _ingest(
             source, force, lookup, street, reference_dir, min_share, hash_files=hash_files
         )
         outputs["stop_searches"] = frame
-        coverage["stop_search"] = ss_coverage.to_dict()
+        coverage[COVERAGE_KEYS["stop_searches"]] = ss_coverage.to_dict()
         if not src.is_zip:
             inputs += _input_records(src, ss_coverage.files, digests)
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfpack.data.coverage import COVERAGE_KEYS
 from perfpack.data.paths import REFERENCE_DIR
 from perfpack.data.processed import write_atomically
 from perfpack.data.public_tables import (
@@ -135,12 +136,14 @@ def _every_force(src, root: Path, street, searches, reference_dir, scratch: Path
             street.chunks(slug, encoded=True), scratch / f"{slug}.parquet", street.empty()
         )
         outputs = {"crimes": crimes}
-        coverage = {"street": coverage_for_force(street.coverage, slug).to_dict()}
+        coverage = {COVERAGE_KEYS["crimes"]: coverage_for_force(street.coverage, slug).to_dict()}
         files = street.coverage.files[street.coverage.files["force"] == slug]
         absent = dict(ABSENT_TABLES)
         if ss_frame is not None and (ss_frame["force"] == slug).any():
             outputs["stop_searches"] = ss_frame[ss_frame["force"] == slug].reset_index(drop=True)
-            coverage["stop_search"] = coverage_for_force(ss_coverage, slug).to_dict()
+            coverage[COVERAGE_KEYS["stop_searches"]] = coverage_for_force(
+                ss_coverage, slug
+            ).to_dict()
             files = pd.concat([files, ss_coverage.files[ss_coverage.files["force"] == slug]])
         else:
             absent["stop_searches"] = "the download has no stop-and-search files for this force"
