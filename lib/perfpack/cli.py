@@ -209,7 +209,8 @@ def _run_many(args, periods: list[str], only) -> int:
 def _cmd_run(args) -> int:
     from perfpack.data.paths import PROCESSED_DIR, resolve
     from perfpack.data.processed import check_processed
-    from perfpack.report import annotations, distributed_run, national, plan, runner
+    from perfpack.data.public_tables import national_manifest
+    from perfpack.report import annotations, distributed_run, plan, runner
 
     only = args.only or None
     try:
@@ -217,7 +218,7 @@ def _cmd_run(args) -> int:
     except ValueError as problem:
         return fail(str(problem))
     processed = resolve(args.processed, PROCESSED_DIR)
-    every_force = national.national_manifest(processed) is not None
+    every_force = national_manifest(processed) is not None
     try:
         if not every_force:  # a root of every force holds one processed folder per force
             check_processed(args.processed)
