@@ -69,3 +69,17 @@ def test_no_module_over_about_600_lines():
 
 def test_developer_tools_are_not_in_the_package():
     assert not any(p.stem.startswith(("bench", "browser_check")) for p in PACKAGE.rglob("*.py"))
+
+
+def test_the_architecture_doc_names_every_module():
+    doc = (PROJECT_ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if len(parts) > 1 or parts in (("cli",),):
+            name = ".".join(parts)
+            if f"`{name}`" not in doc:
+                missing.append(name)
+    assert missing == [], "docs/ARCHITECTURE.md does not name these modules"
