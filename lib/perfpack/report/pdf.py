@@ -71,7 +71,11 @@ class Browser:
         self._events: list[dict] = []
 
     def __enter__(self) -> Browser:
-        self._profile = tempfile.TemporaryDirectory(prefix="perfpack-chromium-")
+        # a killed Chromium's helper processes may still be writing into the profile for a
+        # moment, so its removal must not fail the run (they are killed with their group)
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="perfpack-chromium-", ignore_cleanup_errors=True
+        )
         self._log = Path(self._profile.name) / "chromium.log"
         to_browser, self._send = os.pipe()
         self._receive, from_browser = os.pipe()
@@ -98,6 +102,7 @@ class Browser:
                     (os.POSIX_SPAWN_DUP2, ends[0], 3),
                     (os.POSIX_SPAWN_DUP2, ends[1], 4),
                 ],
+                setpgroup=0,  # its own process group: stopping it stops its helpers too
             )
         except OSError as problem:
             os.close(self._send)
@@ -201,12 +206,17 @@ class Browser:
     def _stop(self, grace: float = 10) -> None:
         """Wait for Chromium to exit (it was told to close), killing it after ``grace`` s."""
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            if os.waitpid(self._pid, os.WNOHANG) != (0, 0):
-                return
-            time.sleep(0.05)
-        os.kill(self._pid, signal.SIGKILL)
-        os.waitpid(self._pid, 0)
+        exited = False
+        while time.monotonic() < deadline and not exited:
+            exited = os.waitpid(self._pid, os.WNOHANG) != (0, 0)
+            if not exited:
+                time.sleep(0.05)
+        try:  # the browser and any helper process left behind (zygote, renderers)
+            os.killpg(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if not exited:
+            os.waitpid(self._pid, 0)
 
 
 def print_pages(html_paths: list[Path], chromium: str, timeout: float = 120) -> list[bytes]:
