@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfpack.core.windows import comparison_windows, parse_period
+from perfpack.core.windows import parse_period
 from perfpack.data import provenance, reference, tables
 from perfpack.data.coverage import months_covered
 from perfpack.data.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, resolve
@@ -145,8 +145,8 @@ def check_coverage(
         covered = months_covered(data_manifest, row["table"])
         if covered is None:
             continue
-        previous, current = comparison_windows(period, int(row["lag_months"]), window_months or 12)
-        needed = [str(m) for m in previous.months().append(current.months())]
+        windows = reference.theme_spec(slug).windows(period, window_months or 12)
+        needed = [str(m) for m in windows.previous.months().append(windows.current.months())]
         missing = [m for m in needed if m not in covered]
         if missing:
             problems.append(
