@@ -151,7 +151,7 @@ def test_funnel_overdispersion_by_hand():
     from perfpack.report import national
 
     # six forces of 25,000 residents at 1 per 1,000 (expected 25 each) with 4, 9, 16, 25, 36
-    # and 49 offences, the case worked in tests/test_overdispersion.py: z = 2 (sqrt(y) - 5) =
+    # and 49 offences, the case worked in tests/unit/test_overdispersion.py: z = 2 (sqrt(y) - 5) =
     # -6, -4, -2, 0, 2, 4; winsorised squares add to 58, phi = 58 / 6, overdispersed;
     # tau^2 = (58 - 5) / (600 - 100) = 0.106; the 95% limits at 25,000 residents are
     # 25 * (1 -/+ 1.96 * sqrt(0.01 + 0.106))**2 / 25 per 1,000 = 0.112 to 2.78

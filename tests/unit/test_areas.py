@@ -63,7 +63,7 @@ def test_significance_per_area():
 
 
 # Six NPTs, 100 offences each last year; this year 50, 70, 100, 100, 140, 200: the changes
-# vary far more than Poisson counts would (hand-worked in tests/test_overdispersion.py:
+# vary far more than Poisson counts would (hand-worked in tests/unit/test_overdispersion.py:
 # phi = 6.327, tau2 = 0.131908 on the log-ratio scale).
 SIX = list("ABCDEF")
 SIX_PREVIOUS = pd.Series([100] * 6, index=SIX)
@@ -167,7 +167,7 @@ def test_charts_have_titles_and_alt_text(table):
 
 def test_funnel_chart_says_which_limits_it_draws():
     # six NPTs of 25,000 residents with 4, 9, ..., 49 offences against a force rate of 1 per
-    # 1,000 (expected 25 each): phi = 58 / 6, tau2 = 0.106 (tests/test_overdispersion.py)
+    # 1,000 (expected 25 each): phi = 58 / 6, tau2 = 0.106 (tests/unit/test_overdispersion.py)
     frame = areas.change_by_area(
         pd.Series([10] * 6, index=SIX),
         pd.Series([4, 9, 16, 25, 36, 49], index=SIX),

@@ -382,7 +382,7 @@ def test_significance_wording(robbery):
 def test_significance_table_judges_overdispersed_changes_against_their_spread():
     from perfpack.themes import areas
 
-    # six NPTs, 100 each last year, 50 ... 200 this year (tests/test_overdispersion.py):
+    # six NPTs, 100 each last year, 50 ... 200 this year (tests/unit/test_overdispersion.py):
     # 100 -> 50 is p < 0.001 by the exact test of no change; against the pooled change,
     # allowing for the spread of the six changes, p = 0.051178
     table = areas.change_by_area(
