@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from perfpack.core.figures import FigureBook
+from perfpack.core.windows import Window
 
 
 @runtime_checkable
@@ -22,3 +23,16 @@ class ThemeResult(Protocol):
     def figures(self) -> FigureBook:
         """Every figure the theme publishes, for figures.csv (and nothing it does not)."""
         ...
+
+
+class ComparedWindows:
+    """For a theme result holding its ``windows`` (:class:`perfpack.core.windows.ThemeWindows`):
+    the two windows it compares, by name."""
+
+    @property
+    def previous(self) -> Window:
+        return self.windows.previous
+
+    @property
+    def current(self) -> Window:
+        return self.windows.current

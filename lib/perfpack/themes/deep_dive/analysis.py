@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from perfpack.core.figures import FigureBook
-from perfpack.core.windows import ThemeWindows, Window
+from perfpack.core.windows import ThemeWindows
 from perfpack.data.reference import ThemeSpec
 from perfpack.data.tables import ProcessedTables
+from perfpack.themes.base import ComparedWindows
 from perfpack.themes.deep_dive.cases import CaseStudies, Intervention, case_studies, intervention
 from perfpack.themes.deep_dive.cohorts import (
     _PEOPLE_COLUMNS,
@@ -34,7 +35,7 @@ THEME = "missing_persons"
 
 
 @dataclass(frozen=True)
-class DeepDive:
+class DeepDive(ComparedWindows):
     """Every measure of the deep-dive page for one period (built by :func:`analyse`).
 
     ``page`` holds the cohort summary (Holm over the cohorts the page publishes), the
@@ -55,14 +56,6 @@ class DeepDive:
     concentration: Pair
     turning_point: Intervention
     cases: CaseStudies
-
-    @property
-    def previous(self) -> Window:
-        return self.windows.previous
-
-    @property
-    def current(self) -> Window:
-        return self.windows.current
 
     @property
     def summary(self) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from perfpack.data.reference import ThemeSpec
 from perfpack.data.tables import ProcessedTables
 from perfpack.present import spc_chart as spc_charts
 from perfpack.themes import spc_themes
+from perfpack.themes.base import ComparedWindows
 from perfpack.themes.missing.measures import (
     DurationSummary,
     chart_window,
@@ -131,7 +132,7 @@ def summary_table(episodes: pd.DataFrame, previous: Window, current: Window) -> 
 
 
 @dataclass(frozen=True)
-class MissingPersons:
+class MissingPersons(ComparedWindows):
     """Every measure of the missing-persons appendix for one period (built by :func:`analyse`).
 
     Counts are :class:`Pair` (previous, current). ``shown`` is the months of the monthly charts
@@ -171,14 +172,6 @@ class MissingPersons:
     costs: costs.UnitCostRange | None
     cost_range: costs.UnitCostRange
     invested: costs.UnitCost
-
-    @property
-    def previous(self) -> Window:
-        return self.windows.previous
-
-    @property
-    def current(self) -> Window:
-        return self.windows.current
 
     def chart_title(self, chart: str) -> str:
         """A monthly chart's title, numbered as in the printed report: "Figure 16. Monthly

@@ -41,6 +41,7 @@ from perfpack.core.windows import ThemeWindows, Window
 from perfpack.data.reference import ThemeSpec
 from perfpack.data.tables import ProcessedTables
 from perfpack.themes import areas, peers, spc_themes
+from perfpack.themes.base import ComparedWindows
 from perfpack.themes.stopsearch.ethnicity import (
     ALL,
     FIVE_GROUPS,
@@ -70,7 +71,7 @@ TEAM_MONTHS = 3
 
 
 @dataclass(frozen=True)
-class StopSearchResult:
+class StopSearchResult(ComparedWindows):
     """Every stop-search measure of one period: what the appendix shows and figures.csv holds.
 
     Built by :func:`analyse`. Counts are whole searches, rates
@@ -109,14 +110,6 @@ class StopSearchResult:
     @property
     def theme(self) -> str:
         return self.spec.slug
-
-    @property
-    def previous(self) -> Window:
-        return self.windows.previous
-
-    @property
-    def current(self) -> Window:
-        return self.windows.current
 
     @property
     def direction(self) -> str:
