@@ -24,13 +24,13 @@ from perfpack.data import reference, tables
 from perfpack.data.contracts import CANONICAL
 from perfpack.data.public_tables import IncompleteWindowError, national_rates
 from perfpack.ingest.police_uk.areas import (
-    force_populations,
     local_authority_from_lsoa_name,
     own_local_authorities,
     populations_for,
 )
 from perfpack.ingest.police_uk.coverage import check_windows
 from perfpack.ingest.police_uk.discover import discover
+from perfpack.ingest.police_uk.force_areas import force_populations
 from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STOP_SEARCH_COLUMNS, STREET_COLUMNS
 from perfpack.ingest.police_uk.stop_search import read_stop_search

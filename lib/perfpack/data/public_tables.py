@@ -159,7 +159,7 @@ def national_rates(
         already counted by :func:`national_counts` (a ``crimes`` column: what an ingest stores,
         :func:`stored_national_rates`).
     populations : pandas.DataFrame or pandas.Series
-        :func:`~perfpack.ingest.police_uk.areas.force_populations` output (``force``,
+        :func:`~perfpack.ingest.police_uk.force_areas.force_populations` output (``force``,
         ``population``) or a Series by force.
     window : Window, optional
         Count only these months; every one must be in the data for a force to count.
@@ -256,8 +256,7 @@ def stored_national_rates(
     """The national comparator of a processed data.police.uk download, over ``window``.
 
     An ingest (:func:`~perfpack.ingest.police_uk.ingest.ingest_police_uk`) stores every force's
-    crimes per month, crime type and theme (``national_counts.parquet``) and each force's
-    population
+    crimes per month, crime type and theme (``national_counts.parquet``) and each force's population
     (``national_populations.parquet``); this computes :func:`national_rates` from them, so the
     window can be chosen at run time.
 

@@ -58,7 +58,7 @@ def force_table(
         :func:`perfpack.data.public_tables.national_counts` (``force``, ``month``, ``theme``,
         ``crimes``).
     populations : pandas.DataFrame
-        :func:`perfpack.ingest.police_uk.areas.force_populations` (``force``, ``population``).
+        :func:`perfpack.ingest.police_uk.force_areas.force_populations` (``force``, ``population``).
     theme : str
     previous, current : Window
     names : dict, optional

@@ -1,8 +1,7 @@
 """Checking what a data.police.uk download holds before and while it is read.
 
 ``perfpack.ingest.police_uk.read`` reads downloads with pyarrow for speed; this module makes every
-fault a
-one-line :class:`DownloadError` naming the file (the zip member), line and column:
+fault a one-line :class:`DownloadError` naming the file (the zip member), line and column:
 
 - zip members: a path outside the archive (absolute or ``..``), encryption, a compression
   method zipfile cannot read, a member over the size limit or expanding implausibly (a zip

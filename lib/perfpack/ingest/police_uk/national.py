@@ -23,9 +23,10 @@ from perfpack.data.public_tables import (
     NATIONAL_POPULATIONS_FILE,
     NATIONAL_SEARCH_COUNTS_FILE,
 )
-from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE, force_populations, own_area_table
+from perfpack.ingest.police_uk.areas import OWN_AREA_MIN_SHARE
 from perfpack.ingest.police_uk.coverage import CoverageReport, national_search_counts
 from perfpack.ingest.police_uk.discover import STOP_SEARCH_KIND, Source, discover
+from perfpack.ingest.police_uk.force_areas import force_populations, own_area_table
 from perfpack.ingest.police_uk.ingest import ABSENT_TABLES, months_of, street_months, zip_digest
 from perfpack.ingest.police_uk.spool import write_chunks
 from perfpack.ingest.police_uk.stop_search import load_stop_search
