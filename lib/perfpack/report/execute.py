@@ -120,6 +120,12 @@ def execute_job(
     out_html.parent.mkdir(parents=True, exist_ok=True)
     header = page_header("../", job.title)
     started = time.perf_counter()
+
+    def failed(cell: int | None, exception: str, where: str | None = None) -> JobResult:
+        return _failed(
+            job, period, out_html, figures_path, banner, footer, started, cell, exception, where
+        )
+
     km = kernels.take() if warm else None
     if warm:
         kernels.warm_next(KERNEL_NAME, KERNEL_CONFIG, NOTEBOOKS_DIR)
@@ -140,29 +146,9 @@ def execute_job(
         )
     except PapermillExecutionError as failure:
         cell = _source_cell_index(executed, failure.cell_index)
-        return _failed(
-            job,
-            period,
-            out_html,
-            figures_path,
-            banner,
-            footer,
-            started,
-            cell,
-            f"{failure.ename}: {failure.evalue}",
-        )
+        return failed(cell, f"{failure.ename}: {failure.evalue}")
     except Exception as failure:  # kernel died, timeout, bad notebook file...
-        return _failed(
-            job,
-            period,
-            out_html,
-            figures_path,
-            banner,
-            footer,
-            started,
-            None,
-            f"{type(failure).__name__}: {failure}",
-        )
+        return failed(None, f"{type(failure).__name__}: {failure}")
     finally:
         if km is not None:  # a warm kernel is ours to stop (papermill stops its own)
             kernels.shutdown(km)
@@ -195,14 +181,7 @@ def execute_job(
     )
     unsafe = markup.unsafe_markup(body)
     if unsafe:  # never published: the page is replaced by an error page naming what was found
-        return _failed(
-            job,
-            period,
-            out_html,
-            figures_path,
-            banner,
-            footer,
-            started,
+        return failed(
             None,
             "UnsafeMarkup: the page held markup that could run: " + "; ".join(unsafe),
             where="the publication check",
