@@ -1,15 +1,14 @@
 """Memory of a force-extract ingest against the size of its input (issue 12, ``make bench``).
 
 **Baseline**: the probe process after it has imported :mod:`perfpack.ingest.extracts` and every
-library
-that imports (pandas, pyarrow, numpy, yaml), run ``gc.collect()``, and before it has read any
-input. Imports are not caused by the input, so they are not charged to it. **Peak above
+library that imports (pandas, pyarrow, numpy, yaml), run ``gc.collect()``, and before it has read
+any input. Imports are not caused by the input, so they are not charged to it. **Peak above
 baseline**: the kernel's high-water mark of resident memory (``VmHWM``) during
 :func:`perfpack.ingest.extracts.ingest`, after resetting it to the baseline by writing ``5`` to
-``/proc/self/clear_refs`` (Linux 4.0+; see ``proc(5)``), minus the baseline ``VmRSS``. That is
-what the process really held (Python heap, pyarrow's pool, allocator slack, pages touched by
-lazy imports and reference tables), not an estimate from one allocator. The probe also reports
-pyarrow's pool peak (``max_memory()`` of its default and system pools).
+``/proc/self/clear_refs`` (Linux 4.0+; see ``proc(5)``), minus the baseline ``VmRSS``. That is what
+the process really held (Python heap, pyarrow's pool, allocator slack, pages touched by lazy imports
+and reference tables), not an estimate from one allocator. The probe also reports pyarrow's pool
+peak (``max_memory()`` of its default and system pools).
 
 Each run is a fresh interpreter (``python -m tools.bench_memory --probe RAW PROCESSED``);
 :func:`force_ingest_memory` reports the median of the runs with the minimum and maximum.

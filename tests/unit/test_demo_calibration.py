@@ -2,8 +2,7 @@
 
 Expected numbers are typed from the published report (Public Performance Meeting, February 2020)
 and from the demo's brief (issue 2, part 5); nothing here calls perfpack.ingest.extracts or a
-perfpack
-measure function. Plain pandas/numpy only, so a bug in the pipeline cannot hide a bug here.
+perfpack measure function. Plain pandas/numpy only, so a bug in the pipeline cannot hide a bug here.
 """
 
 from __future__ import annotations

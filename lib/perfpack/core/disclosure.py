@@ -8,9 +8,8 @@ both hidden cells away (they add up to 2 and each is at least 1). So every table
 :func:`protect`, which hides further cells (secondary suppression, shown ``"[c]"``, the
 Government Statistical Service mark for "confidential") until the disclosure audit of
 :mod:`perfpack.core.sdc_audit` passes: for every hidden cell, the least and greatest value
-consistent
-with everything published (a linear programme) must not pin it to one value, and a ``"[c]"``
-must not be confined within 1 to 4. The audit, not the heuristic, is the proof.
+consistent with everything published (a linear programme) must not pin it to one value, and a
+``"[c]"`` must not be confined within 1 to 4. The audit, not the heuristic, is the proof.
 
 The search for the secondary cells is :func:`perfpack.core.suppression_search.search`. Zeros are
 always shown and never chosen (a zero is published as ``0``). A small count that nothing can

@@ -1,8 +1,7 @@
 """What a notebook shows: the synthetic-data mark, markdown, and tables as real HTML tables.
 
-Markdown is published as sanitised HTML (:func:`perfpack.present.markup.markdown_html`): raw HTML
-in it
-shows as text and no link can run code. A value read from data goes into prose through
+Markdown is published as sanitised HTML (:func:`perfpack.present.markup.markdown_html`): raw HTML in
+it shows as text and no link can run code. A value read from data goes into prose through
 :func:`text` (plain text, whatever characters it holds)."""
 
 from __future__ import annotations
@@ -67,11 +66,9 @@ def table_html(
     :mod:`perfpack.core.disclosure`); it is audited first
     (:func:`perfpack.core.sdc_audit.audit_frame`)
     and a :class:`~perfpack.core.sdc_audit.DisclosureError` naming the caption and the cell stops
-    it.
-    ``counts`` names the columns that hold counts (``True``, the default: every column; a
-    table of rates, percentages or projections declares itself with ``False``): a table
-    showing a count from 1 to 4 there is refused, since small counts go through suppression
-    first.
+    it. ``counts`` names the columns that hold counts (``True``, the default: every column; a table
+    of rates, percentages or projections declares itself with ``False``): a table showing a count
+    from 1 to 4 there is refused, since small counts go through suppression first.
     """
     from perfpack.core import sdc_audit
 

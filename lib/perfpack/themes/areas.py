@@ -6,7 +6,7 @@ Which areas a processed folder's ``npt`` column holds, and their populations, de
 the data came from (:func:`processed_areas`): a force extract's NPTs with the populations of
 ``data/reference/npts.csv``, or, for a data.police.uk download, the force's own local
 authorities (or the NPTs of a lookup) with the populations the ingest stored beside the tables
-(``areas.parquet``, :func:`perfpack.ingest.police_uk.areas.own_area_table`)."""
+(``areas.parquet``, :func:`perfpack.ingest.police_uk.force_areas.own_area_table`)."""
 
 from __future__ import annotations
 
@@ -134,9 +134,8 @@ def scope_note(slug: str | None, force_name: str, n_areas: int) -> str:
     """What applies to a force whose public data cannot give everything (empty otherwise).
 
     A force with no residents (:data:`perfpack.data.public_tables.NON_TERRITORIAL_FORCES`): rates
-    per
-    1,000 residents do not apply. A force with no record placed in any area (Northern
-    Ireland's files carry no LSOA): the pack is force-level only.
+    per 1,000 residents do not apply. A force with no record placed in any area (Northern Ireland's
+    files carry no LSOA): the pack is force-level only.
     """
     from perfpack.data import public_tables as police_uk
 
@@ -269,10 +268,9 @@ def processed_areas(processed_dir=None, reference_dir=None) -> ProcessedAreas:
         For a force extract: the NPTs of ``npts.csv`` and their total (1,135,935 for
         Staffordshire). For a data.police.uk download: :func:`area_populations` and the force's
         population over the distinct mid-2019 areas of its own local authorities (what
-        :func:`perfpack.ingest.police_uk.areas.force_populations` stored). ``place`` is the Census
-        police
-        force area the force's name begins with ("Staffordshire Police" -> "Staffordshire"),
-        or the force's name when there is none.
+        :func:`perfpack.ingest.police_uk.force_areas.force_populations` stored). ``place`` is the
+        Census police force area the force's name begins with ("Staffordshire Police" ->
+        "Staffordshire"), or the force's name when there is none.
     """
 
     manifest = _manifest(processed_dir)

@@ -87,9 +87,8 @@ def npt_sentence(
 
 def npt_significance_table(table: pd.DataFrame, area_label: str = "NPT") -> pd.DataFrame:
     """Per-area verdicts, ready to publish (counts are the windows' area totals, also in the
-    change table, with the same marks: :func:`perfpack.themes.areas.suppressed_counts`; an area
-    with a
-    hidden count has no verdict); ``area_label`` heads the first column.
+    change table, with the same marks: :func:`perfpack.themes.areas.suppressed_counts`; an area with
+    a hidden count has no verdict); ``area_label`` heads the first column.
 
     ``Verdict`` is :func:`perfpack.core.stats.change_verdict` on the exact Poisson test of no change
     (``p_value``); the last column compares the area's change with the change across all

@@ -186,10 +186,9 @@ def cohort_counts_shown(summary: pd.DataFrame, page=None) -> pd.DataFrame:
     """The count cells of :func:`cohort_summary` as published (text, small counts hidden).
 
     With ``page`` (a :class:`perfpack.themes.deep_dive.page.DeepDivePage`), the states chosen for
-    the
-    whole page, where the cohort table shares its episodes with the cohort x place tables.
-    Without, the six count columns go through one :func:`disclosure.protect` call: the
-    cohorts' episodes add up to "All episodes"; the people columns are tied by
+    the whole page, where the cohort table shares its episodes with the cohort x place tables.
+    Without, the six count columns go through one :func:`disclosure.protect` call: the cohorts'
+    episodes add up to "All episodes"; the people columns are tied by
     :func:`cohort_people_orderings`; inside each row :data:`COHORT_ORDERINGS`.
     """
     if page is not None:

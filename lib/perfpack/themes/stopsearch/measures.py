@@ -370,9 +370,9 @@ def npt_change(
     """Figure 11: searches by NPT (or whatever areas ``npt`` holds) in both windows with change,
     rate per 1,000 (mid-2019 population) and significance, from
     :func:`perfpack.themes.areas.change_by_area`. ``populations``: residents per area (default the
-    NPTs
-    of ``data/reference/npts.csv``; :func:`perfpack.themes.areas.area_populations` for any processed
-    data). Searches with no area are in no row (:func:`perfpack.themes.areas.unplaced_count`)."""
+    NPTs of ``data/reference/npts.csv``; :func:`perfpack.themes.areas.area_populations` for any
+    processed data). Searches with no area are in no row
+    (:func:`perfpack.themes.areas.unplaced_count`)."""
     return areas.change_by_area(
         counts.counts_by(previous_searches, DATE_COLUMN, previous, "npt"),
         counts.counts_by(current_searches, DATE_COLUMN, current, "npt"),

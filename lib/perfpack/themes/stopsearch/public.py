@@ -9,12 +9,11 @@ stands among its peers.
   appendix's functions (:func:`perfpack.themes.peers.peer_rates`,
   :func:`perfpack.themes.peers.rank_among_peers`,
   :func:`perfpack.themes.peers.peer_sentence`, :func:`perfpack.themes.peers.peer_chart`), from the
-  per-force
-  monthly search counts the ingest stored from the same download
+  per-force monthly search counts the ingest stored from the same download
   (:data:`perfpack.data.public_tables.NATIONAL_SEARCH_COUNTS_FILE`) and the residents of each
   force's own area (:data:`perfpack.data.public_tables.NATIONAL_POPULATIONS_FILE`). Where the
-  download has no
-  stop-and-search files for the peers, :func:`peer_sentence` says so instead of ranking.
+  download has no stop-and-search files for the peers, :func:`peer_sentence` says so instead of
+  ranking.
 """
 
 from __future__ import annotations
@@ -132,8 +131,7 @@ def is_ranked(view: peers.PeerView | None) -> bool:
 def peer_sentence(view: peers.PeerView, window_text: str = "") -> str:
     """ "Staffordshire's stop-search rate is the 3rd highest of the 8 forces in its peer group"
     (:func:`perfpack.themes.peers.peer_sentence`) with the window and the grouping's source; when
-    the
-    peers' stop-search data is absent, a sentence saying so instead of a rank."""
+    the peers' stop-search data is absent, a sentence saying so instead of a rank."""
     when = f" ({window_text})" if window_text else ""
     if view.rank is None:  # the force itself lacks a month of the window
         return (
