@@ -345,6 +345,10 @@ def batch_benchmark(
         "runs": runs,
         "batch_seconds": statistics.median(b["seconds"] for b in batches),
         "batch_runs_seconds": [b["seconds"] for b in batches],
+        # each run's appendices, seconds each (from its status.json): where an outlier went
+        "batch_runs_notebook_seconds": [
+            {entry["slug"]: round(entry["seconds"], 2) for entry in b["status"]} for b in batches
+        ],
         "naive_seconds": statistics.median(naive_seconds),
         "naive_runs_seconds": naive_seconds,
         "ratio": ratio["median"],

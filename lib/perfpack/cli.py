@@ -167,7 +167,7 @@ def _run_many(args, periods: list[str], only) -> int:
             outcome = national.run_national(
                 periods, processed, reports, args.annotations, args.window_months,
                 args.workers, args.scheduler, args.cell_timeout, not args.no_pdf,
-                not args.quiet,
+                not args.quiet, fresh_kernels=args.fresh_kernels,
             )  # fmt: skip
             results = list(outcome.results.items())
             for slug, period, reason in outcome.skipped:
@@ -185,7 +185,10 @@ def _run_many(args, periods: list[str], only) -> int:
                     for period in periods
                 ]
             )  # fmt: skip
-            done = distributed_run.run_packs(packs, args.workers, args.scheduler, not args.quiet)
+            done = distributed_run.run_packs(
+                packs, args.workers, args.scheduler, not args.quiet,
+                fresh_kernels=args.fresh_kernels,
+            )  # fmt: skip
             results = [(("", r.period), r) for r in done]
     except (plan.BatchError, ValueError, OSError) as problem:
         return fail(str(problem))
@@ -240,6 +243,7 @@ def _cmd_run(args) -> int:
             progress=not args.quiet,
             window_months=args.window_months,
             pdf=not args.no_pdf,
+            fresh_kernels=args.fresh_kernels,
         )
     except (plan.BatchError, ValueError) as problem:
         return fail(str(problem))
@@ -328,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--no-pdf", action="store_true", help="skip report.pdf (quicker)")
+    run.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a kernel for every notebook (slower; default: each worker runs its "
+        "notebooks in one kernel, put back to its starting state between them)",
+    )
     run.add_argument(
         "--scheduler",
         help="a Dask distributed scheduler (tcp://host:8786) to run the notebooks on; the "

@@ -4,6 +4,7 @@ and a page that cannot be printed named in the error."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -65,3 +66,34 @@ def test_a_browser_that_will_not_start_is_a_pdf_error(tmp_path):
     page = _page(tmp_path, "index.html", "Overview")
     with pytest.raises(pdf.PdfError, match="could not start|stopped"):
         pdf.build_pdf(tmp_path, [page], chromium=str(tmp_path / "no-such-chromium"))
+
+
+def test_pages_printed_early_are_used_only_while_their_files_are_unchanged(
+    tmp_path, chromium, monkeypatch
+):
+    """The batch prints each appendix as its notebook finishes; at the end a page whose file
+    has changed since (e.g. replaced by a withheld page) is printed again, the others not."""
+    from pypdf import PdfReader
+
+    printed = []
+    print_pdf = pdf.Browser.print_pdf
+    monkeypatch.setattr(
+        pdf.Browser, "print_pdf", lambda self, url: printed.append(url) or print_pdf(self, url)
+    )
+    pages = [
+        _page(tmp_path, "index.html", "Overview"),
+        _page(tmp_path, "appendices/a.html", "Robbery"),
+        _page(tmp_path, "appendices/b.html", "Burglary"),
+    ]
+    with pdf.PagePrinter(chromium) as printer:
+        printer.submit(tmp_path / pages[1])
+        printer.submit(tmp_path / pages[2])
+        deadline = time.monotonic() + 60
+        while len(printed) < 2 and time.monotonic() < deadline:  # both read, being printed
+            time.sleep(0.05)
+        _page(tmp_path, "appendices/b.html", "Withheld")  # rewritten after its early print
+        target = pdf.build_pdf(tmp_path, pages, printer=printer)
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(str(target)).pages]
+    assert texts == ["Overview 1", "Robbery 1", "Withheld 1"]
+    names = [url.rsplit("/", 1)[-1] for url in printed]
+    assert names == ["a.html", "b.html", "index.html", "b.html"]  # a's early print used

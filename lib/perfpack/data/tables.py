@@ -11,10 +11,12 @@ import copy
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from perfpack.data.paths import PROCESSED_DIR, resolve
+
+if TYPE_CHECKING:  # pandas is imported when a table is read
+    import pandas as pd
 
 TABLE_NAMES = ("crimes", "stop_searches", "missing_episodes")
 MANIFEST_NAME = "manifest.json"
@@ -37,6 +39,8 @@ def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
         raise MissingTableError(
             f"{file} does not exist: run `make ingest` (or `perfpack ingest`) first"
         )
+    import pandas as pd
+
     return pd.read_parquet(file)
 
 
@@ -55,7 +59,7 @@ def is_synthetic(path: str | Path | None = None) -> bool:
     return bool(manifest(path).get("synthetic", False))
 
 
-class ProcessedTables(Mapping[str, pd.DataFrame]):
+class ProcessedTables(Mapping[str, "pd.DataFrame"]):
     """The canonical tables of one processed folder, by name, each read when first used.
 
     A read-only mapping from a table name (:data:`TABLE_NAMES`) to its DataFrame. A folder's

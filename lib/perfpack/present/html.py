@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from perfpack.data import tables
 from perfpack.present.markup import escape_markdown, markdown_html
+
+if TYPE_CHECKING:  # the batch's workers import this module for its marks, without pandas
+    import pandas as pd
 
 #: The banner's class: how the batch tells that a page already carries the mark.
 SYNTHETIC_CLASS = "perfpack-synthetic"

@@ -44,14 +44,21 @@ def parse_periods(text: str) -> list[str]:
 
 
 def execute_unit(
-    job: plan.Job, period: str, cell_timeout: int, banner: str, footer: str, warm: bool = False
+    job: plan.Job,
+    period: str,
+    cell_timeout: int,
+    banner: str,
+    footer: str,
+    reuse_kernel: bool = False,
 ) -> tuple[plan.JobResult, dict[str, bytes]]:
     """Run one notebook (:func:`perfpack.report.execute.execute_job`) in a temporary folder of the
     machine running it; return its result and the bytes of every file it made, keyed by path
-    relative to the pack's staging folder. ``warm``: the local process pool's workers warm
-    their next kernel (:mod:`perfpack.report.kernels`)."""
+    relative to the pack's staging folder. ``reuse_kernel``: the local process pool's workers
+    run their notebooks in one kernel each (:mod:`perfpack.report.kernels`)."""
     with tempfile.TemporaryDirectory(prefix="perfpack-unit-") as folder:
-        result = execute.execute_job(job, folder, period, cell_timeout, banner, footer, warm)
+        result = execute.execute_job(
+            job, folder, period, cell_timeout, banner, footer, reuse_kernel
+        )
         root = Path(folder)
         files = {
             str(path.relative_to(root)): path.read_bytes()
@@ -87,7 +94,7 @@ def prepare_packs(specs: list[dict]) -> list[plan.PackPlan]:
 
 
 @contextmanager
-def make_executor(workers: int | None = None, scheduler=None):
+def make_executor(workers: int | None = None, scheduler=None, reuse_kernels: bool = False):
     """The executor the units run on.
 
     Parameters
@@ -97,11 +104,20 @@ def make_executor(workers: int | None = None, scheduler=None):
     scheduler : str or distributed.Client, optional
         A Dask scheduler address (``tcp://host:8786``) or a connected client: the units run on
         its workers (``Client.get_executor``). None: a local process pool (spawn).
+    reuse_kernels : bool
+        Each local worker starts its kernel as it starts, and runs its notebooks in it
+        (:mod:`perfpack.report.kernels`); ignored with a scheduler.
     """
     if scheduler is None:
+        from perfpack.data.paths import NOTEBOOKS_DIR
+        from perfpack.report import kernels
+
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, mp_context=context
+            max_workers=workers or os.cpu_count() or 1,
+            mp_context=context,
+            initializer=kernels.start_worker,
+            initargs=(execute.KERNEL_NAME, execute.KERNEL_CONFIG, NOTEBOOKS_DIR, reuse_kernels),
         ) as pool:
             yield pool
         return
@@ -122,6 +138,7 @@ def run_packs(
     scheduler=None,
     progress: bool = False,
     executor: Executor | None = None,
+    fresh_kernels: bool = False,
 ) -> list[publish.BatchResult]:
     """Run every unit of ``packs`` on one executor and publish each pack.
 
@@ -133,23 +150,27 @@ def run_packs(
         See :func:`make_executor`.
     executor : concurrent.futures.Executor, optional
         Use this executor instead of making one.
+    fresh_kernels : bool
+        Give every notebook a kernel of its own (default: on the local process pool, each
+        worker runs its notebooks in one kernel, restored between them).
 
     Returns
     -------
     list of BatchResult, in the order of ``packs``.
     """
     results: list[list[plan.JobResult]] = [[] for _ in packs]
-    warm = executor is None and scheduler is None  # the local pool: one notebook per worker
+    # the local pool's workers run one notebook at a time: each can keep its kernel
+    reuse = executor is None and scheduler is None and not fresh_kernels
     try:
         with (
-            _given(executor) if executor is not None else make_executor(workers, scheduler)
+            _given(executor) if executor is not None else make_executor(workers, scheduler, reuse)
         ) as pool:
             futures = {}
             for index, pack in enumerate(packs):
                 for job in pack.run_jobs:  # appendices unchanged since the last run are reused
                     future = pool.submit(
                         execute_unit, job, pack.period, pack.cell_timeout, pack.banner,
-                        pack.footer, warm,
+                        pack.footer, reuse,
                     )  # fmt: skip
                     futures[future] = index
             done = as_completed(futures)

@@ -7,6 +7,7 @@ and exception instead, and publishes no figures.
 
 from __future__ import annotations
 
+import functools
 import html
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from perfpack.data.paths import NOTEBOOKS_DIR, TEMPLATES_DIR
 from perfpack.present import markup, pages
 from perfpack.present.html import SYNTHETIC_CLASS
 from perfpack.report import annotations
-from perfpack.report.plan import EXECUTED_DIR, Job, JobResult
+from perfpack.report.jobs import EXECUTED_DIR, Job, JobResult
 
 KERNEL_NAME = "python3"
 #: Encrypt kernel traffic (CurveZMQ) where the kernel supports it: ipykernel 7.4 warns on every
@@ -30,7 +31,9 @@ REMOVE_TAG = "remove-from-report"  # cells for analysts only, left out of the ap
 PUBLISHED_MIMETYPES = {"text/html", "text/plain", "image/png", "image/jpeg"}
 
 
+@functools.cache
 def _html_exporter():
+    """The appendix exporter, made once a worker (its templates are loaded once)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -99,12 +102,13 @@ def execute_job(
     cell_timeout: int,
     banner: str,
     footer: str,
-    warm: bool = False,
+    reuse_kernel: bool = False,
 ) -> JobResult:
-    """Run one notebook with papermill and export it (runs in a worker process). ``warm``: run
-    it in the kernel warmed while the worker's previous notebook ran, if there is one, and
-    warm the next (:mod:`perfpack.report.kernels`; for a worker that runs notebooks one at a
-    time)."""
+    """Run one notebook with papermill and export it (runs in a worker process).
+    ``reuse_kernel``: run it in this worker's kernel, left by its previous notebook and put
+    back to its starting state, and leave the kernel for the next (:mod:`perfpack.report.kernels`;
+    for a worker that runs notebooks one at a time). Otherwise the notebook gets a kernel of its
+    own."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -126,9 +130,8 @@ def execute_job(
             job, period, out_html, figures_path, banner, footer, started, cell, exception, where
         )
 
-    km = kernels.take() if warm else None
-    if warm:
-        kernels.warm_next(KERNEL_NAME, KERNEL_CONFIG, NOTEBOOKS_DIR)
+    km = kernels.acquire(KERNEL_NAME, KERNEL_CONFIG, NOTEBOOKS_DIR) if reuse_kernel else None
+    succeeded = False
     try:
         papermill.execute_notebook(
             str(NOTEBOOKS_DIR / job.notebook),
@@ -142,16 +145,19 @@ def execute_job(
             config=KERNEL_CONFIG,
             # the notebook has finished when its kernel stops: nothing is left to wait for
             shutdown_kernel="immediate",
+            # written once at the end (and on a cell's error), not after every cell
+            request_save_on_cell_execute=False,
             **({"km": km} if km is not None else {}),
         )
+        succeeded = True
     except PapermillExecutionError as failure:
         cell = _source_cell_index(executed, failure.cell_index)
         return failed(cell, f"{failure.ename}: {failure.evalue}")
     except Exception as failure:  # kernel died, timeout, bad notebook file...
         return failed(None, f"{type(failure).__name__}: {failure}")
     finally:
-        if km is not None:  # a warm kernel is ours to stop (papermill stops its own)
-            kernels.shutdown(km)
+        if km is not None:  # ours to keep or stop (papermill stops only a kernel it started)
+            kernels.release(km, reusable=succeeded)
 
     nb = nbformat.read(str(executed), as_version=4)
     warnings = _strip_for_publication(nb)

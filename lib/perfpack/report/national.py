@@ -455,6 +455,7 @@ def run_national(
     pdf: bool = False,
     progress: bool = False,
     forces: list[str] | None = None,
+    fresh_kernels: bool = False,
 ) -> NationalResult:
     """Every force's pack for every period in one batch, then each period's national page.
 
@@ -497,7 +498,9 @@ def run_national(
     if not packs:
         first = skipped[0][2] if skipped else "no force to build"
         raise plan.BatchError(f"no force's pack can be built: {first}")
-    published = distributed_run.run_packs(packs, workers, scheduler, progress)
+    published = distributed_run.run_packs(
+        packs, workers, scheduler, progress, fresh_kernels=fresh_kernels
+    )
     result = NationalResult(dict(zip(keys, published, strict=True)), skipped=skipped)
     for period in periods:
         record = national_provenance(period, root, info, window_months or 12)

@@ -1,5 +1,7 @@
 """``report.pdf``: the whole pack in the report's order (overview, then each theme, then deep
-dives), printed on A4 by one headless Chromium and joined into one file.
+dives), printed on A4 by one headless Chromium and joined into one file. In a batch the pages are
+printed as their notebooks finish (:class:`PagePrinter`), and only the overview, written last,
+is printed at the end.
 
 One browser prints every page: it is started once with its DevTools pipe
 (``--remote-debugging-pipe``) and each page is loaded in a new tab and printed with the options
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import hashlib
 import io
 import json
 import os
@@ -19,6 +22,7 @@ import shutil
 import signal
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -69,6 +73,7 @@ class Browser:
         self._buffer = bytearray()
         self._scanned = 0  # bytes of the buffer known to hold no message end
         self._events: list[dict] = []
+        self._session: str | None = None  # the tab every page is printed in
 
     def __enter__(self) -> Browser:
         # a killed Chromium's helper processes may still be writing into the profile for a
@@ -127,15 +132,12 @@ class Browser:
             self._profile.cleanup()
 
     def print_pdf(self, url: str) -> bytes:
-        """Load ``url`` in a new tab, wait for its load event, and print it to PDF bytes."""
+        """Load ``url`` in the browser's tab, wait for its load event, and print it to PDF
+        bytes. Every page is loaded in the same tab, one after another: a tab's renderer
+        process starts once, not once a page (0.35 s of CPU less for a pack of 7 pages; the
+        PDFs differ only in the tagged-PDF node numbers)."""
         deadline = time.monotonic() + self.timeout
-        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
-        attached = self._call(
-            "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline
-        )
-        session = attached["sessionId"]
-        self._call("Page.enable", {}, deadline, session)
-        self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, deadline, session)
+        session = self._session or self._open_tab(deadline)
         navigated = self._call("Page.navigate", {"url": url}, deadline, session)
         if navigated.get("errorText"):
             raise PdfError(navigated["errorText"])
@@ -146,9 +148,20 @@ class Browser:
             session,
         )
         printed = self._call("Page.printToPDF", PRINT_OPTIONS, deadline, session)
-        self._call("Target.closeTarget", {"targetId": target}, deadline)
-        self._events.clear()  # the closed tab's, and the browser's about it
+        self._events.clear()  # the page's, now printed
         return base64.b64decode(printed["data"])
+
+    def _open_tab(self, deadline: float) -> str:
+        """Open the tab pages are printed in; its DevTools session id."""
+        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
+        attached = self._call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline
+        )
+        session = attached["sessionId"]
+        self._call("Page.enable", {}, deadline, session)
+        self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, deadline, session)
+        self._session = session
+        return session
 
     def _call(self, method: str, params: dict, deadline: float, session: str | None = None):
         self._ids += 1
@@ -232,19 +245,82 @@ def print_pages(html_paths: list[Path], chromium: str, timeout: float = 120) -> 
     return printed
 
 
+class PagePrinter:
+    """One Chromium printing pages on a background thread as they become ready
+    (:meth:`submit`), so the printing overlaps the notebooks still running; :meth:`printed`
+    gives a page's PDF as the page is now: printed early if its file has not changed since
+    (its bytes are compared), printed again otherwise. Use as a context manager."""
+
+    def __init__(self, chromium: str, timeout: float = 120):
+        self.chromium, self.timeout = chromium, timeout
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfpack-pdf")
+        self._browser: Browser | None = None
+        self._early: dict[Path, Future] = {}
+
+    def __enter__(self) -> PagePrinter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._thread.submit(self._close, exc[0] is not None).result()
+        self._thread.shutdown()
+
+    def submit(self, path: Path) -> None:
+        """Print ``path`` in the background (its result is used only if the file is unchanged)."""
+        path = Path(path).resolve()
+        self._early[path] = self._thread.submit(self._print, path)
+
+    def printed(self, path: Path) -> bytes:
+        """The PDF of the page at ``path`` as the file is now (a PdfError when it cannot be
+        printed)."""
+        path = Path(path).resolve()
+        early = self._early.pop(path, None)
+        if early is not None and early.exception() is None:
+            digest, pdf = early.result()
+            if digest == hashlib.sha256(path.read_bytes()).digest():
+                return pdf
+        return self._thread.submit(self._print, path).result()[1]
+
+    def _print(self, path: Path) -> tuple[bytes, bytes]:
+        """``(sha256 of the file read just before Chromium loads it, its PDF)``: a file
+        rewritten after the read gives a different digest, so its early PDF is not used."""
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        if self._browser is None:
+            browser = Browser(self.chromium, self.timeout)
+            self._browser = browser.__enter__()
+        try:
+            return digest, self._browser.print_pdf(path.as_uri())
+        except PdfError as problem:
+            raise PdfError(f"chromium could not print {path}: {problem}") from problem
+
+    def _close(self, failed: bool) -> None:
+        if self._browser is not None:  # told to close, or (after a failure) killed at once
+            self._browser.__exit__(PdfError if failed else None, None, None)
+            self._browser = None
+
+
 def build_pdf(
-    report_dir: Path, pages: list[str], output: str = "report.pdf", chromium: str | None = None
+    report_dir: Path,
+    pages: list[str],
+    output: str = "report.pdf",
+    chromium: str | None = None,
+    printer: PagePrinter | None = None,
 ) -> Path:
     """Print ``pages`` (paths relative to ``report_dir``, in order) and join them into
-    ``report_dir/output``, written atomically."""
+    ``report_dir/output``, written atomically. ``printer``: take the pages from it (printed
+    early where unchanged) instead of printing them all now."""
     from pypdf import PdfWriter
 
-    chromium = chromium or find_chromium()
-    if chromium is None:
-        raise PdfError("no Chromium found (Debian: apt-get install chromium)")
     report_dir = Path(report_dir)
+    paths = [report_dir / page for page in pages]
+    if printer is not None:
+        printed_pages = [printer.printed(path) for path in paths]
+    else:
+        chromium = chromium or find_chromium()
+        if chromium is None:
+            raise PdfError("no Chromium found (Debian: apt-get install chromium)")
+        printed_pages = print_pages(paths, chromium)
     writer = PdfWriter()
-    for printed in print_pages([report_dir / page for page in pages], chromium):
+    for printed in printed_pages:
         writer.append(io.BytesIO(printed))
     target = report_dir / output
     partial = target.with_name(f".{target.name}.tmp")

@@ -21,43 +21,9 @@ from perfpack.data.coverage import months_covered
 from perfpack.data.paths import ANNOTATIONS_DIR, NOTEBOOKS_DIR, REPORTS_DIR, resolve
 from perfpack.present.html import SYNTHETIC_BANNER
 from perfpack.report import build_record
+from perfpack.report.jobs import EXECUTED_DIR, BatchError, Job, JobResult
 
-EXECUTED_DIR = "executed"  # executed notebooks can hold record-level data: kept out of the
-# publishable folder, in reports/executed/<period>/
-
-
-@dataclass(frozen=True)
-class Job:
-    """One notebook run: which notebook, with which parameters, published under which name."""
-
-    slug: str
-    title: str
-    kind: str  # "theme" or "deep_dive"
-    notebook: str
-    parameters: dict
-
-    @property
-    def html_relpath(self) -> str:
-        folder = "appendices" if self.kind == "theme" else "deep_dives"
-        return f"{folder}/{self.slug}.html"
-
-
-@dataclass
-class JobResult:
-    slug: str
-    title: str
-    kind: str
-    html: str
-    ok: bool
-    seconds: float
-    error: str | None = None
-    cell: int | None = None
-    exception: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-class BatchError(RuntimeError):
-    """The batch could not start (bad period, no processed data, unknown notebook)."""
+__all__ = ["EXECUTED_DIR", "BatchError", "Job", "JobResult", "PackPlan", "plan", "prepare_pack"]
 
 
 def plan(

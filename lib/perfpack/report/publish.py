@@ -45,9 +45,10 @@ class BatchResult:
         return [r for r in self.results if not r.ok]
 
 
-def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
+def finish_pack(pack: PackPlan, results: list[JobResult], printer=None) -> BatchResult:
     """Publish a pack whose jobs have run into its staging folder: figures.csv,
-    provenance.json, the overview, report.pdf, then swap it into place."""
+    provenance.json, the overview, report.pdf, then swap it into place. ``printer``: a
+    :class:`perfpack.report.pdf.PagePrinter` that has printed the pages as they were made."""
     staging, period = pack.staging, pack.period
     order = {job.slug: i for i, job in enumerate(pack.jobs)}
     reused = [JobResult(**entry) for entry in pack.reused.values()]
@@ -100,7 +101,7 @@ def finish_pack(pack: PackPlan, results: list[JobResult]) -> BatchResult:
             write_index("not made for this run (--no-pdf)")
         else:
             write_index(overview.PDF_MADE)  # the overview as printed links to report.pdf
-            pdf_status, pdf_error = _make_pdf(staging, results)
+            pdf_status, pdf_error = _make_pdf(staging, results, printer)
             if pdf_status is not None:
                 pdf_made = False
                 notes.append(f"{PDF_NAME} not made: {pdf_status}")
@@ -137,13 +138,15 @@ def _write_build_record(pack: PackPlan, results: list[JobResult], complete: bool
     )
 
 
-def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str | None]:
+def _make_pdf(
+    staging: Path, results: list[JobResult], printer=None
+) -> tuple[str | None, str | None]:
     """Print the pack to ``report.pdf``. Returns ``(status, error)``: ``(None, None)`` when
     made; why not, with ``error`` None when there is no Chromium on this machine (a note, not
     a failure) and set when Chromium could not print (the run then fails with status 1)."""
     from perfpack.report import pdf
 
-    chromium = pdf.find_chromium()
+    chromium = printer.chromium if printer is not None else pdf.find_chromium()
     if chromium is None:
         return "no Chromium on this machine (apt-get install chromium)", None
     pages = (
@@ -152,7 +155,7 @@ def _make_pdf(staging: Path, results: list[JobResult]) -> tuple[str | None, str 
         + [r.html for r in results if r.kind == "deep_dive"]
     )
     try:
-        pdf.build_pdf(staging, pages, chromium=chromium)
+        pdf.build_pdf(staging, pages, chromium=chromium, printer=printer)
     except (pdf.PdfError, OSError, subprocess.SubprocessError) as problem:
         where = str(problem).replace(f"{staging}{os.sep}", "")
         reason = provenance.public_text(where) or type(problem).__name__

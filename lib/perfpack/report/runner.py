@@ -11,12 +11,13 @@ failure.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from contextlib import ExitStack
 from pathlib import Path
 
+from perfpack.report.distributed_run import make_executor
 from perfpack.report.execute import execute_job
 from perfpack.report.plan import JobResult, prepare_pack
 from perfpack.report.publish import BatchResult, finish_pack
@@ -41,12 +42,15 @@ def run_batch(
     progress: bool = True,
     window_months: int | None = None,
     pdf: bool = True,
+    fresh_kernels: bool = False,
 ) -> BatchResult:
     """Run the batch for ``period`` and publish ``reports/<period>/``.
 
     ``only`` re-runs some appendices and keeps the rest of an existing report. Appendices
     whose inputs are unchanged since the last clean run are reused, not run again
-    (:mod:`perfpack.report.build_record`)."""
+    (:mod:`perfpack.report.build_record`). Each worker runs its notebooks in one kernel,
+    restored between them (:mod:`perfpack.report.kernels`); ``fresh_kernels`` gives every
+    notebook a kernel of its own instead."""
     pack = prepare_pack(
         period, processed_dir, reports_dir, annotations_dir, cell_timeout, only, window_months,
         pdf,
@@ -59,17 +63,32 @@ def run_batch(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(
-                    execute_job, job, str(staging), period, cell_timeout, banner, footer, True
-                )
-                for job in jobs
-            ]
-            for future in _progress(as_completed(futures), len(futures), progress):
-                results.append(future.result())
-        return finish_pack(pack, results)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, staging, ignore_errors=True)
+        printer = _page_printer(pack, cleanup)
+        reuse = not fresh_kernels
+        pool = cleanup.enter_context(make_executor(workers, reuse_kernels=reuse))
+        futures = [
+            pool.submit(execute_job, job, str(staging), period, cell_timeout, banner, footer, reuse)
+            for job in jobs
+        ]
+        for future in _progress(as_completed(futures), len(futures), progress):
+            results.append(future.result())
+            if printer is not None:  # printed while the other notebooks run
+                printer.submit(staging / results[-1].html)
+        pool.shutdown(wait=False)  # workers stop their kernels and exit while the pack publishes
+        return finish_pack(pack, results, printer)
+
+
+def _page_printer(pack, cleanup: ExitStack):
+    """A :class:`perfpack.report.pdf.PagePrinter` for the pack's report.pdf (None when no PDF
+    is asked for or there is no Chromium), already printing the pages kept from earlier runs."""
+    from perfpack.report import pdf
+
+    chromium = pdf.find_chromium() if pack.pdf else None
+    if chromium is None:
+        return None
+    printer = cleanup.enter_context(pdf.PagePrinter(chromium))
+    for entry in pack.reused.values():
+        printer.submit(pack.staging / entry["html"])
+    return printer
