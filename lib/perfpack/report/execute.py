@@ -109,7 +109,6 @@ def execute_job(
     back to its starting state, and leave the kernel for the next (:mod:`perfpack.report.kernels`;
     for a worker that runs notebooks one at a time). Otherwise the notebook gets a kernel of its
     own."""
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -133,7 +132,7 @@ def execute_job(
     km = kernels.acquire(KERNEL_NAME, KERNEL_CONFIG, NOTEBOOKS_DIR) if reuse_kernel else None
     succeeded = False
     try:
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(  # as written to ``executed``
             str(NOTEBOOKS_DIR / job.notebook),
             str(executed),
             parameters=parameters,
@@ -159,7 +158,6 @@ def execute_job(
         if km is not None:  # ours to keep or stop (papermill stops only a kernel it started)
             kernels.release(km, reusable=succeeded)
 
-    nb = nbformat.read(str(executed), as_version=4)
     warnings = _strip_for_publication(nb)
     if (
         job.kind == "theme"
