@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perfpack.core import sdc_audit
 from perfpack.core.windows import Window, comparison_windows
@@ -83,6 +85,14 @@ def test_repeat_rate_test_textbook():
 )
 def test_holm_hand_worked(raw, adjusted):
     assert cohorts.holm(raw) == pytest.approx(adjusted)
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=30))
+def test_holm_agrees_with_statsmodels(raw):
+    from statsmodels.stats.multitest import multipletests
+
+    expected = multipletests(raw, method="holm")[1]
+    assert cohorts.holm(raw) == pytest.approx(list(expected), abs=1e-12)
 
 
 def _tested_cohorts_table(repeaters: int = 5, people: int = 10) -> pd.DataFrame:

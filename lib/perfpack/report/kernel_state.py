@@ -10,10 +10,13 @@ once-only registries (so a warning shown by one notebook is shown again by the n
 working folder, ``sys.path`` and the environment variables. Not restored: imported modules and
 what they cache (which is the point: the imports are paid once a kernel); a module holds no
 notebook's data, because every theme reads its tables through the notebook's own parameters.
+What is left after a restore lives as long as the kernel, so it is frozen out of the garbage
+collector's passes (``gc.freeze``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -40,6 +43,7 @@ def snapshot() -> None:
         "rc": rc,
         "pandas": _pandas_options(),
     }
+    gc.freeze()  # see restore
 
 
 def restore() -> None:
@@ -72,6 +76,11 @@ def restore() -> None:
         os.environ.update(_saved["environ"])
     warnings.resetwarnings()  # also forgets which warnings were already shown once
     warnings.filters[:] = _saved["warnings"]
+    # What is left now (modules and what they hold) stays for the kernel's life: moved out of
+    # the collector's sight, so the full collections the next notebook's libraries run (IPython's
+    # reset, statsmodels, matplotlib closing a figure) do not walk it again each time (gc.freeze,
+    # meant for this: objects that live as long as the process).
+    gc.freeze()
 
 
 def _pandas_options() -> dict:

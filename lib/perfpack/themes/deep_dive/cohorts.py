@@ -87,15 +87,19 @@ def repeat_rate_test(
 
 
 def holm(p_values) -> list[float]:
-    """Holm's (1979) step-down adjustment of p-values tested together
-    (``statsmodels.stats.multitest.multipletests(method="holm")``): the k-th smallest of m is
-    multiplied by ``m - k + 1``, capped at 1 and never below the one before it."""
-    from statsmodels.stats.multitest import multipletests
-
-    values = [float(p) for p in p_values]
-    if not values:
+    """Holm's (1979) step-down adjustment of p-values tested together: the k-th smallest of m
+    is multiplied by ``m - k + 1``, capped at 1 and never below the one before it. The same
+    values as ``statsmodels.stats.multitest.multipletests(method="holm")`` (tested against it),
+    without its full garbage collection on every call (0.15-0.3 s in a notebook's kernel)."""
+    values = np.asarray([float(p) for p in p_values], dtype=float)
+    if not len(values):
         return []
-    return [float(p) for p in multipletests(values, method="holm")[1]]
+    order = np.argsort(values, kind="stable")
+    steps = np.arange(len(values), 0, -1)  # m - k + 1 for the k-th smallest
+    adjusted = np.minimum(np.maximum.accumulate(values[order] * steps), 1.0)
+    result = np.empty_like(adjusted)
+    result[order] = adjusted
+    return [float(p) for p in result]
 
 
 _COUNT_COLUMNS = [
