@@ -171,3 +171,18 @@ def test_a_restore_that_fails_stops_the_kernel_instead_of_reusing_it(tmp_path, w
         assert km is not worker_kernel
     finally:
         kernels.shutdown(km)
+
+
+def test_a_kernel_that_died_while_it_waited_is_replaced(tmp_path, worker_kernel):
+    from jupyter_core.utils import run_sync
+
+    notebook = _notebook(tmp_path / "a.ipynb", REPORTS_STATE)
+    pid = _state(_run(worker_kernel, notebook, tmp_path / "1.ipynb"))["pid"]
+    kernels.release(worker_kernel, reusable=True)
+    run_sync(worker_kernel.shutdown_kernel)(now=True)  # gone before the next notebook
+    km = kernels.acquire(KERNEL_NAME, KERNEL_CONFIG, tmp_path)
+    try:
+        assert km is not worker_kernel
+        assert _state(_run(km, notebook, tmp_path / "2.ipynb"))["pid"] != pid
+    finally:
+        kernels.shutdown(km)

@@ -250,9 +250,12 @@ def acquire(kernel_name: str, config, notebooks_dir: Path):
     if km is None and starting is not None:
         starting.join(READY_TIMEOUT)
         km = _started.pop() if _started else None
-    if km is None:
-        from jupyter_core.utils import run_sync
+    from jupyter_core.utils import run_sync
 
+    if km is not None and not run_sync(km.is_alive)():  # died while it waited
+        shutdown(km)
+        km = None
+    if km is None:
         try:
             km = run_sync(_start)(kernel_name, config, notebooks_dir)
         except Exception as problem:
