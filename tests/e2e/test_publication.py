@@ -264,14 +264,14 @@ def standin(tmp_path, monkeypatch):
     return root
 
 
-def _printed(report_dir, pages, output="report.pdf", chromium=None):
+def _printed(report_dir, pages, output="report.pdf", chromium=None, printer=None):
     """Stands in for Chromium: writes a PDF the way a umask-following writer would."""
     path = Path(report_dir) / output
     path.write_bytes(b"%PDF-1.4\n% the earlier run\n")
     return path
 
 
-def _cannot_print(report_dir, pages, output="report.pdf", chromium=None):
+def _cannot_print(report_dir, pages, output="report.pdf", chromium=None, printer=None):
     raise pdf.PdfError(f"chromium could not print {Path(report_dir) / pages[0]}: crashed")
 
 
