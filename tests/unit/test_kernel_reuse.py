@@ -186,3 +186,16 @@ def test_a_kernel_that_died_while_it_waited_is_replaced(tmp_path, worker_kernel)
         assert _state(_run(km, notebook, tmp_path / "2.ipynb"))["pid"] != pid
     finally:
         kernels.shutdown(km)
+
+
+def test_a_kernel_is_reused_only_for_the_folder_it_was_started_in(tmp_path, worker_kernel):
+    other = tmp_path / "other"
+    other.mkdir()
+    kernels.release(worker_kernel, reusable=True)
+    km = kernels.acquire(KERNEL_NAME, KERNEL_CONFIG, other)
+    try:
+        assert km is not worker_kernel
+        cwd = _state(_run(km, _notebook(other / "a.ipynb", REPORTS_STATE), other / "1.ipynb"))
+        assert cwd["cwd"] == str(other)
+    finally:
+        kernels.shutdown(km)

@@ -109,7 +109,6 @@ def make_executor(workers: int | None = None, scheduler=None, reuse_kernels: boo
         (:mod:`perfpack.report.kernels`); ignored with a scheduler.
     """
     if scheduler is None:
-        from perfpack.data.paths import NOTEBOOKS_DIR
         from perfpack.report import kernels
 
         context = multiprocessing.get_context("spawn")
@@ -117,7 +116,7 @@ def make_executor(workers: int | None = None, scheduler=None, reuse_kernels: boo
             max_workers=workers or os.cpu_count() or 1,
             mp_context=context,
             initializer=kernels.start_worker,
-            initargs=(execute.KERNEL_NAME, execute.KERNEL_CONFIG, NOTEBOOKS_DIR, reuse_kernels),
+            initargs=(execute.KERNEL_NAME, execute.KERNEL_CONFIG, reuse_kernels),
         ) as pool:
             yield pool
         return

@@ -103,6 +103,7 @@ def _manager_class():
             super().__init__(**kwargs)
             self.open_clients: list = []
             self.notebooks_run = 0
+            self.notebooks_dir: Path | None = None
             self._control = None
 
         def client(self, **kwargs):
@@ -185,6 +186,7 @@ def _manager_class():
 
 async def _start(kernel_name: str, config, notebooks_dir: Path):
     km = _manager_class()(kernel_name=kernel_name, config=config)
+    km.notebooks_dir = Path(notebooks_dir)  # its working folder and prelude's
     await km.start_kernel(cwd=str(notebooks_dir))
     try:
         km.run_silently(prelude(_modules(notebooks_dir)) + SNAPSHOT + "\n")
@@ -208,9 +210,11 @@ def _modules(notebooks_dir: Path) -> list[str]:
     return _module_lists[key]
 
 
-def start_worker(kernel_name: str, config, notebooks_dir: Path, reuse: bool) -> None:
+def start_worker(kernel_name: str, config, reuse: bool) -> None:
     """A batch worker's start (its process pool's initializer). With ``reuse``, start the
-    worker's kernel in the background, and stop whatever kernel the worker holds when it exits.
+    worker's kernel in the background (in the notebooks folder as this process resolves it,
+    which is the one its notebooks run from), and stop whatever kernel the worker holds when
+    it exits.
 
     The worker's jsonschema (imported by nbformat, only to validate notebooks, which never
     checks formats) is kept from importing ``rfc3987_syntax``, the optional checker of the
@@ -221,7 +225,9 @@ def start_worker(kernel_name: str, config, notebooks_dir: Path, reuse: bool) -> 
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" fails
     if reuse:
-        _start_early(kernel_name, config, notebooks_dir)
+        from perfpack.data.paths import NOTEBOOKS_DIR
+
+        _start_early(kernel_name, config, NOTEBOOKS_DIR)
 
 
 def _start_early(kernel_name: str, config, notebooks_dir: Path) -> None:
@@ -252,7 +258,9 @@ def acquire(kernel_name: str, config, notebooks_dir: Path):
         km = _started.pop() if _started else None
     from jupyter_core.utils import run_sync
 
-    if km is not None and not run_sync(km.is_alive)():  # died while it waited
+    if km is not None and (
+        km.notebooks_dir != Path(notebooks_dir) or not run_sync(km.is_alive)()
+    ):  # started for another folder, or died while it waited
         shutdown(km)
         km = None
     if km is None:
