@@ -93,6 +93,27 @@ def executed_text(notebook) -> str:
     return re.sub(r'src="data:image/png;base64,[^"]*"', 'src=""', "\n".join(texts))
 
 
+def code_notebook(cells, parameters: str | None = None, markdown: str | None = None):
+    """A notebook for the ``python3`` kernel, as papermill runs one: an optional markdown cell,
+    an optional cell tagged ``parameters``, then ``cells`` as code cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    if markdown is not None:
+        nb.cells.append(nbformat.v4.new_markdown_cell(markdown))
+    if parameters is not None:
+        params = nbformat.v4.new_code_cell(parameters)
+        params.metadata["tags"] = ["parameters"]
+        nb.cells.append(params)
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
+    return nb
+
+
 def one_figure(
     figures, measure: str, window: str | None = None, group: str = "", theme: str | None = None
 ) -> float:

@@ -90,6 +90,21 @@ print(json.dumps({"imports": imported - started, "load": time.perf_counter() - i
 # --- parsing `python -X importtime` ----------------------------------------------------------
 
 
+def _import_rows(stderr: str):
+    """``(self_us, cumulative_us, module)`` for each ``import time:`` line of ``-X importtime``
+    output (the header line and any other line skipped)."""
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line[len("import time:") :].split("|")
+        if len(parts) != 3:
+            continue
+        try:
+            yield int(parts[0]), int(parts[1]), parts[2].strip()
+        except ValueError:  # the header: "self [us] | cumulative | imported package"
+            continue
+
+
 def import_time_by_package(stderr: str, top: int = 10) -> list[dict]:
     """Sum ``python -X importtime`` self times by top-level package, largest first.
 
@@ -107,18 +122,8 @@ def import_time_by_package(stderr: str, top: int = 10) -> list[dict]:
         ``{"package": str, "seconds": float, "modules": int}``.
     """
     totals: dict[str, list[int]] = {}
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        try:
-            self_us = int(parts[0])
-        except ValueError:
-            continue
-        package = parts[2].strip().split(".")[0]
-        entry = totals.setdefault(package, [0, 0])
+    for self_us, _, name in _import_rows(stderr):
+        entry = totals.setdefault(name.split(".")[0], [0, 0])
         entry[0] += self_us
         entry[1] += 1
     ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))[:top]
@@ -143,19 +148,9 @@ def import_time_cumulative(stderr: str, prefix: str = "perfpack") -> list[dict]:
         ``{"module": str, "seconds": float}``.
     """
     found = []
-    for line in stderr.splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3:
-            continue
-        name = parts[2].strip()
-        if name != prefix and not name.startswith(prefix + "."):
-            continue
-        try:
-            found.append({"module": name, "seconds": int(parts[1]) / 1e6})
-        except ValueError:
-            continue
+    for _, cumulative_us, name in _import_rows(stderr):
+        if name == prefix or name.startswith(prefix + "."):
+            found.append({"module": name, "seconds": cumulative_us / 1e6})
     return found
 
 

@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, code_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -31,22 +31,14 @@ CELLS = [
 
 
 def _notebook(extra=None, broken=False):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell(
-        'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
-        'annotations_dir = ""\nfigures_path = ""\nwindow_months = 12'
-    )
-    params.metadata["tags"] = ["parameters"]
     cells = list(CELLS) + ([extra] if extra else [])
     if broken:
         cells.append("raise ValueError('deliberately broken for the test')")
-    nb.cells = [params, *(nbformat.v4.new_code_cell(c) for c in cells)]
-    return nb
+    parameters = (
+        'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
+        'annotations_dir = ""\nfigures_path = ""\nwindow_months = 12'
+    )
+    return code_notebook(cells, parameters)
 
 
 @pytest.fixture()

@@ -30,7 +30,7 @@ from perfpack.ingest.police_uk.ingest import ingest_police_uk
 from perfpack.ingest.police_uk.read import STREET_COLUMNS
 from perfpack.present import markup
 from perfpack.report import execute, leak_check, pdf, plan, publish, runner
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, code_notebook
 from tests.unit.test_markup import ATTACKS
 
 #: One name carrying the classic attacks; quotes break out of attributes if not escaped.
@@ -233,18 +233,11 @@ def standin(tmp_path, monkeypatch):
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "data" / "reference", root / "data" / "reference")
     (root / "notebooks").mkdir(parents=True)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell(
+    nb = code_notebook(
+        STANDIN,
         'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
-        'annotations_dir = ""\nfigures_path = ""'
+        'annotations_dir = ""\nfigures_path = ""',
     )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(c) for c in STANDIN)]
     nbformat.write(nb, str(root / "notebooks" / "01_crime_theme.ipynb"))
     processed = root / "data" / "processed"
     processed.mkdir(parents=True)

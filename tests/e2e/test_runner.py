@@ -11,7 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, code_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -24,24 +24,14 @@ STANDIN_CELLS = [
 
 
 def _notebook(cells, broken=False):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells.append(nbformat.v4.new_markdown_cell("# Stand-in"))
-    params = nbformat.v4.new_code_cell(
-        'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
-        'annotations_dir = ""\nfigures_path = ""'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells.append(params)
     body = list(cells)
     if broken:
         body.insert(2, "raise ValueError('deliberately broken for the test')")
-    nb.cells.extend(nbformat.v4.new_code_cell(c) for c in body)
-    return nb
+    parameters = (
+        'period = "2019-12"\ntheme = "personal_robbery"\nprocessed_dir = ""\n'
+        'annotations_dir = ""\nfigures_path = ""'
+    )
+    return code_notebook(body, parameters, markdown="# Stand-in")
 
 
 @pytest.fixture()

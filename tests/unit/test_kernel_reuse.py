@@ -10,6 +10,7 @@ import pytest
 
 from perfpack.report import kernels
 from perfpack.report.execute import KERNEL_CONFIG, KERNEL_NAME
+from tests.conftest import code_notebook
 
 #: Everything a notebook could leave behind, changed.
 LEAVES_STATE = """
@@ -55,14 +56,7 @@ print(json.dumps({
 
 
 def _notebook(path, *sources):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(nb, str(path))
+    nbformat.write(code_notebook(sources), str(path))
     return path
 
 

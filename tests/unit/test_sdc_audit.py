@@ -15,6 +15,7 @@ from perfpack.core import disclosure, sdc_audit
 from perfpack.core.sdc_audit import DisclosureError, Publication
 from perfpack.present import html as present
 from perfpack.report import execute, plan
+from tests.conftest import code_notebook
 
 C = disclosure.SECONDARY_MARK
 
@@ -258,23 +259,16 @@ def test_counts_argument_refuses_raw_small_counts(column, counts, refused):
 
 def test_the_batch_publishes_an_error_page_naming_the_table(tmp_path, monkeypatch):
     # one real notebook run (papermill), as the batch runs each appendix
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}  # fmt: skip
-    params = nbformat.v4.new_code_cell('figures_path = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Leaky"),
-        params,
-        nbformat.v4.new_code_cell(
+    nb = code_notebook(
+        [
             "import pandas as pd\nfrom perfpack.core import disclosure\n"
-            "from perfpack.present import html as present"
-        ),
-        nbformat.v4.new_code_cell(
+            "from perfpack.present import html as present",
             "frame = pd.DataFrame({'n': [3, 0]}, index=['Care home A', 'Care home B'])\n"
-            "present.show_table(disclosure.suppress_small(frame, ['n']), caption='Table 3. Homes')"
-        ),
-    ]
+            "present.show_table(disclosure.suppress_small(frame, ['n']), caption='Table 3. Homes')",
+        ],
+        parameters='figures_path = ""',
+        markdown="# Leaky",
+    )
     (tmp_path / "notebooks").mkdir()
     nbformat.write(nb, str(tmp_path / "notebooks" / "leaky.ipynb"))
     monkeypatch.setattr(execute, "NOTEBOOKS_DIR", tmp_path / "notebooks")

@@ -47,9 +47,8 @@ from perfpack.themes.deep_dive.cohorts import (
     holm_over_published,
     select_cohort,
 )
-from perfpack.themes.deep_dive.places import top_locations
+from perfpack.themes.deep_dive.places import location_frame, top_locations
 from perfpack.themes.missing.measures import SMALL_COUNT, episodes_in_window
-from perfpack.themes.missing.words import period_label
 
 TOTAL = "Total"
 #: The place types whose top places the page lists.
@@ -132,15 +131,7 @@ class DeepDivePage:
         frame = self.places[location_type].set_index("location_id")
         columns = ["episodes_previous", "episodes_current", "people"]
         shown = disclosure.render(frame, self.mask(("places", location_type), frame, columns))
-        names = {"Other": f"Other {noun}", "All": f"All {noun}"}
-        out = pd.DataFrame(
-            {
-                "Place (pseudonymous id)": [names.get(i, i) for i in frame.index],
-                f"Episodes, {period_label(previous)}": shown["episodes_previous"].to_numpy(),
-                f"Episodes, {period_label(current)}": shown["episodes_current"].to_numpy(),
-                f"People, {period_label(current)}": shown["people"].to_numpy(),
-            }
-        )
+        out = location_frame(frame.index, shown, shown, previous, current, noun)
         return sdc_audit.carry(out, self.publication)
 
 

@@ -93,16 +93,29 @@ def location_table(
         frame, ["episodes_previous", "episodes_current"], total_row="All", along="columns"
     )
     people = disclosure.suppress_small(frame, ["people"], along="rows")
+    shown = location_frame(frame.index, episodes, people, previous, current, place_noun)
+    return disclosure.carry(shown, episodes, people)
+
+
+def location_frame(
+    ids,
+    episodes: pd.DataFrame,
+    people: pd.DataFrame,
+    previous: Window,
+    current: Window,
+    place_noun: str,
+) -> pd.DataFrame:
+    """The published columns of a place table, from its rendered (suppressed) episode and
+    people columns, the places named by pseudonymous id and "Other"/"All" by ``place_noun``."""
     names = {"Other": f"Other {place_noun}", "All": f"All {place_noun}"}
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "Place (pseudonymous id)": [names.get(i, i) for i in frame.index],
+            "Place (pseudonymous id)": [names.get(i, i) for i in ids],
             f"Episodes, {period_label(previous)}": episodes["episodes_previous"].to_numpy(),
             f"Episodes, {period_label(current)}": episodes["episodes_current"].to_numpy(),
             f"People, {period_label(current)}": people["people"].to_numpy(),
         }
     )
-    return disclosure.carry(shown, episodes, people)
 
 
 def concentration(
