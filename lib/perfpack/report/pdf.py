@@ -4,7 +4,7 @@ printed as their notebooks finish (:class:`PagePrinter`), and only the overview,
 is printed at the end.
 
 One browser prints every page: it is started once with its DevTools pipe
-(``--remote-debugging-pipe``) and each page is loaded in a new tab and printed with the options
+(``--remote-debugging-pipe``) and each page is loaded in its one tab and printed with the options
 ``chromium --headless --print-to-pdf --no-pdf-header-footer`` uses, so each page prints as that
 command prints it, without a browser start-up per page.
 """
